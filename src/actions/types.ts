@@ -1,0 +1,97 @@
+// The contract every playbook action implements (see DESIGN.md, "The action interface").
+// An action owns its parameters (a strict zod schema), the IAM permissions it needs, a plan that only
+// reads, an idempotent apply of one planned change, and optionally verify and undo.
+import type {ZodType} from 'zod'
+
+import type {Clients} from '../aws/clients.js'
+
+/** Who is running lockdown, from sts:GetCallerIdentity. Guards keep the tool from locking out its caller. */
+export interface Caller {
+  account: string
+  /** The caller's ARN as STS reports it (an assumed-role ARN for a role session). */
+  arn: string
+  userId: string
+  /** The IAM principal behind the caller: the user ARN, or the role ARN for a role session. */
+  principalArn: string
+  /** The access key the caller signs with, when known (long-term keys; never a secret). */
+  accessKeyId?: string
+}
+
+export interface Ctx {
+  clients: Clients
+  signal: AbortSignal
+  runId: string
+  incident?: string
+  caller: Caller
+  /** The engine's clock; the moment of apply for `issuedBefore: now`. */
+  now(): Date
+  /** ARN globs no action may touch (guards.protect). */
+  protect: string[]
+  /** The step being planned or applied. */
+  step: {id: string; allowSelf: boolean}
+  /** Progress text for the task list (never a secret). */
+  log(message: string): void
+}
+
+/** One change to one target, produced by plan() and the only input apply() accepts. */
+export interface Change<C = unknown> {
+  /** ARN of the thing changed (an access key is addressed as its user ARN + `/accesskey/<id>`). */
+  target: string
+  /** The IAM principal the change affects, for the maxTargets and self guards. */
+  principal: string
+  /** One human line: what will change. */
+  summary: string
+  before: unknown
+  after: unknown
+  /** What apply needs; JSON-serialisable, it is written to the journal. */
+  data: C
+}
+
+/** Something plan() considered and deliberately left alone, shown in the plan with its reason. */
+export interface Skipped {
+  target: string
+  reason: string
+}
+
+export interface StepPlan<C = unknown> {
+  changes: Change<C>[]
+  skipped: Skipped[]
+  /** Things a person should know that the action cannot fix (residual risk, notes). */
+  notes: string[]
+}
+
+export interface Applied<C = unknown> extends Change<C> {
+  appliedAt: string
+  /** What apply actually wrote, when it differs from the planned `after` (e.g. the cutoff of `now`). */
+  result?: unknown
+}
+
+export interface Check {
+  target: string
+  name: string
+  ok: boolean
+  detail: string
+}
+
+export interface Action<P = unknown, C = unknown> {
+  /** The `action:` key in YAML. */
+  name: string
+  /** One line, shown by `lockdown actions`. */
+  summary: string
+  /** Strict schema; the only validation of `with:`. */
+  params: ZodType<P>
+  /** IAM actions it needs; feeds `lockdown permissions`. */
+  permissions: string[]
+  /** A YAML step (a list item) that validates; tested. */
+  example: string
+  /** Read-only actions (forensics) make no changes: the engine skips journal intents for them. */
+  readOnly?: boolean
+  plan(p: P, ctx: Ctx): Promise<StepPlan<C>>
+  apply(c: Change<C>, ctx: Ctx): Promise<Applied<C>>
+  verify?(a: Applied<C>, ctx: Ctx): Promise<Check[]>
+  undo?(a: Applied<C>, ctx: Ctx): Promise<void>
+}
+
+/** Erases the parameter and data types for the registry. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAction = Action<any, any>

@@ -1,0 +1,5 @@
+// Read once from package.json so the user agent, journal and --version agree.
+import {createRequire} from 'node:module'
+
+const require = createRequire(import.meta.url)
+export const VERSION: string = (require('../package.json') as {version: string}).version
