@@ -1,0 +1,86 @@
+// Loads a playbook file: YAML with positions -> variables -> envelope schema. Every problem is collected
+// and thrown at once as an InvalidInputError (exit 2) naming file:line:column; nothing reaches AWS.
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+
+import {InvalidInputError, type SourceIssue} from '../errors.js'
+import {playbookSchema, type Playbook} from './schema.js'
+import {substitute, type VarValue} from './vars.js'
+import {parseYamlSource, valueAt, zodIssues, type YamlSource} from './yaml-source.js'
+
+export interface LoadedPlaybook {
+  file: string
+  sha256: string
+  source: YamlSource
+  playbook: Playbook
+}
+
+export async function readPlaybookText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new InvalidInputError(code === 'ENOENT' ? `playbook not found: ${file}` : `cannot read ${file}: ${code}`, [], {
+      next: 'ls playbooks/   # the shipped playbooks',
+    })
+  }
+}
+
+export function parsePlaybook(text: string, file: string, set: Record<string, string> = {}): LoadedPlaybook {
+  const source = parseYamlSource(text, file)
+  const raw = source.data
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidInputError(`${file} is not a playbook`, [source.issue([], 'expected a mapping with version, name and steps')])
+  }
+  const vars: Record<string, VarValue> = {}
+  const declared = valueAt(raw, ['vars'])
+  if (declared && typeof declared === 'object') Object.assign(vars, declared)
+  const incident = set.incident ?? valueAt(raw, ['incident'])
+  if (typeof incident === 'string') vars.incident = incident
+  Object.assign(vars, set)
+
+  const substituted = substitute(raw, vars, source)
+  const data = substituted.data as Record<string, unknown>
+  const issues: SourceIssue[] = substituted.issues.map((i) => ({...i, stepId: stepIdAt(data, pathOf(i.path))}))
+  if (set.incident) data.incident = set.incident
+  const parsed = playbookSchema.safeParse(data)
+  if (!parsed.success) issues.push(...zodIssues(source, parsed.error, {schema: playbookSchema, stepIdOf: (p) => stepIdAt(data, p)}))
+  issues.push(...duplicateStepIds(data, source))
+  if (issues.length || !parsed.success) throw invalid(file, issues)
+  return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data}
+}
+
+export async function loadPlaybook(file: string, set: Record<string, string> = {}): Promise<LoadedPlaybook> {
+  return parsePlaybook(await readPlaybookText(file), file, set)
+}
+
+export function invalid(file: string, issues: SourceIssue[]): InvalidInputError {
+  const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column)
+  return new InvalidInputError(`${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}`, sorted, {
+    next: `fix the lines above, then run: lockdown validate ${file}`,
+  })
+}
+
+function stepIdAt(data: Record<string, unknown>, path: readonly (string | number)[]): string | undefined {
+  if (path[0] !== 'steps' || typeof path[1] !== 'number') return undefined
+  const id = valueAt(data, ['steps', path[1], 'id'])
+  return typeof id === 'string' ? id : undefined
+}
+
+function duplicateStepIds(data: Record<string, unknown>, src: YamlSource): SourceIssue[] {
+  const steps = Array.isArray(data.steps) ? data.steps : []
+  const seen = new Set<string>()
+  const out: SourceIssue[] = []
+  steps.forEach((s: {id?: unknown}, i) => {
+    if (typeof s?.id !== 'string') return
+    if (seen.has(s.id)) out.push(src.issue(['steps', i, 'id'], `duplicate step id '${s.id}'; step ids must be unique`, {stepId: s.id}))
+    seen.add(s.id)
+  })
+  return out
+}
+
+/** Inverse of formatPath for the step index: 'steps[2].with.x' -> ['steps', 2]. */
+function pathOf(dotted: string): (string | number)[] {
+  const m = /^steps\[(\d+)\]/.exec(dotted)
+  return m ? ['steps', Number(m[1])] : []
+}

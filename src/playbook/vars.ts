@@ -1,0 +1,52 @@
+// `${name}` substitution from `vars`, `--set` and `incident`, applied to every string in the playbook
+// except the `vars` block itself. A string that is exactly one variable keeps the variable's type, so
+// `maxTargets: ${limit}` stays a number. `$${x}` writes a literal `${x}`.
+import type {SourceIssue} from '../errors.js'
+import type {PathKey, YamlSource} from './yaml-source.js'
+
+export type VarValue = string | number | boolean
+const REF = /\$(\$?)\{([^}]*)\}/g
+const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}$/
+
+export function substitute(
+  data: unknown,
+  vars: Record<string, VarValue>,
+  src: YamlSource,
+): {data: unknown; issues: SourceIssue[]} {
+  const issues: SourceIssue[] = []
+  const known = Object.keys(vars)
+  const visit = (value: unknown, path: PathKey[]): unknown => {
+    if (typeof value === 'string') return replace(value, path)
+    if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i]))
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, path.length === 0 && k === 'vars' ? v : visit(v, [...path, k])]),
+      )
+    }
+    return value
+  }
+  const replace = (text: string, path: PathKey[]): unknown => {
+    const whole = WHOLE.exec(text)
+    if (whole && whole[1] in vars) return vars[whole[1]]
+    return text.replace(REF, (match, escaped: string, name: string) => {
+      if (escaped) return match.slice(1)
+      if (name in vars) return String(vars[name])
+      const hint = known.length ? ` (defined: ${known.join(', ')})` : ''
+      issues.push(src.issue(path, `unknown variable '\${${name}}'; define it under vars: or pass --set ${name}=VALUE${hint}`))
+      return match
+    })
+  }
+  return {data: visit(data, []), issues}
+}
+
+/** Parses `--set k=v` flags; values stay strings (the schema converts where it must). */
+export function parseSetFlags(sets: readonly string[]): {vars: Record<string, string>; errors: string[]} {
+  const vars: Record<string, string> = {}
+  const errors: string[] = []
+  for (const s of sets) {
+    const eq = s.indexOf('=')
+    if (eq <= 0) errors.push(`--set ${s}: expected NAME=VALUE`)
+    else vars[s.slice(0, eq)] = s.slice(eq + 1)
+  }
+  return {vars, errors}
+}
