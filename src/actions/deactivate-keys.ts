@@ -1,0 +1,148 @@
+// deactivate-keys: set matched long-term access keys Inactive (reversible; never deleted). Acts on the
+// matched key only, never on a user's other keys (Cloud Custodian's mistake). Deactivating a key does
+// not end sessions already derived from it, and the plan says so.
+import {z} from 'zod'
+
+import {maskKeyId} from '../aws/arn.js'
+import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
+import {durationField, formatDuration} from '../playbook/time.js'
+import {matchesAnySelector, matchesTags, selectorList, tagFilter} from './lib/selectors.js'
+import {pollUntil} from './lib/poll.js'
+import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
+
+const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{12,124}$/
+
+const params = z
+  .strictObject({
+    /** Users by name, name glob, ARN (glob) or /path/ prefix. */
+    users: selectorList.optional(),
+    /** Users carrying all these tags (`*` = any value). */
+    tags: tagFilter.optional(),
+    /** Explicit long-term key ids. */
+    keys: z.array(z.string().regex(ACCESS_KEY_ID, 'expected a long-term access key id (AKIA…)')).optional(),
+    /** Only keys created longer ago than this. */
+    olderThan: durationField.optional(),
+    /** Only keys not used for this long (a never-used key counts from its creation). */
+    unusedFor: durationField.optional(),
+    /** Users (any selector form) or key ids to leave alone. */
+    exclude: z.array(z.string()).default([]),
+  })
+  .refine((p) => p.users || p.tags || p.keys, {message: 'name the keys to deactivate: users, tags or keys (at least one)'})
+
+type Params = z.output<typeof params>
+
+interface Data {
+  userName: string
+  accessKeyId: string
+}
+
+export const deactivateKeys: Action<Params, Data> = {
+  name: 'deactivate-keys',
+  summary: 'Set matched long-term access keys Inactive (by user, tag, key id, age, last use); undo re-activates them',
+  params,
+  permissions: ['iam:ListUsers', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey'],
+  example: `- id: keys
+  action: deactivate-keys
+  with:
+    users: ["ci-*", "/contractors/"]
+    olderThan: 90d
+    unusedFor: 30d
+    exclude: ["ci-release"]`,
+
+  async plan(p, ctx) {
+    const iam = ctx.clients.iam
+    const now = ctx.now().getTime()
+    const {users, excluded} = await candidateUsers(p, ctx)
+    const changes: Change<Data>[] = []
+    const skipped: Skipped[] = []
+    const wantedKeys = p.keys ? new Set(p.keys) : undefined
+    for (const user of users) {
+      const keys = await listAccessKeys(iam, user.name, {signal: ctx.signal})
+      for (const key of keys) {
+        if (wantedKeys && !wantedKeys.has(key.accessKeyId)) continue
+        const target = `${user.arn}/accesskey/${key.accessKeyId}`
+        const label = `${user.name} ${maskKeyId(key.accessKeyId)}`
+        if (p.exclude.includes(key.accessKeyId)) {
+          skipped.push({target, reason: `${label}: excluded by key id`})
+          continue
+        }
+        if (key.status !== 'Active') continue
+        const age = now - Date.parse(key.createDate)
+        if (p.olderThan !== undefined && age < p.olderThan) continue
+        const lastUsed = await getAccessKeyLastUsed(iam, key.accessKeyId, {signal: ctx.signal})
+        const idle = now - Date.parse(lastUsed.lastUsedDate ?? key.createDate)
+        if (p.unusedFor !== undefined && idle < p.unusedFor) continue
+        changes.push(keyChange(user, key, lastUsed, age, target))
+      }
+    }
+    const notes = changes.length
+      ? [
+          'Deactivating a key does not end sessions already created from it (GetSessionToken/GetFederationToken ' +
+            'credentials live until they expire): add a revoke-sessions step for users: [' +
+            [...new Set(changes.map((c) => c.data.userName))].join(', ') +
+            '].',
+        ]
+      : []
+    for (const u of excluded) skipped.push({target: u.arn, reason: `${u.name}: excluded by exclude`})
+    return {changes, skipped, notes}
+  },
+
+  async apply(c, ctx): Promise<Applied<Data>> {
+    await setAccessKeyStatus(ctx.clients.iam, c.data.userName, c.data.accessKeyId, 'Inactive', {signal: ctx.signal})
+    return {...c, appliedAt: new Date().toISOString()}
+  },
+
+  async verify(a, ctx): Promise<Check[]> {
+    const {value, ok} = await pollUntil(
+      () => listAccessKeys(ctx.clients.iam, a.data.userName, {signal: ctx.signal}),
+      (keys) => keys.find((k) => k.accessKeyId === a.data.accessKeyId)?.status === 'Inactive',
+      {signal: ctx.signal},
+    )
+    const status = value.find((k) => k.accessKeyId === a.data.accessKeyId)?.status ?? 'missing'
+    return [{target: a.target, name: 'key is Inactive', ok, detail: `ListAccessKeys shows ${status}`}]
+  },
+
+  async undo(a, ctx) {
+    const before = (a.before as {status: 'Active' | 'Inactive'}).status
+    await setAccessKeyStatus(ctx.clients.iam, a.data.userName, a.data.accessKeyId, before, {signal: ctx.signal})
+  },
+}
+
+function keyChange(user: IamUser, key: AccessKey, lastUsed: KeyLastUsed, ageMs: number, target: string): Change<Data> {
+  const used = lastUsed.lastUsedDate
+    ? `last used ${lastUsed.lastUsedDate.slice(0, 10)}${lastUsed.serviceName ? ` ${lastUsed.serviceName}` : ''}${lastUsed.region ? ` ${lastUsed.region}` : ''}`
+    : 'never used'
+  return {
+    target,
+    principal: user.arn,
+    summary: `deactivate ${user.name} key ${maskKeyId(key.accessKeyId)} (age ${formatDuration(ageMs)}, ${used})`,
+    before: {status: key.status, createDate: key.createDate, lastUsed},
+    after: {status: 'Inactive'},
+    data: {userName: user.name, accessKeyId: key.accessKeyId},
+  }
+}
+
+/** Users whose keys are considered: selected by users/tags, or owning an explicitly named key. */
+async function candidateUsers(p: Params, ctx: Ctx): Promise<{users: IamUser[]; excluded: IamUser[]}> {
+  const all = await listUsers(ctx.clients.iam, {signal: ctx.signal})
+  const picked = new Map<string, IamUser>()
+  const excluded: IamUser[] = []
+  for (const u of all) {
+    if (matchesAnySelector(u, p.exclude)) {
+      if (p.users && matchesAnySelector(u, p.users)) excluded.push(u)
+      continue
+    }
+    if (p.users && !matchesAnySelector(u, p.users)) continue
+    if (p.tags && !matchesTags(await listUserTags(ctx.clients.iam, u.name, {signal: ctx.signal}), p.tags)) continue
+    if (p.users || p.tags) picked.set(u.name, u)
+  }
+  if (p.keys && !p.users && !p.tags) {
+    // The owner of a key id comes from GetAccessKeyLastUsed, one call per key instead of listing every user's keys.
+    for (const keyId of p.keys) {
+      const owner = (await getAccessKeyLastUsed(ctx.clients.iam, keyId, {signal: ctx.signal})).userName
+      const u = all.find((x) => x.name === owner)
+      if (u && !matchesAnySelector(u, p.exclude)) picked.set(u.name, u)
+    }
+  }
+  return {users: [...picked.values()], excluded}
+}

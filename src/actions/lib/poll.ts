@@ -1,0 +1,20 @@
+// IAM is eventually consistent: a write can take seconds to show in reads and in authorization.
+// Verification polls with bounded exponential backoff instead of trusting the first read.
+
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  opts: {attempts?: number; firstDelayMs?: number; maxDelayMs?: number; signal?: AbortSignal} = {},
+): Promise<{value: T; ok: boolean; attempts: number}> {
+  const attempts = opts.attempts ?? 8
+  let delay = opts.firstDelayMs ?? 100
+  let value = await read()
+  for (let i = 1; i < attempts; i++) {
+    if (done(value)) return {value, ok: true, attempts: i}
+    if (opts.signal?.aborted) break
+    await new Promise((r) => setTimeout(r, delay))
+    delay = Math.min(delay * 2, opts.maxDelayMs ?? 3000)
+    value = await read()
+  }
+  return {value, ok: done(value), attempts}
+}

@@ -1,0 +1,17 @@
+// sts:GetCallerIdentity plus the access key the client signs with (never the secret).
+import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
+
+import type {Clients} from './clients.js'
+
+export interface Identity {
+  account: string
+  arn: string
+  userId: string
+  accessKeyId: string
+}
+
+export async function getIdentity(clients: Clients, signal?: AbortSignal): Promise<Identity> {
+  const id = await clients.sts.send(new GetCallerIdentityCommand({}), {abortSignal: signal})
+  const creds = await clients.sts.config.credentials()
+  return {account: id.Account!, arn: id.Arn!, userId: id.UserId!, accessKeyId: creds.accessKeyId}
+}

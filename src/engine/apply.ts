@@ -1,0 +1,101 @@
+// Apply a journaled plan with a listr2 task list: per step, per target, bounded concurrency. Each
+// change: intent line on disk -> action.apply -> applied/failed line. One failed target does not stop
+// the others; a failed step stops later steps unless it says continueOnError.
+import {Listr} from 'listr2'
+
+import type {AnyAction, Applied, Change, Ctx} from '../actions/types.js'
+import type {JournalStepPlan, JournalWriter} from './journal.js'
+import {changeKey} from './run-state.js'
+
+export interface ApplyInput {
+  steps: JournalStepPlan[]
+  actionOf(step: JournalStepPlan): AnyAction
+  ctxFor(step: JournalStepPlan): Ctx
+  journal: JournalWriter
+  concurrency: number
+  /** Changes already applied (resume): not applied twice. */
+  done: Set<string>
+  quiet: boolean
+}
+
+export interface Failure {
+  step: string
+  index: number
+  target: string
+  error: string
+}
+
+export interface ApplyOutcome {
+  applied: Map<string, Applied>
+  failures: Failure[]
+  /** Steps not started because an earlier step failed without continueOnError. */
+  notRun: string[]
+}
+
+export function listrOptions(quiet: boolean) {
+  return {
+    renderer: 'default' as const,
+    fallbackRenderer: 'simple' as const,
+    silentRendererCondition: quiet,
+    exitOnError: false,
+    rendererOptions: {collapseSubtasks: false},
+  }
+}
+
+export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
+  const outcome: ApplyOutcome = {applied: new Map(), failures: [], notRun: []}
+  let stopped = false
+  const tasks = new Listr<unknown, 'default', 'simple'>(
+    input.steps.map((step) => ({
+      title: `${step.id} (${step.action}): ${step.changes.length} change${step.changes.length === 1 ? '' : 's'}`,
+      skip: () => {
+        if (stopped) outcome.notRun.push(step.id)
+        return stopped ? 'not run: an earlier step failed' : false
+      },
+      task: async (_ctx, task) => {
+        const action = input.actionOf(step)
+        const ctx = input.ctxFor(step)
+        const failedBefore = outcome.failures.length
+        const sub = task.newListr(
+          step.changes.map((change, index) => ({
+            title: change.summary,
+            task: async () => {
+              if (input.done.has(changeKey(step.id, index))) return
+              try {
+                const applied = await applyOne(action, change as Change, index, step.id, ctx, input.journal)
+                outcome.applied.set(changeKey(step.id, index), applied)
+              } catch (error) {
+                const message = errorText(error)
+                input.journal.append({type: 'failed', step: step.id, index, at: new Date().toISOString(), error: message})
+                outcome.failures.push({step: step.id, index, target: change.target, error: message})
+                throw new Error(`${change.target}: ${message}`)
+              }
+            },
+          })),
+          {concurrent: input.concurrency, exitOnError: false},
+        )
+        await sub.run()
+        const failed = outcome.failures.length - failedBefore
+        if (failed) {
+          if (!step.continueOnError) stopped = true
+          throw new Error(`${failed} of ${step.changes.length} changes failed`)
+        }
+      },
+    })),
+    {...listrOptions(input.quiet), concurrent: false},
+  )
+  await tasks.run()
+  return outcome
+}
+
+async function applyOne(action: AnyAction, change: Change, index: number, stepId: string, ctx: Ctx, journal: JournalWriter): Promise<Applied> {
+  if (!action.readOnly) journal.append({type: 'intent', step: stepId, index, target: change.target, before: change.before})
+  const applied = await action.apply(change, ctx)
+  journal.append({type: 'applied', step: stepId, index, at: applied.appliedAt, result: applied.result})
+  return applied
+}
+
+export function errorText(error: unknown): string {
+  const e = error as {name?: string; message?: string}
+  return e?.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : String(e?.message ?? error)
+}

@@ -1,0 +1,137 @@
+// The append-only run journal (.lockdown/runs/<run-id>/journal.jsonl). An `intent` line is on disk
+// (fsync) before each AWS write and an `applied`/`failed` line after, so undo and --resume work after a
+// kill -9 at any point. Each line carries the sha256 of the previous line: a tampered or truncated
+// journal is detected on read. Secrets never enter: writing a line with a secret-looking field throws.
+import {createHash} from 'node:crypto'
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {InvalidInputError} from '../errors.js'
+
+export type JournalEntry =
+  | {type: 'run'; runId: string; version: string; playbook: {file: string; name: string; sha256: string}; incident?: string; caller: {account: string; arn: string}; startedAt: string; set: Record<string, string>}
+  | {type: 'plan'; steps: JournalStepPlan[]}
+  | {type: 'intent'; step: string; index: number; target: string; before: unknown}
+  | {type: 'applied'; step: string; index: number; at: string; result?: unknown}
+  | {type: 'failed'; step: string; index: number; at: string; error: string}
+  | {type: 'verified'; step: string; at: string; checks: {target: string; name: string; ok: boolean; detail: string}[]}
+  | {type: 'end'; status: RunStatus; at: string}
+  | {type: 'resume'; at: string}
+  | {type: 'undo-intent'; step: string; index: number}
+  | {type: 'undone'; step: string; index: number; at: string}
+  | {type: 'undo-failed'; step: string; index: number; at: string; error: string}
+  | {type: 'undo-end'; status: 'undone' | 'undo-failed'; at: string}
+
+export interface JournalStepPlan {
+  id: string
+  action: string
+  continueOnError: boolean
+  changes: {target: string; principal: string; summary: string; before: unknown; after: unknown; data: unknown}[]
+  skipped: {target: string; reason: string}[]
+  notes: string[]
+}
+
+export type RunStatus = 'planned' | 'applying' | 'done' | 'partial' | 'verify-failed' | 'undone' | 'undo-failed'
+
+export type JournalLine = JournalEntry & {seq: number; prev: string | null}
+
+const SECRET_FIELD = /secret|sessiontoken|password|privatekey/i
+
+export function runDir(journalDir: string, runId: string): string {
+  return join(journalDir, 'runs', runId)
+}
+
+export function journalPath(journalDir: string, runId: string): string {
+  return join(runDir(journalDir, runId), 'journal.jsonl')
+}
+
+export class JournalWriter {
+  private fd: number
+  private seq: number
+  private prev: string | null
+
+  private constructor(readonly path: string, fd: number, seq: number, prev: string | null) {
+    this.fd = fd
+    this.seq = seq
+    this.prev = prev
+  }
+
+  static create(journalDir: string, runId: string): JournalWriter {
+    mkdirSync(runDir(journalDir, runId), {recursive: true})
+    const path = journalPath(journalDir, runId)
+    if (existsSync(path)) throw new Error(`journal already exists: ${path}`)
+    return new JournalWriter(path, openSync(path, 'a', 0o600), 0, null)
+  }
+
+  /** Re-opens an existing journal to continue it (resume, undo), chaining from its last line. */
+  static reopen(journalDir: string, runId: string): {writer: JournalWriter; lines: JournalLine[]} {
+    const path = journalPath(journalDir, runId)
+    const {lines, lastHash} = readJournalFile(path)
+    return {writer: new JournalWriter(path, openSync(path, 'a', 0o600), lines.length, lastHash), lines}
+  }
+
+  append(entry: JournalEntry): JournalLine {
+    assertNoSecrets(entry)
+    const line = {seq: this.seq, prev: this.prev, ...entry} as JournalLine
+    const text = JSON.stringify(line)
+    writeSync(this.fd, `${text}\n`)
+    // The durability promise: the line is on disk before the caller goes on to touch AWS.
+    fsyncSync(this.fd)
+    this.seq++
+    this.prev = sha256(text)
+    return line
+  }
+
+  close(): void {
+    closeSync(this.fd)
+  }
+}
+
+export function readJournal(journalDir: string, runId: string): JournalLine[] {
+  return readJournalFile(journalPath(journalDir, runId)).lines
+}
+
+function readJournalFile(path: string): {lines: JournalLine[]; lastHash: string | null} {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    throw new InvalidInputError(`no journal at ${path}`, [], {next: 'lockdown runs   # lists the runs in this journal directory'})
+  }
+  const rows = text.split('\n')
+  // A kill -9 can leave a partial last line: it never completed, so it is not part of the record.
+  if (rows.at(-1) !== '') rows.pop()
+  const lines: JournalLine[] = []
+  let prev: string | null = null
+  for (const [i, row] of rows.entries()) {
+    if (row === '') continue
+    let parsed: JournalLine
+    try {
+      parsed = JSON.parse(row) as JournalLine
+    } catch {
+      throw new InvalidInputError(`${path}:${i + 1}: journal line is not JSON`, [], {next: 'inspect the journal by hand; do not edit it'})
+    }
+    if (parsed.prev !== prev) {
+      throw new InvalidInputError(`${path}:${i + 1}: journal hash chain broken (line edited or removed)`, [], {
+        next: 'inspect the journal by hand; lockdown will not act on a journal it cannot trust',
+      })
+    }
+    lines.push(parsed)
+    prev = sha256(row)
+  }
+  return {lines, lastHash: prev}
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+function assertNoSecrets(value: unknown, path = ''): void {
+  if (value === null || typeof value !== 'object') return
+  for (const [k, v] of Object.entries(value)) {
+    if (SECRET_FIELD.test(k) && v !== undefined && v !== null && v !== '') {
+      throw new Error(`refusing to journal a secret-looking field '${path}${k}'`)
+    }
+    assertNoSecrets(v, `${path}${k}.`)
+  }
+}

@@ -1,0 +1,77 @@
+// Plan every step (read-only), then apply the guards. What the plan holds is exactly what apply may do:
+// the run journals this plan and apply takes only its changes.
+import type {Caller, Change, Ctx, Skipped} from '../actions/types.js'
+import type {Clients} from '../aws/clients.js'
+import type {LoadedPlaybook} from '../playbook/load.js'
+import {checkAccount, checkMaxTargets, excludeGuarded} from './guards.js'
+import {permissionsFor} from './permissions.js'
+import {validateSteps, type ValidStep} from './validate.js'
+
+export interface PlannedStep {
+  id: string
+  action: string
+  continueOnError: boolean
+  readOnly: boolean
+  /** Why the whole step will not run (`when:` false), if so. */
+  disabled?: string
+  changes: Change[]
+  skipped: Skipped[]
+  notes: string[]
+}
+
+export interface RunPlan {
+  playbook: {file: string; name: string; sha256: string; incident?: string}
+  caller: Caller
+  steps: PlannedStep[]
+  guards: {maxTargets: number; principals: number; protect: string[]}
+  permissions: string[]
+}
+
+export interface PlanEnv {
+  clients: Clients
+  caller: Caller
+  runId: string
+  signal: AbortSignal
+  now(): Date
+  log(message: string): void
+}
+
+export function stepCtx(env: PlanEnv, run: {incident?: string; protect: string[]}, step: {id: string; allowSelf: boolean}): Ctx {
+  return {
+    clients: env.clients,
+    signal: env.signal,
+    runId: env.runId,
+    incident: run.incident,
+    caller: env.caller,
+    now: env.now,
+    protect: run.protect,
+    step,
+    log: env.log,
+  }
+}
+
+export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: ValidStep[] = validateSteps(loaded)): Promise<RunPlan> {
+  const {playbook} = loaded
+  checkAccount(playbook, env.caller)
+  const steps: PlannedStep[] = []
+  for (const v of valid) {
+    const base = {id: v.step.id, action: v.action.name, continueOnError: v.step.continueOnError, readOnly: Boolean(v.action.readOnly)}
+    if (!v.enabled) {
+      steps.push({...base, disabled: `when: ${String(v.step.when)}`, changes: [], skipped: [], notes: []})
+      continue
+    }
+    const ctx = stepCtx(env, {incident: playbook.incident, protect: playbook.guards.protect}, {id: v.step.id, allowSelf: v.step.allowSelf})
+    const planned = await v.action.plan(v.params, ctx)
+    const {kept, skipped} = excludeGuarded(planned.changes, {caller: env.caller, protect: playbook.guards.protect, allowSelf: v.step.allowSelf})
+    steps.push({...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes})
+  }
+  const principals = new Set(steps.filter((s) => !s.readOnly).flatMap((s) => s.changes.map((c) => c.principal)))
+  checkMaxTargets(principals, playbook.guards.maxTargets)
+  return {
+    playbook: {file: loaded.file, name: playbook.name, sha256: loaded.sha256, incident: playbook.incident},
+    caller: env.caller,
+    steps,
+    guards: {maxTargets: playbook.guards.maxTargets, principals: principals.size, protect: playbook.guards.protect},
+    permissions: permissionsFor(valid.map((v) => v.action)),
+  }
+}

@@ -1,0 +1,170 @@
+// `lockdown run`: plan -> guards -> confirm -> journal -> apply -> verify -> summary; and --resume, which
+// finishes the journaled plan of an interrupted run without applying anything twice.
+import {findAction} from '../actions/index.js'
+import type {AnyAction, Applied, Check} from '../actions/types.js'
+import type {AwsOptions} from '../aws/clients.js'
+import {InvalidInputError, PartialApplyError, PreflightError, VerificationError} from '../errors.js'
+import {loadPlaybook, type LoadedPlaybook} from '../playbook/load.js'
+import {VERSION} from '../version.js'
+import {applySteps, type Failure} from './apply.js'
+import {JournalWriter, journalPath, readJournal, type JournalStepPlan, type RunStatus} from './journal.js'
+import {planRun, stepCtx, type RunPlan} from './plan.js'
+import {newRunId} from './run-id.js'
+import {changeKey, foldJournal} from './run-state.js'
+import {openSession, type EngineSession} from './session.js'
+import {verifySteps} from './verify.js'
+
+export interface RunOptions {
+  file: string
+  set?: Record<string, string>
+  journalDir: string
+  aws: AwsOptions
+  concurrency?: number
+  /** Asked after the plan is shown; absent means the caller already confirmed (--yes). */
+  confirm?: (plan: RunPlan) => Promise<boolean>
+  /** Print the plan before confirming (human mode). */
+  showPlan?: (plan: RunPlan) => void
+  quiet?: boolean
+  signal?: AbortSignal
+}
+
+export interface RunResult {
+  runId: string
+  journal: string
+  status: RunStatus | 'cancelled'
+  applied: number
+  failures: Failure[]
+  notRun: string[]
+  checks: Check[]
+  /** The plan shown before applying (absent on --resume, which applies the journaled plan). */
+  plan?: RunPlan
+}
+
+export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
+  const loaded = await loadPlaybook(opts.file, opts.set)
+  const runId = newRunId()
+  const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
+  try {
+    const plan = await planRun(loaded, session)
+    opts.showPlan?.(plan)
+    if (opts.confirm && !(await opts.confirm(plan))) {
+      return {runId, journal: '', status: 'cancelled', applied: 0, failures: [], notRun: [], checks: [], plan}
+    }
+    const journal = JournalWriter.create(opts.journalDir, runId)
+    const steps: JournalStepPlan[] = plan.steps
+      .filter((s) => !s.disabled)
+      .map(({id, action, continueOnError, changes, skipped, notes}) => ({id, action, continueOnError, changes, skipped, notes}))
+    journal.append({
+      type: 'run',
+      runId,
+      version: VERSION,
+      playbook: {file: loaded.file, name: loaded.playbook.name, sha256: loaded.sha256},
+      incident: loaded.playbook.incident,
+      caller: {account: session.caller.account, arn: session.caller.arn},
+      startedAt: new Date().toISOString(),
+      set: opts.set ?? {},
+    })
+    journal.append({type: 'plan', steps})
+    try {
+      return await execute({loaded, session, journal, steps, done: new Map(), opts, plan})
+    } finally {
+      journal.close()
+    }
+  } finally {
+    session.close()
+  }
+}
+
+export async function resumeRun(runId: string, opts: RunOptions): Promise<RunResult> {
+  const loaded = await loadPlaybook(opts.file, opts.set)
+  const state = foldJournal(readJournal(opts.journalDir, runId))
+  if (state.run.playbook.sha256 !== loaded.sha256) {
+    throw new InvalidInputError(`${opts.file} changed since run ${runId} started; --resume applies the journaled plan of the original file`, [], {
+      next: `restore the original playbook, or start a new run: lockdown run ${opts.file}`,
+    })
+  }
+  if (state.status === 'undone' || state.status === 'undo-failed') {
+    throw new InvalidInputError(`run ${runId} was undone; it cannot be resumed`, [], {next: `start a new run: lockdown run ${opts.file}`})
+  }
+  const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
+  const {writer: journal} = JournalWriter.reopen(opts.journalDir, runId)
+  try {
+    journal.append({type: 'resume', at: new Date().toISOString()})
+    const done = new Map<string, Applied>()
+    for (const step of state.steps) {
+      step.changes.forEach((c, index) => {
+        const rec = state.changes.get(changeKey(step.id, index))!
+        if (rec.state === 'applied') done.set(changeKey(step.id, index), {...c, appliedAt: rec.at!, result: rec.result})
+      })
+    }
+    if (session.caller.account !== state.run.caller.account) {
+      throw new PreflightError(`run ${runId} was made in account ${state.run.caller.account}; these credentials are for ${session.caller.account}`, {
+        next: 'pass --profile for the account of the original run',
+      })
+    }
+    return await execute({loaded, session, journal, steps: state.steps, done, opts})
+  } finally {
+    journal.close()
+    session.close()
+  }
+}
+
+async function execute(x: {
+  loaded: LoadedPlaybook
+  session: EngineSession
+  journal: JournalWriter
+  steps: JournalStepPlan[]
+  done: Map<string, Applied>
+  opts: RunOptions
+  plan?: RunPlan
+}): Promise<RunResult> {
+  const {loaded, session, journal, steps, done, opts} = x
+  const runInfo = {incident: loaded.playbook.incident, protect: loaded.playbook.guards.protect}
+  const allowSelf = new Map(loaded.playbook.steps.map((s) => [s.id, s.allowSelf]))
+  const ctxFor = (s: JournalStepPlan) => stepCtx(session, runInfo, {id: s.id, allowSelf: allowSelf.get(s.id) ?? false})
+  const actionOf = (s: JournalStepPlan): AnyAction => findAction(s.action)!
+  const outcome = await applySteps({
+    steps,
+    actionOf,
+    ctxFor,
+    journal,
+    concurrency: opts.concurrency ?? 8,
+    done: new Set(done.keys()),
+    quiet: opts.quiet ?? false,
+  })
+  for (const [k, a] of done) outcome.applied.set(k, a)
+  const checks = await verifySteps({
+    steps,
+    actionOf,
+    ctxFor,
+    journal,
+    applied: (s) => s.changes.flatMap((_, i) => outcome.applied.get(changeKey(s.id, i)) ?? []),
+  })
+  const failedChecks = checks.filter((c) => !c.ok)
+  const status: RunStatus = outcome.failures.length ? 'partial' : failedChecks.length ? 'verify-failed' : 'done'
+  journal.append({type: 'end', status, at: new Date().toISOString()})
+  const result: RunResult = {
+    runId: session.runId,
+    journal: journalPath(opts.journalDir, session.runId),
+    status,
+    applied: outcome.applied.size,
+    failures: outcome.failures,
+    notRun: outcome.notRun,
+    checks,
+    plan: x.plan,
+  }
+  if (status === 'partial') {
+    throw new PartialApplyError(
+      `${outcome.failures.length} change(s) failed, ${outcome.applied.size} applied (run ${session.runId}; journal ${result.journal})\n` +
+        outcome.failures.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n'),
+      {next: `lockdown run ${opts.file} --resume ${session.runId}   # retry what failed   |   lockdown undo ${session.runId}   # revert what applied`, detail: result},
+    )
+  }
+  if (status === 'verify-failed') {
+    throw new VerificationError(
+      `applied, but ${failedChecks.length} check(s) show containment does not hold:\n` + failedChecks.map((c) => `  ${c.target}: ${c.name}: ${c.detail}`).join('\n'),
+      {next: `investigate the targets above; lockdown undo ${session.runId} reverts the run`, detail: result},
+    )
+  }
+  return result
+}
