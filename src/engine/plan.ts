@@ -1,10 +1,11 @@
 // Plan every step (read-only), then apply the guards. What the plan holds is exactly what apply may do:
 // the run journals this plan and apply takes only its changes.
 import type {Caller, Change, Ctx, Skipped} from '../actions/types.js'
-import type {Clients} from '../aws/clients.js'
-import type {LoadedPlaybook} from '../playbook/load.js'
+import type {AwsOptions, Clients} from '../aws/clients.js'
+import {loadPlaybook, type LoadedPlaybook} from '../playbook/load.js'
 import {checkAccount, checkMaxTargets, excludeGuarded} from './guards.js'
 import {permissionsFor} from './permissions.js'
+import {openSession} from './session.js'
 import {validateSteps, type ValidStep} from './validate.js'
 
 export interface PlannedStep {
@@ -73,5 +74,17 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
     steps,
     guards: {maxTargets: playbook.guards.maxTargets, principals: principals.size, protect: playbook.guards.protect},
     permissions: permissionsFor(valid.map((v) => v.action)),
+  }
+}
+
+/** `lockdown plan FILE`: load, validate, resolve the caller, plan. Nothing is written anywhere. */
+export async function planFile(opts: {file: string; set?: Record<string, string>; aws: AwsOptions; signal?: AbortSignal}): Promise<RunPlan> {
+  const loaded = await loadPlaybook(opts.file, opts.set)
+  const valid = validateSteps(loaded)
+  const session = await openSession({aws: opts.aws, runId: 'plan', signal: opts.signal})
+  try {
+    return await planRun(loaded, session, valid)
+  } finally {
+    session.close()
   }
 }

@@ -1,0 +1,26 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {exitCodeHelp} from '../errors.js'
+import {setFlag, setVars} from '../cli/flags.js'
+import {formatPlan} from '../cli/format-plan.js'
+import {planFile} from '../engine/plan.js'
+
+export default class Plan extends BaseCommand<typeof Plan> {
+  static override summary = 'Show what a playbook would change: read-only, nothing is written.'
+  static override description =
+    'Resolves every step against the account (who, which keys, which roles), applies the guards and prints each change as before -> after, what is skipped and why, and the IAM permissions the run needs.' + '\n\n' + exitCodeHelp()
+  static override examples = [
+    '<%= config.bin %> plan playbooks/leaked-access-key.yaml',
+    '<%= config.bin %> plan playbooks/leaked-access-key.yaml --set user=ci-deploy --profile prod',
+    '<%= config.bin %> plan playbooks/leaked-access-key.yaml --json | jq .steps[].changes',
+  ]
+  static override args = {file: Args.string({description: 'Playbook file', required: true})}
+  static override flags = {set: setFlag}
+
+  async run() {
+    const plan = await planFile({file: this.args.file, set: setVars(this.flags.set), aws: this.awsOptions()})
+    this.say(formatPlan(plan))
+    return plan
+  }
+}

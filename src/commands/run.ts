@@ -1,0 +1,55 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {exitCodeHelp} from '../errors.js'
+import {askYesNo, requireConfirmable} from '../cli/confirm.js'
+import {setFlag, setVars} from '../cli/flags.js'
+import {formatPlan} from '../cli/format-plan.js'
+import {resumeRun, runPlaybook, type RunResult} from '../engine/run.js'
+import {RUN_ID} from '../engine/run-id.js'
+import {InvalidInputError} from '../errors.js'
+
+export default class Run extends BaseCommand<typeof Run> {
+  static override summary = 'Plan, confirm, apply with a journal, verify: the lockdown itself.'
+  static override description =
+    'Every change is journaled (.lockdown/runs/<run-id>/journal.jsonl) before it is sent, so `lockdown undo RUN` reverts it and `--resume RUN` finishes an interrupted run without applying anything twice. Without a terminal, --yes is required.' + '\n\n' + exitCodeHelp()
+  static override examples = [
+    '<%= config.bin %> run playbooks/leaked-access-key.yaml',
+    '<%= config.bin %> run playbooks/leaked-access-key.yaml --yes --set user=ci-deploy',
+    '<%= config.bin %> run playbooks/leaked-access-key.yaml --resume 20261126T091500Z-3fa2 --yes',
+  ]
+  static override args = {file: Args.string({description: 'Playbook file', required: true})}
+  static override flags = {
+    set: setFlag,
+    yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when not at a terminal).', default: false}),
+    resume: Flags.string({description: 'Finish the interrupted run with this id (from `lockdown runs`).'}),
+    concurrency: Flags.integer({description: 'Changes applied in parallel within a step.', default: 8, min: 1, max: 64}),
+  }
+
+  async run(): Promise<RunResult> {
+    const {file} = this.args
+    const f = this.flags
+    requireConfirmable(f.yes, `lockdown run ${file}`)
+    if (f.resume && !RUN_ID.test(f.resume)) throw new InvalidInputError(`--resume ${f.resume}: not a run id`, [], {next: 'lockdown runs'})
+    const opts = {
+      file,
+      set: setVars(f.set),
+      journalDir: f['journal-dir'],
+      aws: this.awsOptions(),
+      concurrency: f.concurrency,
+      quiet: this.jsonEnabled(),
+      showPlan: f.yes || this.jsonEnabled() ? undefined : (plan: Parameters<typeof formatPlan>[0]) => this.say(formatPlan(plan)),
+      confirm: f.yes ? undefined : () => askYesNo('Apply these changes?'),
+    }
+    const result = f.resume ? await resumeRun(f.resume, opts) : await runPlaybook(opts)
+    if (result.status === 'cancelled') {
+      this.say('Cancelled: nothing was changed.')
+      return result
+    }
+    const ok = result.checks.filter((c) => c.ok).length
+    this.say(`\nRun ${result.runId}: ${result.applied} change(s) applied, ${ok}/${result.checks.length} check(s) hold.`)
+    this.say(`Journal: ${result.journal}`)
+    this.say(`Undo:    lockdown undo ${result.runId}`)
+    return result
+  }
+}

@@ -1,0 +1,46 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {exitCodeHelp} from '../errors.js'
+import {validateSteps} from '../engine/validate.js'
+import {InvalidInputError, type SourceIssue} from '../errors.js'
+import {loadPlaybook} from '../playbook/load.js'
+import {setFlag, setVars} from '../cli/flags.js'
+
+export default class Validate extends BaseCommand<typeof Validate> {
+  static override summary = 'Check playbooks against the schema and the actions; no AWS calls.'
+  static override description =
+    'Reports every problem at once with file:line:column, the step id and the field, what was expected and what was found. Exit 2 when any playbook is invalid.' + '\n\n' + exitCodeHelp()
+  static override examples = [
+    '<%= config.bin %> validate playbooks/leaked-access-key.yaml',
+    '<%= config.bin %> validate playbooks/*.yaml --json',
+    '<%= config.bin %> validate playbooks/leaked-access-key.yaml --set user=ci-deploy',
+  ]
+  static override strict = false
+  static override args = {file: Args.string({description: 'Playbook file(s)', required: true})}
+  static override flags = {set: setFlag}
+
+  async run() {
+    const files = this.argv.filter((a) => !a.startsWith('-') && !this.flags.set.includes(a))
+    const issues: SourceIssue[] = []
+    const results: {file: string; valid: boolean; steps: number}[] = []
+    for (const file of files) {
+      try {
+        const loaded = await loadPlaybook(file, setVars(this.flags.set))
+        const steps = validateSteps(loaded)
+        results.push({file, valid: true, steps: steps.length})
+        this.say(`✓ ${file}: ${loaded.playbook.name}, ${steps.length} step(s)`)
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error
+        results.push({file, valid: false, steps: 0})
+        issues.push(...(error.issues.length ? error.issues : [{file, line: 1, column: 1, path: '', message: error.message}]))
+      }
+    }
+    if (issues.length) {
+      throw new InvalidInputError(`${results.filter((r) => !r.valid).length} of ${files.length} playbook(s) invalid`, issues, {
+        next: 'fix the lines above and run lockdown validate again',
+      })
+    }
+    return {valid: true, files: results}
+  }
+}
