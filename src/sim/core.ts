@@ -1,0 +1,50 @@
+// The simulated account's runtime: state, clock, policy index, authorizer, trail and faults in one place
+// that operation handlers receive. Lookups throw AWS's NoSuchEntity messages so handlers stay short.
+import {Authorizer} from './authz.js'
+import {Clock} from './clock.js'
+import {noSuchEntity} from './errors.js'
+import type {Faults} from './faults.js'
+import {PolicyIndex} from './policy-index.js'
+import type {Account, ManagedPolicy, MfaDevice, Role, User} from './state.js'
+import {Trail} from './trail.js'
+
+export class SimCore {
+  readonly clock = new Clock()
+  readonly index: PolicyIndex
+  readonly authz: Authorizer
+  readonly trail: Trail
+
+  constructor(
+    readonly account: Account,
+    readonly faults: Faults,
+    trailDir?: string,
+  ) {
+    this.index = new PolicyIndex(account, () => this.faults.consistencyDelayMs)
+    this.authz = new Authorizer(account, this.index)
+    this.trail = new Trail(account.id, trailDir)
+  }
+
+  user(name: unknown): User {
+    const u = this.account.users.get(String(name ?? ''))
+    if (!u) throw noSuchEntity(`The user with name ${name} cannot be found.`)
+    return u
+  }
+
+  role(name: unknown): Role {
+    const r = this.account.roles.get(String(name ?? ''))
+    if (!r) throw noSuchEntity(`The role with name ${name} cannot be found.`)
+    return r
+  }
+
+  policy(arn: unknown): ManagedPolicy {
+    const p = this.account.policies.get(String(arn ?? ''))
+    if (!p) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`)
+    return p
+  }
+
+  mfa(serial: unknown): MfaDevice {
+    const m = this.account.mfa.get(String(serial ?? ''))
+    if (!m) throw noSuchEntity(`VirtualMFADevice with serial number ${serial} doesn't exist.`)
+    return m
+  }
+}

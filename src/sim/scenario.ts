@@ -1,0 +1,114 @@
+// Loading a scenario: YAML with source positions, the strict schema, then cross-checks (policy references,
+// duplicate names, policy documents). Every problem is reported at once, each with file:line:column.
+import {readFileSync} from 'node:fs'
+
+import {LineCounter, parseDocument, isNode} from 'yaml'
+
+import {InvalidInputError, type SourceIssue} from '../errors.js'
+import {AwsError} from './errors.js'
+import {checkPolicyDocument} from './iam/shapes.js'
+import {type ParsedScenario, type Scenario, scenarioSchema} from './scenario-schema.js'
+import {AWS_MANAGED} from './aws-managed.js'
+
+export type {Scenario, ParsedScenario}
+
+type Path = Array<string | number>
+
+const fmtPath = (p: Path) => p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('')
+
+export function loadScenario(file: string): ParsedScenario {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new InvalidInputError(`Cannot read scenario ${file}: ${(e as Error).message}`, [], {next: 'ls playbooks/scenarios/'})
+  }
+  return parseScenarioText(text, file)
+}
+
+export function parseScenarioText(text: string, file = '<scenario>'): ParsedScenario {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: lc, prettyErrors: false})
+  const at = (offset: number) => lc.linePos(offset)
+  const issues: SourceIssue[] = []
+  for (const e of doc.errors) {
+    const {line, col} = at(e.pos[0])
+    issues.push({file, line, column: col, path: '', message: e.message.split('\n')[0]!})
+  }
+  if (issues.length) throw new InvalidInputError(`Scenario ${file} is not valid YAML`, issues, {next: `fix ${file} and run again`})
+
+  /** The closest node that exists along the path (a missing key is reported at its parent). */
+  const locate = (path: Path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)
+      if (isNode(node) && node.range) return at(node.range[0])
+    }
+    return {line: 1, col: 1}
+  }
+  const issue = (path: Path, message: string) => {
+    const {line, col} = locate(path)
+    issues.push({file, line, column: col, path: fmtPath(path), message})
+  }
+
+  const parsed = scenarioSchema.safeParse(doc.toJS() ?? {})
+  if (!parsed.success) {
+    for (const zi of parsed.error.issues) issue(zi.path as Path, zi.message)
+    throw new InvalidInputError(`Scenario ${file} has ${issues.length} problem(s)`, issues, {next: `fix ${file} and run again`})
+  }
+  const s = parsed.data
+  crossCheck(s, issue)
+  if (issues.length) throw new InvalidInputError(`Scenario ${file} has ${issues.length} problem(s)`, issues, {next: `fix ${file} and run again`})
+  return s
+}
+
+function crossCheck(s: ParsedScenario, issue: (p: Path, m: string) => void): void {
+  const docCheck = (d: unknown, path: Path, kind: 'identity' | 'trust') => {
+    try {
+      checkPolicyDocument(typeof d === 'string' ? d : JSON.stringify(d), kind)
+    } catch (e) {
+      issue(path, e instanceof AwsError ? `${e.code}: ${e.message}` : String(e))
+    }
+  }
+  const policyNames = new Set<string>()
+  s.policies.forEach((p, i) => {
+    if (policyNames.has(p.name)) issue(['policies', i, 'name'], `duplicate policy name ${p.name}`)
+    policyNames.add(p.name)
+    docCheck(p.document, ['policies', i, 'document'], 'identity')
+  })
+  const known = (ref: string) => ref in AWS_MANAGED || policyNames.has(ref) || s.policies.some((p) => ref.endsWith(`:policy${p.path}${p.name}`))
+  const keyIds = new Set<string>()
+  for (const kind of ['users', 'roles'] as const) {
+    const seen = new Set<string>()
+    s[kind].forEach((e, i) => {
+      if (seen.has(e.name.toLowerCase())) issue([kind, i, 'name'], `duplicate ${kind.slice(0, -1)} name ${e.name}`)
+      seen.add(e.name.toLowerCase())
+      for (const [n, d] of Object.entries(e.inlinePolicies)) docCheck(d, [kind, i, 'inlinePolicies', n], 'identity')
+      e.managedPolicies.forEach((ref, j) => {
+        if (!known(ref)) issue([kind, i, 'managedPolicies', j], `unknown policy '${ref}': name one under policies:, or one of ${Object.keys(AWS_MANAGED).join(', ')}`)
+      })
+      if ('trust' in e) docCheck(e.trust, [kind, i, 'trust'], 'trust')
+      if ('accessKeys' in e) {
+        e.accessKeys.forEach((k, j) => {
+          if (k.id && keyIds.has(k.id)) issue([kind, i, 'accessKeys', j, 'id'], `duplicate access key id ${k.id}`)
+          if (k.id) keyIds.add(k.id)
+        })
+      }
+    })
+  }
+}
+
+export function resolveScenario(s: Scenario | ParsedScenario | string | undefined): ParsedScenario {
+  if (s === undefined) return scenarioSchema.parse({})
+  if (typeof s === 'string') return loadScenario(s)
+  const r = scenarioSchema.safeParse(s)
+  if (!r.success) {
+    throw new InvalidInputError(
+      'Invalid scenario object',
+      r.error.issues.map((i) => ({file: '<object>', line: 0, column: 0, path: fmtPath(i.path as Path), message: i.message})),
+    )
+  }
+  const issues: SourceIssue[] = []
+  crossCheck(r.data, (p, m) => issues.push({file: '<object>', line: 0, column: 0, path: fmtPath(p), message: m}))
+  if (issues.length) throw new InvalidInputError('Invalid scenario object', issues)
+  return r.data
+}

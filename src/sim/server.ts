@@ -1,0 +1,195 @@
+// The HTTP front door: one port for IAM, STS (AWS Query) and CloudTrail, Organizations (JSON 1.1).
+// Per request: verify SigV4 → faults → authorize → handle → respond → one CloudTrail record.
+import {randomUUID} from 'node:crypto'
+import type {IncomingMessage, ServerResponse} from 'node:http'
+
+import {requestContext} from './authz.js'
+import type {SimCore} from './core.js'
+import {AwsError, jsonErrorCode} from './errors.js'
+import {TokenBucket} from './faults.js'
+import {type Caller, resolveKey} from './identity.js'
+import type {Op, OpContext, OpTable, Result} from './ops.js'
+import {type Params, parseQueryForm} from './protocol/form.js'
+import {NS, queryError, queryResponse} from './protocol/xml.js'
+import {parseAuthorization, verifySignature} from './sigv4.js'
+import {buildRecord, camel, lookupUsername} from './trail-record.js'
+
+export type Service = 'iam' | 'sts' | 'cloudtrail' | 'organizations'
+
+interface Parsed {
+  service: Service
+  protocol: 'query' | 'json'
+  action: string
+  params: Params
+}
+
+const JSON_TARGETS: Array<[string, Service]> = [
+  ['com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.', 'cloudtrail'],
+  ['CloudTrail_20131101.', 'cloudtrail'],
+  ['AWSOrganizationsV20161128.', 'organizations'],
+]
+
+function parseRequest(signedService: string, headers: IncomingMessage['headers'], body: Buffer): Parsed {
+  const target = headers['x-amz-target']
+  if (typeof target === 'string') {
+    for (const [prefix, service] of JSON_TARGETS) {
+      if (target.startsWith(prefix)) {
+        const text = body.toString('utf8') || '{}'
+        let params: Params
+        try {
+          params = JSON.parse(text)
+        } catch {
+          throw new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400)
+        }
+        return {service, protocol: 'json', action: target.slice(prefix.length), params}
+      }
+    }
+    throw new AwsError('UnknownOperationException', `Unknown target ${target}`, 400)
+  }
+  const {action, params} = parseQueryForm(body.toString('utf8'))
+  const service: Service = signedService === 'sts' ? 'sts' : 'iam'
+  return {service, protocol: 'query', action, params}
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
+  const writeBucket = new TokenBucket(
+    () => sim.faults.iamWriteRate,
+    () => sim.faults.iamWriteBurst,
+  )
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID()
+    const body = await readBody(req)
+    const now = sim.clock.now()
+    let parsed: Parsed | undefined
+    let caller: Caller | undefined
+    let keyId = ''
+    let region = 'us-east-1'
+    let op: Op | undefined
+    let result: Result
+    let error: AwsError | undefined
+    let ctx: OpContext | undefined
+    try {
+      const auth = parseAuthorization(req.headers)
+      keyId = auth.accessKeyId
+      region = auth.region
+      parsed = parseRequest(auth.service, req.headers, body)
+      const resolved = resolveKey(sim.account, auth.accessKeyId, auth.token, now)
+      await verifySignature(auth, resolved.secret, {method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body})
+      // Only a verified signature names the caller: a failed one proves nothing about who sent it.
+      caller = resolved.caller
+      if (caller.kind === 'user') caller.key.lastUsed = {at: now, service: parsed.service, region: parsed.service === 'iam' ? 'us-east-1' : region}
+      op = tables[parsed.service][parsed.action]
+      if (!op) throw unknownAction(parsed)
+      if (sim.faults.errorRate > 0 && Math.random() < sim.faults.errorRate) {
+        throw new AwsError('ServiceFailure', 'An internal error occurred. Please try again.', 500)
+      }
+      if (parsed.service === 'iam' && !op.readOnly && !writeBucket.take()) throw new AwsError('Throttling', 'Rate exceeded', 400)
+      ctx = {sim, caller, region: parsed.service === 'iam' ? 'us-east-1' : region, requestId, now}
+      if (!op.noAuth) {
+        const iamAction = `${parsed.service}:${parsed.action}`
+        await sim.authz.check(caller, iamAction, op.resource ? op.resource(parsed.params, ctx) : '*', requestContext(sim.account, caller, now, ctx.region))
+      }
+      result = await op.handle(parsed.params, ctx)
+    } catch (e) {
+      error = e instanceof AwsError ? e : new AwsError('ServiceFailure', `Internal error: ${(e as Error).message}`, 500)
+      if (!(e instanceof AwsError)) console.error(e)
+    }
+    if (sim.faults.latencyMs > 0) await sleep(sim.faults.latencyMs)
+    send(res, parsed, result, error, requestId)
+    // A request whose key the account does not know has no identity to attribute; AWS does not log it either.
+    if (parsed && caller) record(sim, {parsed, caller, keyId, op, result, error, requestId, now, region: ctx?.region ?? (parsed.service === 'iam' ? 'us-east-1' : region), req, ctx})
+  }
+}
+
+function unknownAction(p: Parsed): AwsError {
+  if (p.protocol === 'json') return new AwsError('UnknownOperationException', `Unknown operation ${p.action}`, 400)
+  const version = p.service === 'iam' ? '2010-05-08' : '2011-06-15'
+  return new AwsError('InvalidAction', `Could not find operation ${p.action} for version ${version}`, 400)
+}
+
+function send(res: ServerResponse, p: Parsed | undefined, result: Result, error: AwsError | undefined, requestId: string): void {
+  const json = p?.protocol === 'json'
+  if (error) {
+    if (json) {
+      const code = jsonErrorCode(error.code)
+      res.writeHead(error.status, {'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code})
+      res.end(JSON.stringify({__type: code, message: error.message}))
+    } else {
+      res.writeHead(error.status, {'content-type': 'text/xml', 'x-amzn-requestid': requestId})
+      res.end(queryError(p?.service === 'sts' ? NS.sts : NS.iam, error.type, error.code, error.message, requestId))
+    }
+    return
+  }
+  if (json) {
+    res.writeHead(200, {'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId})
+    res.end(JSON.stringify(result ?? {}, (_k, v) => v))
+  } else {
+    res.writeHead(200, {'content-type': 'text/xml', 'x-amzn-requestid': requestId})
+    res.end(queryResponse(p!.service === 'sts' ? NS.sts : NS.iam, p!.action, result, requestId))
+  }
+}
+
+interface RecordArgs {
+  parsed: Parsed
+  caller: Caller
+  keyId: string
+  op: Op | undefined
+  result: Result
+  error: AwsError | undefined
+  requestId: string
+  now: number
+  region: string
+  req: IncomingMessage
+  ctx: OpContext | undefined
+}
+
+function record(sim: SimCore, a: RecordArgs): void {
+  const {parsed, op} = a
+  const params = camel(parsed.params, false) as Record<string, unknown>
+  const readOnly = op?.readOnly ?? false
+  let responseElements: unknown = null
+  if (!a.error && op) responseElements = op.responseElements ? op.responseElements(a.result, parsed.params) : readOnly ? null : a.result ? camel(a.result) : null
+  const resources = !a.error && op?.resources && a.ctx ? op.resources(parsed.params, a.result, a.ctx) : []
+  const rec = buildRecord({
+    account: sim.account,
+    caller: a.caller,
+    keyId: a.keyId,
+    time: a.now,
+    service: parsed.service,
+    eventName: parsed.action,
+    region: a.region,
+    sourceIp: a.req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    userAgent: String(a.req.headers['user-agent'] ?? ''),
+    requestParameters: Object.keys(params).length ? params : null,
+    responseElements,
+    error: a.error && {code: a.error.code, message: a.error.message},
+    requestId: a.requestId,
+    readOnly,
+    resources: parsed.action.startsWith('AssumeRole') ? resources.map((r) => ({ARN: r.name, accountId: sim.account.id, type: r.type})) : undefined,
+  })
+  sim.trail.add({
+    record: rec,
+    json: JSON.stringify(rec),
+    time: a.now,
+    region: a.region,
+    eventId: rec.eventID as string,
+    eventName: parsed.action,
+    eventSource: rec.eventSource as string,
+    readOnly,
+    username: lookupUsername(sim.account, a.caller),
+    accessKeyId: a.keyId,
+    resources,
+  })
+}
