@@ -3,8 +3,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {setFlag, setVars} from '../cli/flags.js'
 import {leastPrivilegePolicy} from '../engine/permissions.js'
-import {validateSteps} from '../engine/validate.js'
-import {loadPlaybook} from '../playbook/load.js'
+import {loadAndValidate} from '../engine/validate.js'
 
 export default class Permissions extends BaseCommand<typeof Permissions> {
   static override summary = 'Print the least-privilege IAM policy that running a playbook needs.'
@@ -13,8 +12,8 @@ export default class Permissions extends BaseCommand<typeof Permissions> {
   static override flags = {set: setFlag}
 
   async run() {
-    const loaded = await loadPlaybook(this.args.file, setVars(this.flags.set))
-    const policy = leastPrivilegePolicy(validateSteps(loaded).map((v) => v.action))
+    const {steps} = await loadAndValidate(this.args.file, setVars(this.flags.set))
+    const policy = leastPrivilegePolicy(steps.map((v) => v.action))
     this.say(JSON.stringify(policy, null, 2))
     return policy
   }

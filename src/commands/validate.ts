@@ -2,9 +2,8 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {exitCodeHelp} from '../errors.js'
-import {validateSteps} from '../engine/validate.js'
+import {loadAndValidate} from '../engine/validate.js'
 import {InvalidInputError, type SourceIssue} from '../errors.js'
-import {loadPlaybook} from '../playbook/load.js'
 import {setFlag, setVars} from '../cli/flags.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
@@ -26,8 +25,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
     const results: {file: string; valid: boolean; steps: number}[] = []
     for (const file of files) {
       try {
-        const loaded = await loadPlaybook(file, setVars(this.flags.set))
-        const steps = validateSteps(loaded)
+        const {loaded, steps} = await loadAndValidate(file, setVars(this.flags.set))
         results.push({file, valid: true, steps: steps.length})
         this.say(`✓ ${file}: ${loaded.playbook.name}, ${steps.length} step(s)`)
       } catch (error) {

@@ -2,11 +2,11 @@
 // the run journals this plan and apply takes only its changes.
 import type {Caller, Change, Ctx, Skipped} from '../actions/types.js'
 import type {AwsOptions, Clients} from '../aws/clients.js'
-import {loadPlaybook, type LoadedPlaybook} from '../playbook/load.js'
+import type {LoadedPlaybook} from '../playbook/load.js'
 import {checkAccount, checkMaxTargets, excludeGuarded} from './guards.js'
 import {permissionsFor} from './permissions.js'
 import {openSession} from './session.js'
-import {validateSteps, type ValidStep} from './validate.js'
+import {loadAndValidate, validateSteps, type ValidStep} from './validate.js'
 
 export interface PlannedStep {
   id: string
@@ -79,8 +79,7 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
 
 /** `lockdown plan FILE`: load, validate, resolve the caller, plan. Nothing is written anywhere. */
 export async function planFile(opts: {file: string; set?: Record<string, string>; aws: AwsOptions; signal?: AbortSignal}): Promise<RunPlan> {
-  const loaded = await loadPlaybook(opts.file, opts.set)
-  const valid = validateSteps(loaded)
+  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set)
   const session = await openSession({aws: opts.aws, runId: 'plan', signal: opts.signal})
   try {
     return await planRun(loaded, session, valid)

@@ -4,7 +4,7 @@ import {findAction} from '../actions/index.js'
 import type {AnyAction, Applied, Check} from '../actions/types.js'
 import type {AwsOptions} from '../aws/clients.js'
 import {InvalidInputError, PartialApplyError, PreflightError, VerificationError} from '../errors.js'
-import {loadPlaybook, type LoadedPlaybook} from '../playbook/load.js'
+import type {LoadedPlaybook} from '../playbook/load.js'
 import {VERSION} from '../version.js'
 import {applySteps, type Failure} from './apply.js'
 import {JournalWriter, journalPath, readJournal, type JournalStepPlan, type RunStatus} from './journal.js'
@@ -12,6 +12,7 @@ import {planRun, stepCtx, type RunPlan} from './plan.js'
 import {newRunId} from './run-id.js'
 import {changeKey, foldJournal} from './run-state.js'
 import {openSession, type EngineSession} from './session.js'
+import {loadAndValidate} from './validate.js'
 import {verifySteps} from './verify.js'
 
 export interface RunOptions {
@@ -41,11 +42,11 @@ export interface RunResult {
 }
 
 export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
-  const loaded = await loadPlaybook(opts.file, opts.set)
+  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set)
   const runId = newRunId()
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
   try {
-    const plan = await planRun(loaded, session)
+    const plan = await planRun(loaded, session, valid)
     opts.showPlan?.(plan)
     if (opts.confirm && !(await opts.confirm(plan))) {
       return {runId, journal: '', status: 'cancelled', applied: 0, failures: [], notRun: [], checks: [], plan}
@@ -76,7 +77,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
 }
 
 export async function resumeRun(runId: string, opts: RunOptions): Promise<RunResult> {
-  const loaded = await loadPlaybook(opts.file, opts.set)
+  const {loaded} = await loadAndValidate(opts.file, opts.set)
   const state = foldJournal(readJournal(opts.journalDir, runId))
   if (state.run.playbook.sha256 !== loaded.sha256) {
     throw new InvalidInputError(`${opts.file} changed since run ${runId} started; --resume applies the journaled plan of the original file`, [], {

@@ -3,9 +3,9 @@
 import {ACTIONS, findAction} from '../actions/index.js'
 import type {AnyAction} from '../actions/types.js'
 import type {SourceIssue} from '../errors.js'
-import {invalid, type LoadedPlaybook} from '../playbook/load.js'
+import {invalid, loadPlaybook, type LoadedPlaybook} from '../playbook/load.js'
 import type {PlaybookStep} from '../playbook/schema.js'
-import {didYouMean, zodIssues} from '../playbook/yaml-source.js'
+import {didYouMean, zodIssues, type YamlSource} from '../playbook/yaml-source.js'
 
 export interface ValidStep {
   step: PlaybookStep
@@ -15,33 +15,49 @@ export interface ValidStep {
   enabled: boolean
 }
 
+/** Validates each step's action and `with:`; works on raw data so it runs even when the envelope is invalid. */
+export function stepIssues(data: Record<string, unknown>, source: YamlSource): SourceIssue[] {
+  return checkSteps(data, source).issues
+}
+
 export function validateSteps(loaded: LoadedPlaybook): ValidStep[] {
-  const {source, playbook} = loaded
-  const issues: SourceIssue[] = []
-  const out: ValidStep[] = []
-  playbook.steps.forEach((step, i) => {
-    const action = findAction(step.action)
-    if (!action) {
-      const hint = didYouMean(step.action, ACTIONS.map((a) => a.name))
-      issues.push(
-        source.issue(['steps', i, 'action'], `unknown action '${step.action}'${hint ? `; did you mean '${hint}'?` : ''} (see: lockdown actions)`, {stepId: step.id}),
-      )
-      return
-    }
-    const parsed = action.params.safeParse(step.with)
-    if (!parsed.success) {
-      issues.push(...zodIssues(source, parsed.error, {prefix: ['steps', i, 'with'], stepId: step.id, schema: action.params}))
-      return
-    }
-    const enabled = evaluateWhen(step.when)
-    if (enabled === undefined) {
-      issues.push(source.issue(['steps', i, 'when'], `expected true or false after substitution; found ${JSON.stringify(step.when)}`, {stepId: step.id}))
-      return
-    }
-    out.push({step, action, params: parsed.data, enabled})
-  })
+  const {valid, issues} = checkSteps(loaded.playbook as unknown as Record<string, unknown>, loaded.source, loaded.playbook.steps)
   if (issues.length) throw invalid(loaded.file, issues)
-  return out
+  return valid
+}
+
+/** Load a playbook and check everything: envelope, variables, actions, parameters, all reported at once. */
+export async function loadAndValidate(file: string, set: Record<string, string> = {}): Promise<{loaded: LoadedPlaybook; steps: ValidStep[]}> {
+  const loaded = await loadPlaybook(file, set, stepIssues)
+  return {loaded, steps: validateSteps(loaded)}
+}
+
+function checkSteps(data: Record<string, unknown>, source: YamlSource, parsedSteps?: PlaybookStep[]): {valid: ValidStep[]; issues: SourceIssue[]} {
+  const issues: SourceIssue[] = []
+  const valid: ValidStep[] = []
+  const steps = Array.isArray(data.steps) ? (data.steps as Record<string, unknown>[]) : []
+  steps.forEach((raw, i) => {
+    if (!raw || typeof raw !== 'object' || typeof raw.action !== 'string') return
+    const stepId = typeof raw.id === 'string' ? raw.id : undefined
+    const action = findAction(raw.action)
+    if (!action) {
+      const hint = didYouMean(raw.action, ACTIONS.map((a) => a.name))
+      issues.push(source.issue(['steps', i, 'action'], `unknown action '${raw.action}'${hint ? `; did you mean '${hint}'?` : ''} (see: lockdown actions)`, {stepId}))
+      return
+    }
+    const parsed = action.params.safeParse(raw.with ?? {})
+    if (!parsed.success) {
+      issues.push(...zodIssues(source, parsed.error, {prefix: ['steps', i, 'with'], stepId, schema: action.params}))
+      return
+    }
+    const enabled = evaluateWhen(raw.when as string | boolean | undefined)
+    if (enabled === undefined) {
+      issues.push(source.issue(['steps', i, 'when'], `expected true or false after substitution; found ${JSON.stringify(raw.when)}`, {stepId}))
+      return
+    }
+    if (parsedSteps) valid.push({step: parsedSteps[i], action, params: parsed.data, enabled})
+  })
+  return {valid, issues}
 }
 
 function evaluateWhen(when: string | boolean | undefined): boolean | undefined {

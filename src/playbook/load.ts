@@ -26,7 +26,10 @@ export async function readPlaybookText(file: string): Promise<string> {
   }
 }
 
-export function parsePlaybook(text: string, file: string, set: Record<string, string> = {}): LoadedPlaybook {
+/** Checks a layer above adds (the engine: each step's action and `with:`), run even when the envelope fails. */
+export type ExtraCheck = (data: Record<string, unknown>, source: YamlSource) => SourceIssue[]
+
+export function parsePlaybook(text: string, file: string, set: Record<string, string> = {}, extraCheck?: ExtraCheck): LoadedPlaybook {
   const source = parseYamlSource(text, file)
   const raw = source.data
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -46,12 +49,13 @@ export function parsePlaybook(text: string, file: string, set: Record<string, st
   const parsed = playbookSchema.safeParse(data)
   if (!parsed.success) issues.push(...zodIssues(source, parsed.error, {schema: playbookSchema, stepIdOf: (p) => stepIdAt(data, p)}))
   issues.push(...duplicateStepIds(data, source))
+  if (extraCheck) issues.push(...extraCheck(data, source))
   if (issues.length || !parsed.success) throw invalid(file, issues)
   return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data}
 }
 
-export async function loadPlaybook(file: string, set: Record<string, string> = {}): Promise<LoadedPlaybook> {
-  return parsePlaybook(await readPlaybookText(file), file, set)
+export async function loadPlaybook(file: string, set: Record<string, string> = {}, extraCheck?: ExtraCheck): Promise<LoadedPlaybook> {
+  return parsePlaybook(await readPlaybookText(file), file, set, extraCheck)
 }
 
 export function invalid(file: string, issues: SourceIssue[]): InvalidInputError {

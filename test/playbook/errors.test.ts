@@ -1,7 +1,7 @@
 // Each bad playbook must be refused with the position, field and message a person needs to fix it.
 import {describe, expect, it} from 'vitest'
 
-import {validateSteps} from '../../src/engine/validate.js'
+import {stepIssues, validateSteps} from '../../src/engine/validate.js'
 import {InvalidInputError} from '../../src/errors.js'
 import {parsePlaybook} from '../../src/playbook/load.js'
 
@@ -10,7 +10,7 @@ const STEP = (w: string) => `${HEAD}steps:\n  - id: k\n    action: deactivate-ke
 
 function problems(text: string, set: Record<string, string> = {}) {
   try {
-    validateSteps(parsePlaybook(text, 'pb.yaml', set))
+    validateSteps(parsePlaybook(text, 'pb.yaml', set, stepIssues))
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidInputError)
     return (error as InvalidInputError).issues
@@ -58,10 +58,8 @@ describe('playbook errors', () => {
   it('reports several problems at once, in line order, with the step id', () => {
     const text = `version: 3\nname: t\nsteps:\n  - id: k\n    action: deactivate-keys\n    with: {users: [x], olderThen: 9d, exclude: 5}\n`
     const issues = problems(text)
-    expect(issues.map((i) => i.path)).toEqual(['version'])
-    const stepIssues = problems(text.replace('version: 3', 'version: 1'))
-    expect(stepIssues.map((i) => i.path).sort()).toEqual(['steps[0].with.exclude', 'steps[0].with.olderThen'])
-    expect(stepIssues.every((i) => i.stepId === 'k')).toBe(true)
+    expect(issues.map((i) => i.path)).toEqual(['version', 'steps[0].with.exclude', 'steps[0].with.olderThen'])
+    expect(issues.slice(1).every((i) => i.stepId === 'k')).toBe(true)
   })
 
   it('names the file and the next command in the error message', () => {
