@@ -58,7 +58,7 @@ describe('playbook errors', () => {
   it('reports several problems at once, in line order, with the step id', () => {
     const text = `version: 3\nname: t\nsteps:\n  - id: k\n    action: deactivate-keys\n    with: {users: [x], olderThen: 9d, exclude: 5}\n`
     const issues = problems(text)
-    expect(issues.map((i) => i.path)).toEqual(['version', 'steps[0].with.exclude', 'steps[0].with.olderThen'])
+    expect(issues.map((i) => i.path)).toEqual(['version', 'steps[0].with.olderThen', 'steps[0].with.exclude'])
     expect(issues.slice(1).every((i) => i.stepId === 'k')).toBe(true)
   })
 
