@@ -40,7 +40,15 @@ export class PolicyIndex {
   constructor(
     private readonly account: Account,
     private readonly delayMs: () => number,
-  ) {}
+  ) {
+    for (const u of account.users.values()) this.created(`user:${u.name}`)
+    for (const r of account.roles.values()) this.created(`role:${r.name}`)
+  }
+
+  /** A principal exists from now on: its starting policies count as always in force (no delay to apply). */
+  created(p: PrincipalKey): void {
+    this.history.set(p, [this.entry(p, -Infinity)])
+  }
 
   /** The policies attached right now, in AWS's evaluation set: inline first, then managed. */
   current(p: PrincipalKey): NamedPolicy[] {

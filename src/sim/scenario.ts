@@ -2,7 +2,7 @@
 // duplicate names, policy documents). Every problem is reported at once, each with file:line:column.
 import {readFileSync} from 'node:fs'
 
-import {LineCounter, parseDocument, isNode} from 'yaml'
+import {LineCounter, isMap, isNode, isScalar, parseDocument} from 'yaml'
 
 import {InvalidInputError, type SourceIssue} from '../errors.js'
 import {AwsError} from './errors.js'
@@ -50,13 +50,29 @@ export function parseScenarioText(text: string, file = '<scenario>'): ParsedScen
     issues.push({file, line, column: col, path: fmtPath(path), message})
   }
 
-  const parsed = scenarioSchema.safeParse(doc.toJS() ?? {})
+  const data = doc.toJS() ?? {}
+  const parsed = scenarioSchema.safeParse(data)
   if (!parsed.success) {
-    for (const zi of parsed.error.issues) issue(zi.path as Path, zi.message)
+    for (const zi of parsed.error.issues) {
+      const path = zi.path as Path
+      if (zi.code === 'unrecognized_keys') {
+        // Point at each misspelt key itself, not at the mapping that holds it.
+        for (const k of zi.keys) {
+          const map = path.length ? doc.getIn(path, true) : doc.contents
+          const pair = isMap(map) ? map.items.find((it) => isScalar(it.key) && it.key.value === k) : undefined
+          const pos = pair && isScalar(pair.key) && pair.key.range ? at(pair.key.range[0]) : locate(path)
+          issues.push({file, line: pos.line, column: pos.col, path: fmtPath([...path, k]), message: `unknown field '${k}'`})
+        }
+        continue
+      }
+      issue(path, valueAt(data, path) === undefined ? 'is required' : zi.message)
+    }
+    issues.sort((x, y) => x.line - y.line || x.column - y.column)
     throw new InvalidInputError(`Scenario ${file} has ${issues.length} problem(s)`, issues, {next: `fix ${file} and run again`})
   }
   const s = parsed.data
   crossCheck(s, issue)
+  issues.sort((x, y) => x.line - y.line || x.column - y.column)
   if (issues.length) throw new InvalidInputError(`Scenario ${file} has ${issues.length} problem(s)`, issues, {next: `fix ${file} and run again`})
   return s
 }
@@ -95,6 +111,12 @@ function crossCheck(s: ParsedScenario, issue: (p: Path, m: string) => void): voi
       }
     })
   }
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let cur: any = data
+  for (const k of path) cur = cur == null ? undefined : cur[k]
+  return cur
 }
 
 export function resolveScenario(s: Scenario | ParsedScenario | string | undefined): ParsedScenario {

@@ -49,6 +49,7 @@ export const roleOps: OpTable = {
         attached: new Set(),
       }
       a.roles.set(name, r)
+      c.sim.index.created(`role:${name}`)
       return {Role: roleShape(a, r, true)}
     },
   },

@@ -39,6 +39,7 @@ export const userOps: OpTable = {
       if ([...a.users.keys()].some((n) => n.toLowerCase() === name.toLowerCase())) throw alreadyExists(`User with name ${name} already exists.`)
       const u: User = {name, id: newUserId(), path: pathOf(p), createdAt: c.now, tags: applyTags([], tagsOf(p)), inline: new Map(), attached: new Set()}
       a.users.set(name, u)
+      c.sim.index.created(`user:${name}`)
       return {User: userShape(a, u, true)}
     },
   },

@@ -1,0 +1,86 @@
+// Scenarios: the shipped ones load and seed what they say; invalid ones fail with positioned errors.
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {GetRoleCommand, ListUsersCommand, ListAttachedRolePoliciesCommand} from '@aws-sdk/client-iam'
+import {describe, expect, it} from 'vitest'
+
+import {InvalidInputError} from '../../src/errors.js'
+import {loadScenario, startSim} from '../../src/sim/index.js'
+import {useSim} from '../support/sim.js'
+
+function writeTemp(text: string): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'scn-')), 'bad.yaml')
+  writeFileSync(f, text)
+  return f
+}
+
+describe('scenarios', async () => {
+  const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml'})
+
+  it('seeds the demo account with fixed credentials, roles and policies', async () => {
+    expect(sim.rootCredentials.accessKeyId).toBe('AKIASIMROOT000000001')
+    expect(sim.credentialsFor('responder').accessKeyId).toBe('AKIASIMRESPONDER0001')
+    const users = await sim.clients.iam.send(new ListUsersCommand({}))
+    expect(users.Users?.map((u) => u.UserName)).toEqual(['analyst', 'ci-deploy', 'ci-legacy', 'responder'])
+    const legacy = users.Users!.find((u) => u.UserName === 'ci-legacy')!
+    expect(Date.now() - legacy.CreateDate!.getTime()).toBeGreaterThan(899 * 86_400_000)
+    const role = await sim.clients.iam.send(new GetRoleCommand({RoleName: 'app-web'}))
+    expect(role.Role).toMatchObject({MaxSessionDuration: 14400, Tags: expect.arrayContaining([{Key: 'tier', Value: 'web'}])})
+    const attached = await sim.clients.iam.send(new ListAttachedRolePoliciesCommand({RoleName: 'app-data'}))
+    expect(attached.AttachedPolicies).toEqual([{PolicyName: 'app-data-access', PolicyArn: 'arn:aws:iam::111122223333:policy/app-data-access'}])
+    const snap = sim.snapshot() as {users: Array<{name: string; accessKeys: Array<{id: string; status: string}>}>}
+    expect(snap.users.find((u) => u.name === 'ci-legacy')!.accessKeys.map((k) => k.id)).toEqual(['AKIASIMCILEGACY00001', 'AKIASIMCILEGACY00002'])
+    expect(JSON.stringify(snap)).not.toContain('simCiLegacySecretKey')
+  })
+
+  it('loads every shipped scenario', () => {
+    for (const f of ['demo-account', 'empty-account', 'stale-keys']) expect(loadScenario(`playbooks/scenarios/${f}.yaml`).account.id).toMatch(/^\d{12}$/)
+  })
+
+  it('reports several problems at once, each with file:line:column and the field path', () => {
+    const file = writeTemp(
+      [
+        'version: 1',
+        'account:',
+        '  id: "12345"',
+        'users:',
+        '  - name: ok',
+        '    accessKeys:',
+        '      - id: NOTAKEY',
+        '  - name: bad name!',
+        'roles:',
+        '  - name: r',
+        '    trsut: {}',
+      ].join('\n'),
+    )
+    let err: InvalidInputError | undefined
+    try {
+      loadScenario(file)
+    } catch (e) {
+      err = e as InvalidInputError
+    }
+    expect(err).toBeInstanceOf(InvalidInputError)
+    expect(err!.exitCode).toBe(2)
+    const byPath = Object.fromEntries(err!.issues.map((i) => [i.path, i]))
+    expect(byPath['account.id']).toMatchObject({file, line: 3, column: 7, message: 'must be 12 digits'})
+    expect(byPath['users[0].accessKeys[0].id']).toMatchObject({line: 7, column: 13})
+    expect(byPath['users[1].name']).toMatchObject({line: 8, column: 11})
+    // A misspelt key is reported where it stands; the missing one at its parent.
+    expect(byPath['roles[0].trsut']).toMatchObject({line: 11, column: 5, message: "unknown field 'trsut'"})
+    expect(byPath['roles[0].trust']).toMatchObject({line: 10, column: 5, message: 'is required'})
+    expect(err!.message).toContain(`${file}:3:7: account.id: must be 12 digits`)
+  })
+
+  it('checks policy references and documents after the schema', () => {
+    const file = writeTemp(['roles:', '  - name: r', '    trust: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole"}]}', '    managedPolicies: [nope]'].join('\n'))
+    expect(() => loadScenario(file)).toThrowError(/:3:12: roles\[0\]\.trust: MalformedPolicyDocument[\s\S]*:4:23: roles\[0\]\.managedPolicies\[0\]: unknown policy 'nope'/)
+  })
+
+  it('reports YAML syntax errors with their position, and takes scenario objects too', async () => {
+    const file = writeTemp('users:\n  - name: a\n   bad: [\n')
+    expect(() => loadScenario(file)).toThrowError(InvalidInputError)
+    await expect(startSim({scenario: {account: {id: 'x'}}})).rejects.toBeInstanceOf(InvalidInputError)
+  })
+})
