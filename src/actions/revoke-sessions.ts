@@ -1,0 +1,274 @@
+// revoke-sessions: deny every session of the target principals issued before a cutoff (the console's
+// "Revoke active sessions", at scale), or single sessions, optionally along role chains. Long-term keys
+// carry no aws:TokenIssueTime, so they are untouched: the plan says what else still needs doing.
+import {createHash} from 'node:crypto'
+
+import {listRoles, listRoleTags, type IamRole} from '../aws/iam-roles.js'
+import {listUsers} from '../aws/iam-users.js'
+import {simulateDecisions} from '../aws/iam-simulate.js'
+import {
+  attachManagedPolicy,
+  deleteInlinePolicy,
+  deleteManagedPolicy,
+  detachManagedPolicy,
+  ensureManagedPolicy,
+  getInlinePolicy,
+  listAttachedPolicyArns,
+  listInlinePolicies,
+  managedPolicyAttachments,
+  putInlinePolicy,
+  type PrincipalKind,
+} from '../aws/iam-policies.js'
+import {INLINE_LIMIT, policySize, type PolicyDocument} from '../aws/policies/document.js'
+import {REVOKE_POLICY_NAME, mergeRevokeSpecs, readRevokeSpec, revokePolicy, type RevokeSpec, type SessionMatch} from '../aws/policies/revoke.js'
+import {trustFor} from '../aws/policies/trust.js'
+import {PreflightError} from '../errors.js'
+import {resolveTime, type TimeSpec} from '../playbook/time.js'
+import {mapPool} from './lib/pool.js'
+import {matchesAnySelector} from './lib/selectors.js'
+import {pollUntil} from './lib/poll.js'
+import {followChains} from './revoke/chains.js'
+import {revokeParams, type RevokeParams} from './revoke/params.js'
+import {residualRisk} from './revoke/residual.js'
+import {selectRoles, selectUsers, untouchableRole} from './revoke/targets.js'
+import {proveCutoff} from './revoke/verify.js'
+import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
+
+export interface RevokeData {
+  kind: PrincipalKind
+  name: string
+  arn: string
+  /** Deny all of the principal's sessions issued before the cutoff (not only single sessions). */
+  all: boolean
+  sessions: SessionMatch[]
+  issuedBefore: TimeSpec
+  mode: 'inline' | 'managed'
+  /** The role chain that brought this role in (followChains). */
+  via?: string[]
+}
+
+interface Target {
+  kind: PrincipalKind
+  name: string
+  arn: string
+  all: boolean
+  sessions: SessionMatch[]
+  via?: string[]
+}
+
+export const revokeSessions: Action<RevokeParams, RevokeData> = {
+  name: 'revoke-sessions',
+  summary: 'Deny sessions of roles, users or single sessions issued before a cutoff (aws:TokenIssueTime), along role chains; verified by IAM simulation',
+  params: revokeParams,
+  permissions: [
+    'iam:ListRoles',
+    'iam:ListRoleTags',
+    'iam:ListUsers',
+    'iam:ListRolePolicies',
+    'iam:GetRolePolicy',
+    'iam:PutRolePolicy',
+    'iam:DeleteRolePolicy',
+    'iam:ListUserPolicies',
+    'iam:GetUserPolicy',
+    'iam:PutUserPolicy',
+    'iam:DeleteUserPolicy',
+    'iam:CreatePolicy',
+    'iam:GetPolicy',
+    'iam:DeletePolicy',
+    'iam:AttachRolePolicy',
+    'iam:DetachRolePolicy',
+    'iam:AttachUserPolicy',
+    'iam:DetachUserPolicy',
+    'iam:ListAttachedRolePolicies',
+    'iam:ListAttachedUserPolicies',
+    'iam:SimulatePrincipalPolicy',
+  ],
+  example: `- id: contain
+  action: revoke-sessions
+  with:
+    roles: ["app-*"]
+    users: ["ci-deploy"]
+    sessions: [{role: app-web, sessionName: attacker}]
+    followChains: true
+    issuedBefore: now`,
+
+  async plan(p, ctx) {
+    const iam = ctx.clients.iam
+    const skipped: Skipped[] = []
+    const notes: string[] = []
+    const roles = p.roles || p.roleTags || p.sessions ? await listRoles(iam, {signal: ctx.signal}) : []
+    const tagCache = new Map<string, Promise<Record<string, string>>>()
+    const tagsOf = (r: IamRole) => {
+      if (!tagCache.has(r.name)) tagCache.set(r.name, listRoleTags(iam, r.name, {signal: ctx.signal}))
+      return tagCache.get(r.name)!
+    }
+    const targets = new Map<string, Target>()
+    const add = (t: Omit<Target, 'sessions' | 'all'> & {all?: boolean; sessions?: SessionMatch[]}) => {
+      const cur = targets.get(t.arn) ?? {...t, all: false, sessions: []}
+      cur.all ||= Boolean(t.all)
+      cur.sessions.push(...(t.sessions ?? []))
+      cur.via ??= t.via
+      targets.set(t.arn, cur)
+    }
+
+    const sel = await selectRoles(roles, {selectors: p.roles, tags: p.roleTags, exclude: p.exclude, tagsOf})
+    skipped.push(...sel.skipped)
+    for (const {role} of sel.selected) add({kind: 'role', name: role.name, arn: role.arn, all: true})
+
+    const selectedRoles = sel.selected.map((s) => s.role)
+    if (p.followChains && selectedRoles.length) {
+      const canAssume = async (from: IamRole, to: IamRole) =>
+        (await simulateDecisions(iam, from.arn, ['sts:AssumeRole'], {}, {signal: ctx.signal, resource: to.arn}))['sts:AssumeRole'] === 'allowed'
+      const {reached, truncated} = await followChains(selectedRoles, roles, {maxDepth: p.maxChainDepth, canAssume})
+      for (const hop of reached) {
+        const why = untouchableRole(hop.role, await tagsOf(hop.role))
+        if (why) skipped.push({target: hop.role.arn, reason: `${why} (reached by chain ${hop.via.join(' → ')})`})
+        else if (p.exclude.some((e) => e === hop.role.name || e === hop.role.arn)) skipped.push({target: hop.role.arn, reason: `${hop.role.name}: excluded by exclude`})
+        else add({kind: 'role', name: hop.role.name, arn: hop.role.arn, all: true, via: hop.via})
+      }
+      for (const t of truncated) notes.push(`Chain longer than maxChainDepth (${p.maxChainDepth}) not followed: ${t}; raise maxChainDepth to include it.`)
+    }
+
+    for (const s of p.sessions ?? []) {
+      for (const {role, match} of await sessionTargets(s, roles)) {
+        const why = untouchableRole(role, await tagsOf(role))
+        if (why) skipped.push({target: role.arn, reason: why})
+        else add({kind: 'role', name: role.name, arn: role.arn, sessions: [match]})
+      }
+      if ('role' in s && !roles.some((r) => r.name === s.role || r.arn === s.role)) notes.push(`No role ${s.role} in this account: session ${s.sessionName} not revoked.`)
+    }
+
+    if (p.users) {
+      const us = selectUsers(await listUsers(iam, {signal: ctx.signal}), p.users, p.exclude)
+      skipped.push(...us.skipped)
+      for (const u of us.selected) add({kind: 'user', name: u.name, arn: u.arn, all: true})
+      if (us.selected.length) {
+        notes.push(`Users ${us.selected.map((u) => u.name).join(', ')}: their GetSessionToken/GetFederationToken sessions end; their long-term keys keep working (no aws:TokenIssueTime): pair with deactivate-keys.`)
+      }
+    }
+
+    const preview = resolveTime(p.issuedBefore, ctx.now()).toISOString()
+    const tooBig: string[] = []
+    const changes = await mapPool([...targets.values()], 8, async (t) => {
+      const c = await planTarget(t, p, preview, ctx)
+      if (c.tooBig) tooBig.push(c.tooBig)
+      return c.change
+    })
+    if (tooBig.length && p.policyMode === 'inline') {
+      throw new PreflightError(`the revocation policy would not fit the inline policy budget of ${tooBig.length} principal(s):\n  ${tooBig.join('\n  ')}`, {
+        next: `set policyMode: managed on step '${ctx.step.id}' (one customer managed policy per principal instead of an inline one)`,
+      })
+    }
+
+    const chainable = p.followChains ? [] : roles.filter((r) => selectedRoles.some((s) => s.arn !== r.arn && trustFor(r.trust, s.arn) === 'direct')).map((r) => r.name)
+    notes.push(...residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.caller.account}))
+    return {changes: changes.filter((c): c is Change<RevokeData> => c !== undefined), skipped, notes}
+  },
+
+  async apply(c, ctx): Promise<Applied<RevokeData>> {
+    const d = c.data
+    const iam = ctx.clients.iam
+    const cutoff = resolveTime(d.issuedBefore, ctx.now()).toISOString()
+    const wanted: RevokeSpec = {allBefore: d.all ? cutoff : undefined, sessions: d.sessions.map((match) => ({match, before: cutoff}))}
+    const ref = {kind: d.kind, name: d.name}
+    if (d.mode === 'managed') {
+      const arn = await ensureManagedPolicy(iam, ctx.caller.account, managedPolicyName(d.arn, ctx.runId), revokePolicy(wanted), {
+        signal: ctx.signal,
+        description: `lockdown run ${ctx.runId}: deny sessions of ${d.name} issued before ${cutoff}`,
+      })
+      await attachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
+      return {...c, appliedAt: new Date().toISOString(), result: {cutoff, managedPolicyArn: arn}}
+    }
+    // Read again at apply: another responder may have revoked since the plan; never move a cutoff earlier.
+    const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+    const doc = revokePolicy(mergeRevokeSpecs(readRevokeSpec(current), wanted))
+    await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, doc, {signal: ctx.signal})
+    return {...c, appliedAt: new Date().toISOString(), result: {cutoff, policy: doc}}
+  },
+
+  async verify(a, ctx): Promise<Check[]> {
+    const d = a.data
+    const iam = ctx.clients.iam
+    const {cutoff, managedPolicyArn} = a.result as {cutoff: string; managedPolicyArn?: string}
+    const ref = {kind: d.kind, name: d.name}
+    const landed = await pollUntil(
+      async () =>
+        managedPolicyArn
+          ? (await listAttachedPolicyArns(iam, ref, {signal: ctx.signal})).includes(managedPolicyArn)
+          : coversCutoff(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), d, cutoff),
+      Boolean,
+      {signal: ctx.signal},
+    )
+    const checks: Check[] = [{target: a.target, name: 'policy in place', ok: landed.ok, detail: landed.ok ? `${managedPolicyArn ?? REVOKE_POLICY_NAME} reads back` : 'the policy does not read back'}]
+    if (!landed.ok) return checks
+    // Authorization can lag reads (IAM is eventually consistent): poll the simulation too.
+    const matches: (SessionMatch | undefined)[] = d.all ? [undefined] : d.sessions.slice(0, 5)
+    for (const match of matches) {
+      const proof = await pollUntil(() => proveCutoff(iam, d.arn, cutoff, {target: a.target, match, signal: ctx.signal}), (c) => c.ok, {signal: ctx.signal})
+      checks.push(proof.value)
+    }
+    return checks
+  },
+
+  async undo(a, ctx) {
+    const d = a.data
+    const iam = ctx.clients.iam
+    const ref = {kind: d.kind, name: d.name}
+    if (d.mode === 'managed') {
+      const arn = `arn:aws:iam::${ctx.caller.account}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
+      await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
+      if ((await managedPolicyAttachments(iam, arn, {signal: ctx.signal})) === 0) await deleteManagedPolicy(iam, arn, {signal: ctx.signal})
+      return
+    }
+    const before = (a.before as {policy: PolicyDocument | null}).policy
+    if (before) await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, before, {signal: ctx.signal})
+    else await deleteInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+  },
+}
+
+async function planTarget(t: Target, p: RevokeParams, preview: string, ctx: Ctx): Promise<{change?: Change<RevokeData>; tooBig?: string}> {
+  const ref = {kind: t.kind, name: t.name}
+  const inline = await listInlinePolicies(ctx.clients.iam, ref, {signal: ctx.signal})
+  const current = inline.get(REVOKE_POLICY_NAME)
+  const wanted: RevokeSpec = {allBefore: t.all ? preview : undefined, sessions: t.sessions.map((match) => ({match, before: preview}))}
+  const after = revokePolicy(mergeRevokeSpecs(readRevokeSpec(current), wanted))
+  const others = [...inline].filter(([n]) => n !== REVOKE_POLICY_NAME).reduce((n, [, d]) => n + policySize(d), 0)
+  const size = others + policySize(after)
+  const limit = INLINE_LIMIT[t.kind]
+  const when = p.issuedBefore.kind === 'now' ? 'now (the moment of apply)' : preview
+  const what = t.all ? 'sessions' : `${t.sessions.length} single session${t.sessions.length === 1 ? '' : 's'}`
+  const data: RevokeData = {kind: t.kind, name: t.name, arn: t.arn, all: t.all, sessions: t.sessions, issuedBefore: p.issuedBefore, mode: p.policyMode, via: t.via}
+  const change: Change<RevokeData> = {
+    target: t.arn,
+    principal: t.arn,
+    summary: `revoke ${what} of ${t.kind} ${t.name} issued before ${when}${t.via ? ` (chain ${t.via.join(' → ')})` : ''}${p.policyMode === 'managed' ? ' [managed policy]' : ''}`,
+    before: {policy: current ?? null},
+    after: p.policyMode === 'managed' ? {managedPolicy: revokePolicy(wanted)} : {policy: after, inlineSize: `${size}/${limit}`},
+    data,
+  }
+  return {change, tooBig: size > limit ? `${t.kind} ${t.name}: ${size} of ${limit} characters` : undefined}
+}
+
+async function sessionTargets(s: NonNullable<RevokeParams['sessions']>[number], roles: IamRole[]): Promise<{role: IamRole; match: SessionMatch}[]> {
+  if ('role' in s) {
+    const role = roles.find((r) => r.name === s.role || r.arn === s.role)
+    return role ? [{role, match: {userId: `${role.roleId}:${s.sessionName}`}}] : []
+  }
+  if ('assumedRoleId' in s) {
+    const role = roles.find((r) => r.roleId === s.assumedRoleId.split(':')[0])
+    return role ? [{role, match: {userId: s.assumedRoleId}}] : []
+  }
+  return roles.filter((r) => matchesAnySelector(r, s.roles)).map((role) => ({role, match: {sourceIdentity: s.sourceIdentity}}))
+}
+
+function coversCutoff(doc: PolicyDocument | undefined, d: RevokeData, cutoff: string): boolean {
+  const spec = readRevokeSpec(doc)
+  const atLeast = (t?: string) => t !== undefined && Date.parse(t) >= Date.parse(cutoff)
+  if (d.all) return atLeast(spec.allBefore)
+  return d.sessions.every((m) => atLeast(spec.allBefore) || spec.sessions?.some((s) => JSON.stringify(s.match) === JSON.stringify(m) && atLeast(s.before)))
+}
+
+/** One managed policy per principal and run; a later run adds its own, so a cutoff never moves earlier. */
+function managedPolicyName(arn: string, runId: string): string {
+  return `LockdownRevoke-${createHash('sha256').update(arn).digest('hex').slice(0, 12)}-${runId}`
+}

@@ -1,0 +1,34 @@
+// What a TokenIssueTime deny cannot cover, said plainly with the next step: it ends sessions that exist,
+// it does not stop anyone who can still create new ones.
+import type {IamRole} from '../../aws/iam-roles.js'
+import {accountOf, trustedPrincipals} from '../../aws/policies/trust.js'
+
+export function residualRisk(roles: IamRole[], opts: {followChains: boolean; chainable: string[]; account: string}): string[] {
+  const notes: string[] = []
+  for (const role of roles) {
+    const t = trustedPrincipals(role.trust)
+    const users = t.aws.filter((p) => /:user\//.test(p))
+    if (users.length) {
+      notes.push(`${role.name}: users ${users.map((u) => u.split('/').pop()).join(', ')} can assume it again with their long-term keys: add a deactivate-keys step for them.`)
+    }
+    if (t.aws.includes(`arn:aws:iam::${opts.account}:root`)) {
+      notes.push(`${role.name}: trusts its own account, so any principal here allowed sts:AssumeRole can start a new session: check who (lockdown trail chains --role ${role.name}).`)
+    }
+    const external = [...new Set(t.aws.map((p) => (p === '*' ? 'anyone' : accountOf(p))).filter((a) => a && a !== opts.account))]
+    if (external.length) {
+      notes.push(`${role.name}: trusts other accounts (${external.join(', ')}); their principals can start new sessions: remove them from the trust policy.`)
+    }
+    if (t.services.includes('ec2.amazonaws.com')) {
+      notes.push(`${role.name}: used by EC2 instance profiles; instances get fresh credentials every hour: isolate the instances or remove the role from the instance profile.`)
+    }
+    const otherServices = t.services.filter((s) => s !== 'ec2.amazonaws.com')
+    if (otherServices.length) notes.push(`${role.name}: assumed by ${otherServices.join(', ')}; the service will start new sessions.`)
+    if (t.federated.length) {
+      notes.push(`${role.name}: federated through ${t.federated.join(', ')}; new sessions can be created through the identity provider: disable the user there.`)
+    }
+  }
+  if (!opts.followChains && opts.chainable.length) {
+    notes.push(`Sessions of these roles may have chained into ${opts.chainable.join(', ')}; chained sessions have their own issue time: set followChains: true.`)
+  }
+  return notes
+}

@@ -1,0 +1,57 @@
+// Which principals a revoke-sessions step denies, and which it must leave alone (with the reason shown
+// in the plan): break-glass roles, service-linked roles, IAM Identity Center roles.
+import type {Skipped} from '../types.js'
+import type {IamRole} from '../../aws/iam-roles.js'
+import type {IamUser} from '../../aws/iam-users.js'
+import {matchesAnySelector, matchesTags} from '../lib/selectors.js'
+
+export const BREAK_GLASS_TAG = 'lockdown:break-glass'
+
+/** Why a role can never be a revoke target, or undefined when it can. */
+export function untouchableRole(role: IamRole, tags: Record<string, string>): string | undefined {
+  if (tags[BREAK_GLASS_TAG] === 'true') return `${role.name}: a break-glass role (tag ${BREAK_GLASS_TAG}=true) is never revoked; end it with: lockdown breakglass revoke`
+  if (role.path.startsWith('/aws-service-role/')) {
+    return `${role.name}: service-linked roles cannot be changed (IAM refuses); contain the service itself or use an SCP`
+  }
+  if (role.name.startsWith('AWSReservedSSO_')) {
+    return `${role.name}: IAM Identity Center manages this role and would overwrite a change; revoke through its permission set (an inline deny on aws:TokenIssueTime) or an SCP`
+  }
+  return undefined
+}
+
+export interface RoleSelection {
+  selected: {role: IamRole; via?: string[]}[]
+  skipped: Skipped[]
+}
+
+export async function selectRoles(
+  roles: IamRole[],
+  opts: {selectors?: string[]; tags?: Record<string, string>; exclude: string[]; tagsOf: (r: IamRole) => Promise<Record<string, string>>},
+): Promise<RoleSelection> {
+  const out: RoleSelection = {selected: [], skipped: []}
+  if (!opts.selectors && !opts.tags) return out
+  for (const role of roles) {
+    if (opts.selectors && !matchesAnySelector(role, opts.selectors)) continue
+    const tags = await opts.tagsOf(role)
+    if (opts.tags && !matchesTags(tags, opts.tags)) continue
+    if (matchesAnySelector(role, opts.exclude)) {
+      out.skipped.push({target: role.arn, reason: `${role.name}: excluded by exclude`})
+      continue
+    }
+    const why = untouchableRole(role, tags)
+    if (why) out.skipped.push({target: role.arn, reason: why})
+    else out.selected.push({role})
+  }
+  return out
+}
+
+export function selectUsers(users: IamUser[], selectors: string[] | undefined, exclude: string[]): {selected: IamUser[]; skipped: Skipped[]} {
+  const selected: IamUser[] = []
+  const skipped: Skipped[] = []
+  for (const u of users) {
+    if (!selectors || !matchesAnySelector(u, selectors)) continue
+    if (matchesAnySelector(u, exclude)) skipped.push({target: u.arn, reason: `${u.name}: excluded by exclude`})
+    else selected.push(u)
+  }
+  return {selected, skipped}
+}

@@ -1,0 +1,33 @@
+// iam:SimulatePrincipalPolicy with context entries: how lockdown proves a deny on aws:TokenIssueTime
+// really applies to a principal, without holding any of its sessions.
+import {SimulatePrincipalPolicyCommand, type IAMClient} from '@aws-sdk/client-iam'
+
+export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny'
+export type ContextValues = Record<string, {type: 'date' | 'string' | 'boolean'; value: string}>
+
+/** The decision for each action, for the principal's policies under the given request context. */
+export async function simulateDecisions(
+  iam: IAMClient,
+  principalArn: string,
+  actions: string[],
+  context: ContextValues,
+  opts: {signal?: AbortSignal; resource?: string} = {},
+): Promise<Record<string, Decision>> {
+  const out: Record<string, Decision> = {}
+  let marker: string | undefined
+  do {
+    const r = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: principalArn,
+        ActionNames: actions,
+        ResourceArns: opts.resource ? [opts.resource] : undefined,
+        Marker: marker,
+        ContextEntries: Object.entries(context).map(([key, v]) => ({ContextKeyName: key, ContextKeyType: v.type, ContextKeyValues: [v.value]})),
+      }),
+      {abortSignal: opts.signal},
+    )
+    for (const e of r.EvaluationResults ?? []) out[e.EvalActionName!] = e.EvalDecision as Decision
+    marker = r.IsTruncated ? r.Marker : undefined
+  } while (marker)
+  return out
+}
