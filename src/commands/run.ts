@@ -48,6 +48,7 @@ export default class Run extends BaseCommand<typeof Run> {
     }
     const ok = result.checks.filter((c) => c.ok).length
     this.say(`\nRun ${result.runId}: ${result.applied} change(s) applied, ${ok}/${result.checks.length} check(s) hold.`)
+    for (const s of result.plan?.steps ?? []) for (const n of s.notes) this.say(`! ${s.id}: ${n}`)
     this.say(`Journal: ${result.journal}`)
     this.say(`Undo:    lockdown undo ${result.runId}`)
     return result

@@ -92,6 +92,22 @@ describe('revoke-sessions', () => {
     expect(await works(attacker.iam.send(new ListRolesCommand({})))).toBe('ok')
   })
 
+  it('revokes by source identity across the chain: SourceIdentity survives role chaining', async () => {
+    await nextSecond()
+    const web = as((await ci.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-web`, RoleSessionName: 'si-web', SourceIdentity: 'mallory'}))).Credentials!)
+    const data = await assume(web, 'app-data', 'si-data')
+    const other = await assume(ci, 'app-web', 'not-mallory')
+    await tick()
+    const run = await cli(['run', 'test/fixtures/playbooks/revoke-source-identity.yaml', '--yes', '--json'])
+    expect(run.code).toBe(0)
+    expect(run.json.checks.every((c: {ok: boolean}) => c.ok)).toBe(true)
+    expect(await works(web.iam.send(new ListRolesCommand({})))).toBe('AccessDenied')
+    expect(await works(data.iam.send(new ListRolesCommand({})))).toBe('AccessDenied')
+    expect(await works(other.iam.send(new ListRolesCommand({})))).toBe('ok')
+    await cli(['undo', run.json.runId, '--yes'])
+    expect(await works(web.iam.send(new ListRolesCommand({})))).toBe('ok')
+  })
+
   it('never targets break-glass, service-linked or Identity Center roles, and says why', async () => {
     const trust = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCT}:root`}, Action: 'sts:AssumeRole'}]})
     await sim.clients.iam.send(new CreateRoleCommand({RoleName: 'AWSReservedSSO_Admin_0123', Path: '/aws-reserved/sso.amazonaws.com/', AssumeRolePolicyDocument: trust}))
