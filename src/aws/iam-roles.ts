@@ -1,5 +1,16 @@
 // IAM roles as plain data: listing with trust policies, tags, last use. Pagination is followed here.
-import {GetRoleCommand, ListRolesCommand, ListRoleTagsCommand, type IAMClient} from '@aws-sdk/client-iam'
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  GetRoleCommand,
+  ListRolesCommand,
+  ListRoleTagsCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam'
 
 import {parsePolicy, type PolicyDocument} from './policies/document.js'
 
@@ -50,7 +61,70 @@ export async function listRoleTags(iam: IAMClient, roleName: string, opts: Opts 
   return tags
 }
 
-export async function getRoleLastUsed(iam: IAMClient, roleName: string, opts: Opts = {}): Promise<{at?: string; region?: string}> {
-  const r = await iam.send(new GetRoleCommand({RoleName: roleName}), {abortSignal: opts.signal})
-  return {at: r.Role?.RoleLastUsed?.LastUsedDate?.toISOString(), region: r.Role?.RoleLastUsed?.Region}
+
+export interface RoleDetail extends IamRole {
+  tags: Record<string, string>
+  lastUsed?: {at?: string; region?: string}
+}
+
+/** The role with its tags and last use, or undefined when it does not exist. */
+export async function getRole(iam: IAMClient, roleName: string, opts: Opts = {}): Promise<RoleDetail | undefined> {
+  try {
+    const r = await iam.send(new GetRoleCommand({RoleName: roleName}), {abortSignal: opts.signal})
+    const x = r.Role!
+    return {
+      name: x.RoleName!,
+      arn: x.Arn!,
+      path: x.Path ?? '/',
+      roleId: x.RoleId!,
+      trust: decodePolicy(x.AssumeRolePolicyDocument) ?? {Version: '2012-10-17', Statement: []},
+      maxSessionDuration: x.MaxSessionDuration,
+      tags: await listRoleTags(iam, roleName, opts),
+      lastUsed: {at: x.RoleLastUsed?.LastUsedDate?.toISOString(), region: x.RoleLastUsed?.Region},
+    }
+  } catch (error) {
+    if ((error as {name?: string}).name === 'NoSuchEntity' || (error as {name?: string}).name === 'NoSuchEntityException') return undefined
+    throw error
+  }
+}
+
+export async function createRole(
+  iam: IAMClient,
+  role: {name: string; path: string; trust: PolicyDocument; maxSessionDuration: number; tags: Record<string, string>; description?: string},
+  opts: Opts = {},
+): Promise<string> {
+  const r = await iam.send(
+    new CreateRoleCommand({
+      RoleName: role.name,
+      Path: role.path,
+      AssumeRolePolicyDocument: JSON.stringify(role.trust),
+      MaxSessionDuration: role.maxSessionDuration,
+      Description: role.description,
+      Tags: Object.entries(role.tags).map(([Key, Value]) => ({Key, Value})),
+    }),
+    {abortSignal: opts.signal},
+  )
+  return r.Role!.Arn!
+}
+
+export async function updateRole(
+  iam: IAMClient,
+  roleName: string,
+  change: {trust?: PolicyDocument; maxSessionDuration?: number; tags?: Record<string, string>; untag?: string[]},
+  opts: Opts = {},
+): Promise<void> {
+  if (change.trust) await iam.send(new UpdateAssumeRolePolicyCommand({RoleName: roleName, PolicyDocument: JSON.stringify(change.trust)}), {abortSignal: opts.signal})
+  if (change.maxSessionDuration) await iam.send(new UpdateRoleCommand({RoleName: roleName, MaxSessionDuration: change.maxSessionDuration}), {abortSignal: opts.signal})
+  if (change.untag?.length) await iam.send(new UntagRoleCommand({RoleName: roleName, TagKeys: change.untag}), {abortSignal: opts.signal})
+  if (change.tags && Object.keys(change.tags).length) {
+    await iam.send(new TagRoleCommand({RoleName: roleName, Tags: Object.entries(change.tags).map(([Key, Value]) => ({Key, Value}))}), {abortSignal: opts.signal})
+  }
+}
+
+export async function deleteRole(iam: IAMClient, roleName: string, opts: Opts = {}): Promise<void> {
+  try {
+    await iam.send(new DeleteRoleCommand({RoleName: roleName}), {abortSignal: opts.signal})
+  } catch (error) {
+    if ((error as {name?: string}).name !== 'NoSuchEntity') throw error
+  }
 }

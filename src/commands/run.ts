@@ -5,6 +5,7 @@ import {exitCodeHelp} from '../errors.js'
 import {askYesNo, requireConfirmable} from '../cli/confirm.js'
 import {setFlag, setVars} from '../cli/flags.js'
 import {formatPlan} from '../cli/format-plan.js'
+import {runSummary} from '../cli/run-output.js'
 import {resumeRun, runPlaybook, type RunResult} from '../engine/run.js'
 import {RUN_ID} from '../engine/run-id.js'
 import {InvalidInputError} from '../errors.js'
@@ -42,15 +43,7 @@ export default class Run extends BaseCommand<typeof Run> {
       confirm: f.yes ? undefined : () => askYesNo('Apply these changes?'),
     }
     const result = f.resume ? await resumeRun(f.resume, opts) : await runPlaybook(opts)
-    if (result.status === 'cancelled') {
-      this.say('Cancelled: nothing was changed.')
-      return result
-    }
-    const ok = result.checks.filter((c) => c.ok).length
-    this.say(`\nRun ${result.runId}: ${result.applied} change(s) applied, ${ok}/${result.checks.length} check(s) hold.`)
-    for (const s of result.plan?.steps ?? []) for (const n of s.notes) this.say(`! ${s.id}: ${n}`)
-    this.say(`Journal: ${result.journal}`)
-    this.say(`Undo:    lockdown undo ${result.runId}`)
+    for (const line of runSummary(result)) this.say(line)
     return result
   }
 }

@@ -18,6 +18,22 @@ export interface PlannedStep {
   changes: Change[]
   skipped: Skipped[]
   notes: string[]
+  protects?: {arn: string; reason: string}[]
+}
+
+/** Moves changes to principals another step protects (break-glass responders) out of the plan, with the reason. */
+function shieldProtected(steps: PlannedStep[]): void {
+  for (const guard of steps) {
+    for (const {arn, reason} of guard.protects ?? []) {
+      for (const s of steps) {
+        if (s === guard) continue
+        const hit = s.changes.filter((c) => c.principal === arn)
+        if (!hit.length) continue
+        s.changes = s.changes.filter((c) => c.principal !== arn)
+        s.skipped.push(...hit.map((c) => ({target: c.target, reason})))
+      }
+    }
+  }
 }
 
 export interface RunPlan {
@@ -64,8 +80,9 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
     const ctx = stepCtx(env, {incident: playbook.incident, protect: playbook.guards.protect}, {id: v.step.id, allowSelf: v.step.allowSelf})
     const planned = await v.action.plan(v.params, ctx)
     const {kept, skipped} = excludeGuarded(planned.changes, {caller: env.caller, protect: playbook.guards.protect, allowSelf: v.step.allowSelf})
-    steps.push({...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes})
+    steps.push({...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes, protects: planned.protects})
   }
+  shieldProtected(steps)
   const principals = new Set(steps.filter((s) => !s.readOnly).flatMap((s) => s.changes.map((c) => c.principal)))
   checkMaxTargets(principals, playbook.guards.maxTargets)
   return {

@@ -17,6 +17,10 @@ import {verifySteps} from './verify.js'
 
 export interface RunOptions {
   file: string
+  /** A playbook built in memory (breakglass commands); `file` then only names it. */
+  text?: string
+  /** The command that retries this run, for messages (default: lockdown run FILE). */
+  retry?: string
   set?: Record<string, string>
   journalDir: string
   aws: AwsOptions
@@ -42,7 +46,7 @@ export interface RunResult {
 }
 
 export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
-  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set)
+  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set, opts.text)
   const runId = newRunId()
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
   try {
@@ -77,7 +81,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
 }
 
 export async function resumeRun(runId: string, opts: RunOptions): Promise<RunResult> {
-  const {loaded} = await loadAndValidate(opts.file, opts.set)
+  const {loaded} = await loadAndValidate(opts.file, opts.set, opts.text)
   const state = foldJournal(readJournal(opts.journalDir, runId))
   if (state.run.playbook.sha256 !== loaded.sha256) {
     throw new InvalidInputError(`${opts.file} changed since run ${runId} started; --resume applies the journaled plan of the original file`, [], {
@@ -158,7 +162,13 @@ async function execute(x: {
     throw new PartialApplyError(
       `${outcome.failures.length} change(s) failed, ${outcome.applied.size} applied (run ${session.runId}; journal ${result.journal})\n` +
         outcome.failures.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n'),
-      {next: `lockdown run ${opts.file} --resume ${session.runId}   # retry what failed   |   lockdown undo ${session.runId}   # revert what applied`, detail: result},
+      {
+        next:
+          opts.text === undefined
+            ? `lockdown run ${opts.file} --resume ${session.runId}   # retry what failed   |   lockdown undo ${session.runId}   # revert what applied`
+            : `${opts.retry ?? 'run the command again'}   # retry   |   lockdown undo ${session.runId}   # revert what applied`,
+        detail: result,
+      },
     )
   }
   if (status === 'verify-failed') {

@@ -3,7 +3,7 @@
 import {ACTIONS, findAction} from '../actions/index.js'
 import type {AnyAction} from '../actions/types.js'
 import type {SourceIssue} from '../errors.js'
-import {invalid, loadPlaybook, type LoadedPlaybook} from '../playbook/load.js'
+import {invalid, loadPlaybook, parsePlaybook, type LoadedPlaybook} from '../playbook/load.js'
 import type {PlaybookStep} from '../playbook/schema.js'
 import {didYouMean, zodIssues, type YamlSource} from '../playbook/yaml-source.js'
 
@@ -27,8 +27,9 @@ export function validateSteps(loaded: LoadedPlaybook): ValidStep[] {
 }
 
 /** Load a playbook and check everything: envelope, variables, actions, parameters, all reported at once. */
-export async function loadAndValidate(file: string, set: Record<string, string> = {}): Promise<{loaded: LoadedPlaybook; steps: ValidStep[]}> {
-  const loaded = await loadPlaybook(file, set, stepIssues)
+export async function loadAndValidate(file: string, set: Record<string, string> = {}, text?: string): Promise<{loaded: LoadedPlaybook; steps: ValidStep[]}> {
+  // `text` is a playbook built in memory (breakglass commands); `file` then only names it in messages.
+  const loaded = text === undefined ? await loadPlaybook(file, set, stepIssues) : parsePlaybook(text, file, set, stepIssues)
   return {loaded, steps: validateSteps(loaded)}
 }
 

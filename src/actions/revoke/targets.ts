@@ -3,9 +3,10 @@
 import type {Skipped} from '../types.js'
 import type {IamRole} from '../../aws/iam-roles.js'
 import type {IamUser} from '../../aws/iam-users.js'
+import {BREAK_GLASS_TAGS} from '../../aws/policies/break-glass.js'
 import {matchesAnySelector, matchesTags} from '../lib/selectors.js'
 
-export const BREAK_GLASS_TAG = 'lockdown:break-glass'
+const BREAK_GLASS_TAG = BREAK_GLASS_TAGS.marker
 
 /** Why a role can never be a revoke target, or undefined when it can. */
 export function untouchableRole(role: IamRole, tags: Record<string, string>): string | undefined {

@@ -1,0 +1,50 @@
+// Starting sessions: AssumeRole with MFA and SourceIdentity (break-glass), and finding the caller's MFA
+// device. Credentials are returned to the caller only; nothing here logs them.
+import {ListMFADevicesCommand} from '@aws-sdk/client-iam'
+import {AssumeRoleCommand} from '@aws-sdk/client-sts'
+
+import type {Clients} from './clients.js'
+
+export interface SessionCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken: string
+  expiration: string
+}
+
+export async function assumeRole(
+  clients: Clients,
+  req: {roleArn: string; sessionName: string; sourceIdentity?: string; serialNumber?: string; tokenCode?: string; durationSeconds?: number; externalId?: string},
+  opts: {signal?: AbortSignal} = {},
+): Promise<{credentials: SessionCredentials; assumedRoleArn: string; assumedRoleId: string}> {
+  const r = await clients.sts.send(
+    new AssumeRoleCommand({
+      RoleArn: req.roleArn,
+      RoleSessionName: req.sessionName,
+      SourceIdentity: req.sourceIdentity,
+      SerialNumber: req.serialNumber,
+      TokenCode: req.tokenCode,
+      DurationSeconds: req.durationSeconds,
+      ExternalId: req.externalId,
+    }),
+    {abortSignal: opts.signal},
+  )
+  const c = r.Credentials!
+  return {
+    credentials: {accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!, expiration: c.Expiration!.toISOString()},
+    assumedRoleArn: r.AssumedRoleUser!.Arn!,
+    assumedRoleId: r.AssumedRoleUser!.AssumedRoleId!,
+  }
+}
+
+/** Serial numbers of the user's MFA devices (virtual and hardware). */
+export async function listMfaSerials(clients: Clients, userName: string, opts: {signal?: AbortSignal} = {}): Promise<string[]> {
+  const out: string[] = []
+  let marker: string | undefined
+  do {
+    const r = await clients.iam.send(new ListMFADevicesCommand({UserName: userName, Marker: marker}), {abortSignal: opts.signal})
+    out.push(...(r.MFADevices ?? []).map((d) => d.SerialNumber!))
+    marker = r.IsTruncated ? r.Marker : undefined
+  } while (marker)
+  return out
+}

@@ -1,0 +1,28 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../cli/base-command.js'
+import {runGenerated} from '../../cli/generated-run.js'
+import {runSummary} from '../../cli/run-output.js'
+
+export default class Expire extends BaseCommand<typeof Expire> {
+  static override summary = 'End every break-glass grant past its expiry (for a scheduler): close trust, deny older sessions.'
+  static override description =
+    'An expiry in a trust policy only stops new sessions; a session started just before it lives on. Run this from cron every few minutes:\n  */5 * * * * cd /srv/lockdown && lockdown breakglass expire --yes --json >> expire.log'
+  static override examples = ['<%= config.bin %> breakglass expire --yes']
+  static override flags = {yes: Flags.boolean({char: 'y', description: 'Apply without asking.', default: false})}
+
+  async run() {
+    const result = await runGenerated({
+      name: 'breakglass-expire',
+      step: {id: 'expire', action: 'break-glass-revoke', with: {expired: true}},
+      yes: this.flags.yes,
+      json: this.jsonEnabled(),
+      journalDir: this.flags['journal-dir'],
+      aws: this.awsOptions(),
+      retry: 'lockdown breakglass expire',
+      say: (t) => this.say(t),
+    })
+    for (const line of runSummary(result)) this.say(line)
+    return result
+  }
+}

@@ -1,0 +1,100 @@
+// Break-glass for responders: list the grants, and assume one (MFA, SourceIdentity = the responder's
+// own name). Granting and ending grants are playbook actions run through the journaled engine.
+import {findGrants} from '../actions/break-glass-revoke.js'
+import {principalOf} from '../aws/arn.js'
+import type {AwsOptions} from '../aws/clients.js'
+import {readBreakGlassTrust, BREAK_GLASS_TAGS} from '../aws/policies/break-glass.js'
+import {assumeRole, listMfaSerials, type SessionCredentials} from '../aws/sts-sessions.js'
+import {InvalidInputError, PreflightError} from '../errors.js'
+import {openSession} from './session.js'
+
+export interface GrantInfo {
+  role: string
+  arn: string
+  incident?: string
+  responders: string[]
+  expiry?: string
+  open: boolean
+  /** Minutes until expiry; negative when past. */
+  minutesLeft?: number
+  lastUsed?: string
+  mfa: boolean
+}
+
+export async function listGrants(aws: AwsOptions): Promise<GrantInfo[]> {
+  const session = await openSession({aws, runId: 'breakglass-list'})
+  try {
+    const now = Date.now()
+    return (await findGrants(session)).map((r) => {
+      const g = readBreakGlassTrust(r.trust)
+      const expiry = r.tags[BREAK_GLASS_TAGS.expires] ?? g?.expiry
+      return {
+        role: r.name,
+        arn: r.arn,
+        incident: r.tags[BREAK_GLASS_TAGS.incident],
+        responders: g?.responders ?? [],
+        expiry,
+        open: Boolean(g) && Date.parse(g!.expiry) > now,
+        minutesLeft: expiry ? Math.round((Date.parse(expiry) - now) / 60_000) : undefined,
+        lastUsed: r.lastUsed?.at,
+        mfa: g?.mfa ?? false,
+      }
+    })
+  } finally {
+    session.close()
+  }
+}
+
+export interface AssumeRequest {
+  aws: AwsOptions
+  incident?: string
+  roleName?: string
+  serial?: string
+  /** Asked only when MFA is required and no code was given (a TTY prompt). */
+  mfaCode?: string | (() => Promise<string>)
+  durationSeconds?: number
+}
+
+export interface AssumeResult {
+  roleArn: string
+  assumedRoleArn: string
+  sourceIdentity: string
+  expiration: string
+  credentials: SessionCredentials
+}
+
+export async function assumeBreakGlass(req: AssumeRequest): Promise<AssumeResult> {
+  if (!req.incident && !req.roleName) throw new InvalidInputError('say which grant: --incident ID or --role NAME', [], {next: 'lockdown breakglass list'})
+  const session = await openSession({aws: req.aws, runId: 'breakglass-assume'})
+  try {
+    const grants = (await findGrants(session, req.roleName)).filter((r) => !req.incident || r.tags[BREAK_GLASS_TAGS.incident] === req.incident)
+    const role = grants.find((r) => readBreakGlassTrust(r.trust))
+    if (!role) throw new PreflightError(`no open break-glass grant for ${req.incident ?? req.roleName}`, {next: 'lockdown breakglass list'})
+    const grant = readBreakGlassTrust(role.trust)!
+    const me = principalOf(session.caller.arn)
+    // SourceIdentity names the human in every CloudTrail record of the session and survives chaining.
+    const sourceIdentity = (me.kind === 'role' ? session.caller.arn.split('/').pop()! : me.name).replace(/[^\w+=,.@-]/g, '-').slice(0, 64)
+    let serialNumber = req.serial
+    let tokenCode: string | undefined
+    if (grant.mfa) {
+      if (!serialNumber && me.kind === 'user') serialNumber = (await listMfaSerials(session.clients, me.name, {signal: session.signal}))[0]
+      if (!serialNumber) throw new PreflightError(`the grant requires MFA and ${session.caller.arn} has no MFA device`, {next: 'pass --serial ARN of your MFA device'})
+      tokenCode = typeof req.mfaCode === 'function' ? await req.mfaCode() : req.mfaCode
+      if (!tokenCode) throw new InvalidInputError('the grant requires an MFA code', [], {next: 'pass --mfa-code 123456'})
+    }
+    const expiryLeft = Math.floor((Date.parse(grant.expiry) - Date.now()) / 1000)
+    const duration = Math.max(900, Math.min(req.durationSeconds ?? role.maxSessionDuration ?? 3600, role.maxSessionDuration ?? 3600, expiryLeft))
+    const r = await assumeRole(
+      session.clients,
+      {roleArn: role.arn, sessionName: `${role.tags[BREAK_GLASS_TAGS.incident] ?? 'breakglass'}-${sourceIdentity}`.slice(0, 64), sourceIdentity, serialNumber, tokenCode, durationSeconds: duration},
+      {signal: session.signal},
+    ).catch((error: {name?: string; message?: string}) => {
+      throw new PreflightError(`AssumeRole on ${role.arn} refused: ${error.name}: ${error.message}`, {
+        next: 'check that you are a listed responder (lockdown breakglass list), that the grant has not expired, and the MFA code',
+      })
+    })
+    return {roleArn: role.arn, assumedRoleArn: r.assumedRoleArn, sourceIdentity, expiration: r.credentials.expiration, credentials: r.credentials}
+  } finally {
+    session.close()
+  }
+}
