@@ -33,8 +33,8 @@ export interface LongTermRec {
   arn: string
   key?: string
   activity: ActivityAcc
-  /** Distinct seconds the key was used in: enough to say "used after it was reactivated". */
-  useSeconds: Set<number>
+  /** Calls per second of use: bounded by distinct seconds, exact enough to say "used after it was reactivated". */
+  useSeconds: Map<number, number>
 }
 
 export interface NoteRec {
@@ -145,11 +145,12 @@ export class Accumulator {
       const k = `${a.arn}|${key ?? ''}`
       let rec = this.longTerm.get(k)
       if (!rec) {
-        rec = {arn: a.arn, key, activity: new ActivityAcc(), useSeconds: new Set()}
+        rec = {arn: a.arn, key, activity: new ActivityAcc(), useSeconds: new Map()}
         this.longTerm.set(k, rec)
       }
       rec.activity.add(e)
-      rec.useSeconds.add(Math.floor(e.time / 1000))
+      const sec = Math.floor(e.time / 1000)
+      rec.useSeconds.set(sec, (rec.useSeconds.get(sec) ?? 0) + 1)
     }
   }
 }

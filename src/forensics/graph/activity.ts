@@ -13,12 +13,22 @@ export interface ErrorSample {
   ip: string
 }
 
-/** IPs that say nothing about where the caller sits: the console and services calling on its behalf. */
+/** Addresses that say nothing about where the caller sits. */
 export function meaningfulIp(e: TrailEvent): string | undefined {
-  if (e.actor.invokedBy) return undefined
   const ip = e.ip
   if (!ip || ip === 'AWS Internal' || ip.endsWith('.amazonaws.com')) return undefined
   return ip
+}
+
+/** User agents of AWS's own runtimes (Lambda workers, internal callers): a service-held session using them is the service. */
+const RUNTIME_UA = /^(aws-internal|awslambda-worker|AWS Internal)|\.amazonaws\.com$|exec-env\/AWS_Lambda/
+
+/** Per source IP: calls, first seen, calls made directly (not by the console or a service on the caller's behalf), and of those, calls not from an AWS runtime. */
+export interface IpStat {
+  n: number
+  first: number
+  direct: number
+  human: number
 }
 
 export class ActivityAcc {
@@ -27,8 +37,8 @@ export class ActivityAcc {
   errors = new Map<string, number>()
   first = Infinity
   last = -Infinity
-  /** ip → [count, first seen ms]; the first lets us name the IP a session started from. */
-  ips = new Map<string, [number, number]>()
+  /** The first-seen time lets us name the IP a session started from. */
+  ips = new Map<string, IpStat>()
   regions = new Set<string>()
   errorSamples: ErrorSample[] = []
 
@@ -40,11 +50,17 @@ export class ActivityAcc {
     if (e.region) this.regions.add(e.region)
     const ip = meaningfulIp(e)
     if (ip) {
-      const cur = this.ips.get(ip)
-      if (cur) {
-        cur[0]++
-        if (e.time < cur[1]) cur[1] = e.time
-      } else this.ips.set(ip, [1, e.time])
+      let cur = this.ips.get(ip)
+      if (!cur) {
+        cur = {n: 0, first: e.time, direct: 0, human: 0}
+        this.ips.set(ip, cur)
+      }
+      cur.n++
+      if (e.time < cur.first) cur.first = e.time
+      if (!e.actor.invokedBy) {
+        cur.direct++
+        if (!RUNTIME_UA.test(e.userAgent ?? '')) cur.human++
+      }
     }
     if (e.error) {
       this.errors.set(e.error, (this.errors.get(e.error) ?? 0) + 1)
@@ -58,12 +74,14 @@ export class ActivityAcc {
     for (const [k, v] of o.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v)
     this.first = Math.min(this.first, o.first)
     this.last = Math.max(this.last, o.last)
-    for (const [ip, [n, t]] of o.ips) {
+    for (const [ip, st] of o.ips) {
       const cur = this.ips.get(ip)
       if (cur) {
-        cur[0] += n
-        cur[1] = Math.min(cur[1], t)
-      } else this.ips.set(ip, [n, t])
+        cur.n += st.n
+        cur.first = Math.min(cur.first, st.first)
+        cur.direct += st.direct
+        cur.human += st.human
+      } else this.ips.set(ip, {...st})
     }
     for (const r of o.regions) this.regions.add(r)
     for (const s of o.errorSamples) if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push(s)
@@ -73,7 +91,7 @@ export class ActivityAcc {
   firstIp(): string | undefined {
     let best: string | undefined
     let t = Infinity
-    for (const [ip, [, first]] of this.ips) if (first < t) [best, t] = [ip, first]
+    for (const [ip, {first}] of this.ips) if (first < t) [best, t] = [ip, first]
     return best
   }
 
@@ -85,7 +103,7 @@ export class ActivityAcc {
       errors: sorted(this.errors),
       first: this.calls ? new Date(this.first).toISOString() : undefined,
       last: this.calls ? new Date(this.last).toISOString() : undefined,
-      ips: Object.fromEntries([...this.ips].sort((a, b) => a[1][1] - b[1][1]).map(([ip, [n]]) => [ip, n])),
+      ips: Object.fromEntries([...this.ips].sort((a, b) => a[1].first - b[1].first).map(([ip, st]) => [ip, st.n])),
       regions: [...this.regions].sort(),
     }
   }

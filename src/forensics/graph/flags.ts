@@ -20,9 +20,12 @@ export function sessionFlags(s: LinkedSession, depth: number): Flag[] {
   const at = r.issuedAt ?? s.activity.toActivity().first ?? ''
   const origin = originIp(s)
   if (origin) {
-    const others = [...s.activity.ips.entries()].filter(([ip]) => ip !== origin)
+    // Console calls are relayed by AWS and service-held sessions move between AWS runtime hosts: only
+    // direct calls count, and for a service's session only calls that do not look like the service.
+    const service = r.issuer.kind === 'service'
+    const others = [...s.activity.ips.entries()].filter(([ip, st]) => ip !== origin && (service ? st.human > 0 : st.direct > 0))
     if (others.length) {
-      const [ip, [n, first]] = others.sort((a, b) => a[1][1] - b[1][1])[0]
+      const [ip, {n, first}] = others.sort((a, b) => a[1].first - b[1].first)[0]
       out.push({
         kind: 'ip-change',
         at: iso(first)!,
@@ -69,14 +72,15 @@ export function accountFlags(acc: Accumulator, sessionOfActor: (a: {accessKeyId?
     if (!off || !on) continue
     const uses = [...acc.longTerm.values()].filter((l) => l.key === key)
     const secs = uses.flatMap((u) => [...u.useSeconds])
-    const before = secs.filter((t) => t * 1000 < off.time).length
-    const after = secs.filter((t) => t * 1000 > on.time).length
-    const between = secs.filter((t) => t * 1000 >= off.time && t * 1000 <= on.time).length
+    const count = (pred: (ms: number) => boolean) => secs.reduce((n, [t, c]) => n + (pred(t * 1000) ? c : 0), 0)
+    const before = count((t) => t < off.time)
+    const after = count((t) => t > on.time)
+    const between = count((t) => t >= off.time && t <= on.time)
     out.push({
       kind: 'key-reactivated',
       at: iso(on.time)!,
       subject: key,
-      detail: `${key} (${off.params?.userName ?? '?'}) set Inactive at ${iso(off.time)} by ${off.actor.arn}, Active again at ${iso(on.time)} by ${on.actor.arn}; used in ${before} distinct seconds before, ${between} while inactive, ${after} after`,
+      detail: `${key} (${off.params?.userName ?? '?'}) set Inactive at ${iso(off.time)} by ${off.actor.arn}, Active again at ${iso(on.time)} by ${on.actor.arn}; used ${before} times before, ${between} while inactive, ${after} after`,
     })
   }
   for (const f of acc.failedIssues) {
