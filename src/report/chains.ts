@@ -35,7 +35,7 @@ export function chainGraph(r: ForensicReport): {nodes: ChainNode[]; edges: Chain
   const edges: ChainEdge[] = []
   const ids = new Set(r.sessions.map((s) => s.id))
   for (const s of r.sessions) {
-    nodes.set(s.id, {id: s.id, label: `${shortArn(s.arn)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]})` : ''}`, kind: s.kind, flagged: s.flags.length > 0, session: s})
+    nodes.set(s.id, {id: s.id, label: `${shortArn(s.arn)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]}${s.accessKeyIds.length > 1 ? ` +${s.accessKeyIds.length - 1} keys` : ''})` : ''}`, kind: s.kind, flagged: s.flags.length > 0, session: s})
     const parent = s.issuer.sessionId
     const via = s.kind === 'console' ? 'ConsoleLogin' : s.inferred ? 'seen in use' : s.kind === 'federated' ? 'GetFederationToken' : s.kind === 'session-token' ? 'GetSessionToken' : 'AssumeRole'
     if (parent && ids.has(parent)) {
