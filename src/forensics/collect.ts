@@ -6,11 +6,15 @@ import type {ForensicReport} from '../report/types.js'
 import {ISSUING_EVENTS, type TrailEvent} from './event.js'
 import {Accumulator} from './graph/accumulate.js'
 import {buildReport, type GraphOptions} from './graph/report.js'
+import {scanFilesParallel} from './parallel/scan.js'
+import {FileSource} from './sources/files.js'
 import type {TrailSource} from './sources/types.js'
 
 export interface CollectOptions extends Omit<GraphOptions, 'source'> {
   /** Most session keys an indexed source is asked about (each costs at least one call per region). */
   maxKeys?: number
+  /** Worker threads for a files source (1: parse on the main thread). Needs dist/ or tsx (see parallel/scan.ts). */
+  workers?: number
   signal?: AbortSignal
 }
 
@@ -33,6 +37,11 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   const sourceInfo = () => {
     const st = source.stats()
     return {kind: source.kind, description: source.describe(), calls: st.calls, events: st.events}
+  }
+  if (source instanceof FileSource && (opts.workers ?? 1) > 1) {
+    const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!)
+    const description = `CloudTrail files at ${source.path} (${scan.files} files, ${scan.events} events, ${opts.workers} workers)`
+    return buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}})
   }
   if (!source.indexed) {
     await feed(acc, source.events({start, end}, opts.signal))

@@ -88,7 +88,8 @@ type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-exp
 export function parseTrailTime(v: unknown): number | undefined {
   if (typeof v === 'number') return v
   if (typeof v !== 'string' || v === '') return undefined
-  const iso = /^\d{4}-\d\d-\d\dT/.test(v)
+  // eventTime and creationDate are ISO; checking one character is cheaper than a regex on hot paths.
+  const iso = v.length >= 11 && v.charCodeAt(10) === 84 /* T */ && v.charCodeAt(4) === 45 /* - */
   const t = Date.parse(iso ? v : `${v} UTC`)
   return Number.isNaN(t) ? undefined : t
 }
@@ -155,22 +156,23 @@ export function normalizeRecord(r: Json): TrailEvent | undefined {
   if (!r || typeof r !== 'object' || typeof r.eventName !== 'string') return undefined
   const time = parseTrailTime(r.eventTime)
   if (time === undefined) return undefined
+  const actor = actorOf(r.userIdentity ?? {})
+  // One object literal with every field: a single hidden class for millions of events.
   const ev: TrailEvent = {
     id: str(r.eventID) ?? `${r.eventName}@${r.eventTime}`,
+    sharedId: str(r.sharedEventID),
     time,
     name: r.eventName,
     source: str(r.eventSource) ?? '',
     region: str(r.awsRegion) ?? '',
+    account: str(r.recipientAccountId) ?? actor.accountId,
     ip: str(r.sourceIPAddress) ?? '',
-    actor: actorOf(r.userIdentity ?? {}),
+    userAgent: str(r.userAgent),
+    error: str(r.errorCode),
+    actor,
+    issued: issuedOf(r),
+    params: undefined,
   }
-  if (r.sharedEventID) ev.sharedId = r.sharedEventID
-  const account = str(r.recipientAccountId) ?? ev.actor.accountId
-  if (account) ev.account = account
-  if (r.userAgent) ev.userAgent = r.userAgent
-  if (r.errorCode) ev.error = r.errorCode
-  const issued = issuedOf(r)
-  if (issued) ev.issued = issued
   if (PARAM_EVENTS.has(ev.name) && r.requestParameters) {
     const p: Json = r.requestParameters
     const resp: Json = r.responseElements?.accessKey ?? {}

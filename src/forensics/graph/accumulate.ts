@@ -64,6 +64,51 @@ export class Accumulator {
   notesDropped = 0
   private shared = new Set<string>()
 
+  /** An accumulator that crossed a worker boundary (structured clone drops class prototypes). */
+  static revive(o: Accumulator): Accumulator {
+    const acc = Object.assign(new Accumulator(), o)
+    for (const r of acc.observed.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
+    for (const r of acc.longTerm.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
+    return acc
+  }
+
+  /** Folds another accumulator (another worker's share of the files) into this one. */
+  merge(o: Accumulator): void {
+    this.events += o.events
+    this.duplicates += o.duplicates
+    this.notesDropped += o.notesDropped
+    for (const [k, rec] of o.issues) {
+      const prev = this.issues.get(k)
+      if (prev) for (const a of rec.accounts) prev.accounts.add(a)
+      else this.issues.set(k, rec)
+    }
+    for (const [k, rec] of o.observed) {
+      const prev = this.observed.get(k)
+      if (prev) prev.activity.merge(rec.activity)
+      else this.observed.set(k, rec)
+    }
+    for (const [k, rec] of o.longTerm) {
+      const prev = this.longTerm.get(k)
+      if (!prev) {
+        this.longTerm.set(k, rec)
+        continue
+      }
+      prev.activity.merge(rec.activity)
+      for (const [sec, n] of rec.useSeconds) prev.useSeconds.set(sec, (prev.useSeconds.get(sec) ?? 0) + n)
+    }
+    const cat = <T>(into: T[], from: T[]) => {
+      for (const x of from) {
+        if (into.length < MAX_NOTES) into.push(x)
+        else this.notesDropped++
+      }
+    }
+    cat(this.failedIssues, o.failedIssues)
+    cat(this.logins, o.logins)
+    cat(this.persistence, o.persistence)
+    cat(this.keyStatus, o.keyStatus)
+    cat(this.revocations, o.revocations)
+  }
+
   add(e: TrailEvent): void {
     // Cross-account events are logged in each account with one sharedEventID: count them once.
     if (e.sharedId) {

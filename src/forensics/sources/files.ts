@@ -16,7 +16,8 @@ import {matchesQuery, type SourceStats, type TrailQuery, type TrailSource} from 
 const gunzipAsync = promisify(gunzip)
 const PREFETCH = 2
 
-async function load(file: string): Promise<string> {
+/** One file's text, gunzipped when it is gzip (sniffed, not trusted from the name). */
+export async function loadTrailFile(file: string): Promise<string> {
   const buf = await readFile(file)
   // Sniff the gzip magic rather than trust the name: S3 downloads sometimes drop or add `.gz`.
   const raw = buf[0] === 0x1f && buf[1] === 0x8b ? await gunzipAsync(buf) : buf
@@ -66,7 +67,7 @@ export class FileSource implements TrailSource {
   readonly indexed = false
   private readonly st: SourceStats = {calls: 0, events: 0, files: 0}
 
-  constructor(private readonly path: string) {}
+  constructor(readonly path: string) {}
 
   describe(): string {
     return `CloudTrail files at ${this.path} (${this.st.files} files, ${this.st.events} events)`
@@ -82,7 +83,7 @@ export class FileSource implements TrailSource {
     const lineFiles = (f: string) => /\.(jsonl|ndjson)(\.gz)?$/i.test(f)
     let next = 0
     const fill = () => {
-      while (pending.length < PREFETCH && next < files.length && !lineFiles(files[next])) pending.push(load(files[next++]))
+      while (pending.length < PREFETCH && next < files.length && !lineFiles(files[next])) pending.push(loadTrailFile(files[next++]))
     }
     while (next < files.length || pending.length) {
       signal?.throwIfAborted()
