@@ -16,7 +16,7 @@ const ROOT = join(HERE, '..')
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000)
 const PER_FILE = 1000
 
-function generate(dir: string, total: number): number {
+export function generate(dir: string, total: number): number {
   const src = join(ROOT, 'test', 'fixtures', 'cloudtrail', 'grycap')
   const records: string[] = []
   for (const f of readdirSync(src).sort()) {

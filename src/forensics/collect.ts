@@ -8,6 +8,7 @@ import {Accumulator} from './graph/accumulate.js'
 import {buildReport, type GraphOptions} from './graph/report.js'
 import {scanFilesParallel} from './parallel/scan.js'
 import {FileSource} from './sources/files.js'
+import {expandTrailPaths} from './sources/paths.js'
 import type {TrailSource} from './sources/types.js'
 
 export interface CollectOptions extends Omit<GraphOptions, 'source'> {
@@ -17,6 +18,8 @@ export interface CollectOptions extends Omit<GraphOptions, 'source'> {
   workers?: number
   signal?: AbortSignal
 }
+
+const PARALLEL_MIN_FILES = 32
 
 async function feed(acc: Accumulator, it: AsyncIterable<TrailEvent>, seen?: Set<string>): Promise<void> {
   for await (const e of it) {
@@ -38,7 +41,8 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
     const st = source.stats()
     return {kind: source.kind, description: source.describe(), calls: st.calls, events: st.events}
   }
-  if (source instanceof FileSource && (opts.workers ?? 1) > 1) {
+  // Threads pay off only past a few dozen files (each worker costs a start-up).
+  if (source instanceof FileSource && (opts.workers ?? 1) > 1 && (await expandTrailPaths(source.path)).length >= PARALLEL_MIN_FILES) {
     const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!)
     const description = `CloudTrail files at ${source.path} (${scan.files} files, ${scan.events} events, ${opts.workers} workers)`
     return buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}})

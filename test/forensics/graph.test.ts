@@ -151,4 +151,44 @@ describe('session graph', () => {
     const none = report(chain, {roles: ['nothing-*']})
     expect(none.sessions).toEqual([])
   })
+
+  it('names SAML and OIDC providers as the parents of federated role sessions', () => {
+    const sts = (name: string, ui: object, req: object, resp: object) => ({
+      eventID: `e${n++}`, eventTime: '2024-06-01T12:00:00Z', eventName: name, eventSource: 'sts.amazonaws.com', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.7',
+      userIdentity: ui, requestParameters: req, responseElements: resp,
+    })
+    const r = report([
+      sts('AssumeRoleWithSAML', {type: 'SAMLUser', principalId: 'idp:alice', userName: 'alice', identityProvider: 'idp'},
+        {roleArn: roleA, principalArn: `arn:aws:iam::${A}:saml-provider/Okta`},
+        {credentials: {accessKeyId: 'ASIASAML', expiration: '2024-06-01T13:00:00Z'}, assumedRoleUser: {arn: `arn:aws:sts::${A}:assumed-role/app/alice@example.com`, assumedRoleId: 'AROA:alice'}}),
+      sts('AssumeRoleWithWebIdentity', {type: 'WebIdentityUser', principalId: 'token.actions.githubusercontent.com:repo:x', userName: 'repo:x', identityProvider: 'token.actions.githubusercontent.com'},
+        {roleArn: roleA, roleSessionName: 'gha'},
+        {credentials: {accessKeyId: 'ASIAOIDC', expiration: '2024-06-01T13:00:00Z'}, assumedRoleUser: {arn: `arn:aws:sts::${A}:assumed-role/app/gha`, assumedRoleId: 'AROA:gha'}, provider: 'token.actions.githubusercontent.com'}),
+    ])
+    expect(r.sessions.find((s) => s.accessKeyIds[0] === 'ASIASAML')!.issuer).toEqual({kind: 'saml', id: `arn:aws:iam::${A}:saml-provider/Okta`})
+    expect(r.sessions.find((s) => s.accessKeyIds[0] === 'ASIAOIDC')!.issuer).toEqual({kind: 'oidc', id: 'token.actions.githubusercontent.com'})
+  })
+
+  it('joins GetSessionToken credentials to the user calls made with them', () => {
+    const r = report([
+      {
+        eventID: 'gst', eventTime: '2024-06-02T08:00:00Z', eventName: 'GetSessionToken', eventSource: 'sts.amazonaws.com', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.8',
+        userIdentity: userCaller, requestParameters: {durationSeconds: 3600},
+        responseElements: {credentials: {accessKeyId: 'ASIATOKEN', expiration: 'Jun 2, 2024, 9:00:00 AM'}},
+      },
+      {
+        eventID: 'u', eventTime: '2024-06-02T08:10:00Z', eventName: 'CreateAccessKey', eventSource: 'iam.amazonaws.com', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.8',
+        userIdentity: {...userCaller, accessKeyId: 'ASIATOKEN', sessionContext: {attributes: {creationDate: '2024-06-02T08:00:00Z', mfaAuthenticated: 'true'}}},
+        requestParameters: {userName: 'alice'}, responseElements: {accessKey: {accessKeyId: 'AKIANEW', userName: 'alice'}},
+      },
+    ])
+    expect(r.sessions).toHaveLength(1)
+    const s = r.sessions[0]
+    expect(s).toMatchObject({kind: 'session-token', arn: USER, principal: USER, expiresAt: '2024-06-02T09:00:00.000Z', inferred: false})
+    expect(s.activity.byName).toEqual({CreateAccessKey: 1})
+    expect(s.flags).toContain('long-term-key')
+    const created = r.timeline.find((t) => t.kind === 'key-status')!
+    expect(created.detail).toBe('AKIANEW (user alice)')
+    expect(created.sessionId).toBe(s.id)
+  })
 })

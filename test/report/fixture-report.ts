@@ -1,11 +1,11 @@
 // A report built by hand, so renderer tests do not depend on the graph code: two sessions in a chain,
 // one flag, one gap, and text that needs escaping in every format.
-import type {ForensicReport, SessionRow} from '../../src/report/types.js'
+import type {Activity, ForensicReport, SessionRow} from '../../src/report/types.js'
 
-const activity = (calls: number, byName: Record<string, number>, ips: Record<string, number>) => ({
+const activity = (calls: number, byName: Record<string, number>, ips: Record<string, number>): Activity => ({
   calls,
   byName,
-  errors: calls ? {AccessDenied: 1} : {},
+  errors: calls ? {AccessDenied: 1} : ({} as Record<string, number>),
   first: calls ? '2024-07-30T21:35:00.000Z' : undefined,
   last: calls ? '2024-07-30T21:50:00.000Z' : undefined,
   ips,

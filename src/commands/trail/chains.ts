@@ -6,6 +6,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {exitCodeHelp} from '../../errors.js'
 import {collectReport} from '../../forensics/collect.js'
 import {openSource, type SourceKind} from '../../forensics/open-source.js'
+import {defaultWorkers} from '../../forensics/parallel/scan.js'
 import {parseWindow} from '../../forensics/time-window.js'
 import {renderTree} from '../../report/tree.js'
 import type {ForensicReport} from '../../report/types.js'
@@ -22,6 +23,7 @@ export const trailFlags = {
   lake: Flags.string({description: 'CloudTrail Lake event data store id or ARN.'}),
   regions: Flags.string({description: 'Regions to ask LookupEvents in, in parallel (comma-separated). Default: --region.', delimiter: ',', multiple: true}),
   'include-service': Flags.boolean({description: 'Show sessions AWS services assumed for themselves (hidden unless flagged).', default: false}),
+  workers: Flags.integer({description: 'Threads parsing CloudTrail files (--source files). Default: one per CPU.', min: 1}),
 }
 
 type TrailFlagValues = {
@@ -35,6 +37,7 @@ type TrailFlagValues = {
   lake?: string
   regions?: string[]
   'include-service': boolean
+  workers?: number
   region?: string
 }
 
@@ -48,6 +51,7 @@ export async function trailReport(f: TrailFlagValues, clients: () => Clients, ti
     principals: f.principal,
     accessKeys: f['access-key'],
     includeService: f['include-service'],
+    workers: f.workers ?? defaultWorkers(),
     title,
   })
 }

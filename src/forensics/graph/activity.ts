@@ -23,6 +23,18 @@ export function meaningfulIp(e: TrailEvent): string | undefined {
 /** User agents of AWS's own runtimes (Lambda workers, internal callers): a service-held session using them is the service. */
 const RUNTIME_UA = /^(aws-internal|awslambda-worker|AWS Internal)|\.amazonaws\.com$|exec-env\/AWS_Lambda/
 
+/** Few distinct user agents, millions of events: remember the verdict instead of running the regex. */
+const runtimeCache = new Map<string, boolean>()
+function isRuntimeUa(ua: string): boolean {
+  let v = runtimeCache.get(ua)
+  if (v === undefined) {
+    if (runtimeCache.size > 10_000) runtimeCache.clear()
+    v = RUNTIME_UA.test(ua)
+    runtimeCache.set(ua, v)
+  }
+  return v
+}
+
 /** Per source IP: calls, first seen, calls made directly (not by the console or a service on the caller's behalf), and of those, calls not from an AWS runtime. */
 export interface IpStat {
   n: number
@@ -59,7 +71,7 @@ export class ActivityAcc {
       if (e.time < cur.first) cur.first = e.time
       if (!e.actor.invokedBy) {
         cur.direct++
-        if (!RUNTIME_UA.test(e.userAgent ?? '')) cur.human++
+        if (!isRuntimeUa(e.userAgent ?? '')) cur.human++
       }
     }
     if (e.error) {

@@ -113,7 +113,7 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
   const flags = [
     ...[...flagsBySession].filter(([id]) => keep.has(id)).flatMap(([, f]) => f),
     ...accountFlags(acc, sessionOfActor).filter((f) => !selected(opts) || keep.has(f.subject) || sessions.some((s) => s.principal === f.subject || s.arn === f.subject)),
-  ].sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind))
+  ].sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject) || a.detail.localeCompare(b.detail))
 
   const principals = [...acc.longTerm.values()]
     .filter((l) => !selected(opts) || opts.principals?.some((g) => globMatch(g, l.arn)) || (l.key && opts.accessKeys?.includes(l.key)))

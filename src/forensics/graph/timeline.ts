@@ -57,7 +57,8 @@ export function buildTimeline(
   for (const f of acc.failedIssues) {
     out.push({at: iso(f.time)!, actor: f.actor.arn ?? 'unknown', event: f.name, detail: f.issued.roleArn ?? '', ip: f.ip, error: f.error, kind: 'denied'})
   }
-  out.sort((a, b) => a.at.localeCompare(b.at) || a.event.localeCompare(b.event))
+  // Full tie-breaks: the order must not depend on file order or on how files were split across workers.
+  out.sort((a, b) => a.at.localeCompare(b.at) || a.event.localeCompare(b.event) || a.actor.localeCompare(b.actor) || a.detail.localeCompare(b.detail))
   const dropped = Math.max(0, out.length - MAX_TIMELINE)
   return {entries: out.slice(0, MAX_TIMELINE), dropped}
 }
