@@ -60,3 +60,10 @@ export function subjectLabel(r: ForensicReport, subject: string): string {
 export function issuerShort(s: SessionRow): string {
   return s.issuer.kind === 'unknown' || !s.issuer.id ? '? (not in data)' : shortArn(s.issuer.id)
 }
+
+/** Appends to a list in a map (a multimap); linear, unlike re-spreading the list each time. */
+export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k)
+  if (list) list.push(v)
+  else m.set(k, [v])
+}

@@ -1,6 +1,6 @@
 // Inline SVG for the HTML report: the chain graph (principals left, sessions right by chain depth) and a
 // timeline chart (one row per session, from issue to last call). No scripts, no external fonts.
-import {chainGraph, type ChainNode} from './chains.js'
+import {chainGraph, pushTo, type ChainNode} from './chains.js'
 import type {ForensicReport, SessionRow} from './types.js'
 
 export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
@@ -24,7 +24,7 @@ export function chainSvg(r: ForensicReport): string {
   const pos = new Map<string, {x: number; y: number}>()
   // Depth-first from each root so children sit near their parent.
   const children = new Map<string, string[]>()
-  for (const e of edges) children.set(e.from, [...(children.get(e.from) ?? []), e.to])
+  for (const e of edges) pushTo(children, e.from, e.to)
   const byId = new Map(nodes.map((n) => [n.id, n]))
   let nextRow = 0
   const place = (id: string) => {

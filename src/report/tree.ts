@@ -1,5 +1,5 @@
 // The terminal tree for `lockdown trail chains`: roots are principals, children the sessions they made.
-import {chainGraph} from './chains.js'
+import {chainGraph, pushTo} from './chains.js'
 import type {ForensicReport} from './types.js'
 
 const time = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/:\d\d\.000Z$/, 'Z') : '?')
@@ -7,7 +7,7 @@ const time = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/:\d\d\.000Z
 export function renderTree(r: ForensicReport): string {
   const {nodes, edges} = chainGraph(r)
   const kids = new Map<string, {to: string; label: string}[]>()
-  for (const e of edges) kids.set(e.from, [...(kids.get(e.from) ?? []), {to: e.to, label: e.label}])
+  for (const e of edges) pushTo(kids, e.from, {to: e.to, label: e.label})
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const lines: string[] = []
   const walk = (id: string, prefix: string, via: string, last: boolean, seen: Set<string>) => {

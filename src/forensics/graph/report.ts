@@ -1,5 +1,6 @@
 // From linked sessions to the report: chain depth, the filters a person asked for, service noise,
 // flags, the timeline and what the data cannot show.
+import {pushTo} from '../../report/chains.js'
 import type {Flag, ForensicReport, SessionRow, TimelineEntry} from '../../report/types.js'
 import {iso} from './activity.js'
 import type {Accumulator} from './accumulate.js'
@@ -72,7 +73,7 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
   if (selected(opts)) {
     keep = new Set()
     const children = new Map<string, string[]>()
-    for (const s of all.values()) if (s.parentId) children.set(s.parentId, [...(children.get(s.parentId) ?? []), s.row.id])
+    for (const s of all.values()) if (s.parentId) pushTo(children, s.parentId, s.row.id)
     const addDown = (id: string) => {
       if (keep.has(id)) return
       keep.add(id)
@@ -110,9 +111,10 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
     .sort((a, b) => (a.issuedAt ?? a.activity.first ?? '').localeCompare(b.issuedAt ?? b.activity.first ?? '') || a.id.localeCompare(b.id))
 
   const sessionOfActor = sessionResolver(all)
+  const keptNames = new Set(sessions.flatMap((s) => [s.principal, s.arn]))
   const flags = [
     ...[...flagsBySession].filter(([id]) => keep.has(id)).flatMap(([, f]) => f),
-    ...accountFlags(acc, sessionOfActor).filter((f) => !selected(opts) || keep.has(f.subject) || sessions.some((s) => s.principal === f.subject || s.arn === f.subject)),
+    ...accountFlags(acc, sessionOfActor).filter((f) => !selected(opts) || keep.has(f.subject) || keptNames.has(f.subject)),
   ].sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject) || a.detail.localeCompare(b.detail))
 
   const principals = [...acc.longTerm.values()]
@@ -150,7 +152,7 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
 /** Which session an actor (of a persistence call, say) was: key + creationDate + ARN. */
 function sessionResolver(all: Map<string, LinkedSession>) {
   const byKey = new Map<string, LinkedSession[]>()
-  for (const s of all.values()) for (const k of s.row.accessKeyIds) byKey.set(k, [...(byKey.get(k) ?? []), s])
+  for (const s of all.values()) for (const k of s.row.accessKeyIds) pushTo(byKey, k, s)
   return (a: {accessKeyId?: string; arn?: string; sessionCreated?: number}): string | undefined => {
     if (!a.accessKeyId?.startsWith('ASIA')) return undefined
     const c = (byKey.get(a.accessKeyId) ?? []).filter((s) => s.row.arn === a.arn)
