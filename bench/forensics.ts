@@ -1,0 +1,114 @@
+// Benchmark: stream 1,000,000 CloudTrail events from gzipped delivery files through parsing and graph
+// building. Targets: ≥ 150,000 events/s end to end, peak RSS ≤ 400 MB. Printed beside jq running a
+// simpler filter (select AssumeRole) over the same files.
+//
+// The files are made by repeating real grycap records (Apache-2.0, test/fixtures) with fresh event ids,
+// written to a temp dir. The measured run happens in a child process so its peak RSS is its own.
+import {execFileSync, spawnSync} from 'node:child_process'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {loadavg, tmpdir} from 'node:os'
+import {join, dirname} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {gunzipSync, gzipSync} from 'node:zlib'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const ROOT = join(HERE, '..')
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000)
+const PER_FILE = 1000
+
+export function generate(dir: string, total: number): number {
+  const src = join(ROOT, 'test', 'fixtures', 'cloudtrail', 'grycap')
+  const records: string[] = []
+  for (const f of readdirSync(src).sort()) {
+    for (const r of JSON.parse(gunzipSync(readFileSync(join(src, f))).toString()).Records) {
+      // A placeholder where the fresh id goes; the rest of the record is the real one, byte for byte.
+      records.push(JSON.stringify({...r, eventID: '@@ID@@', ...(r.sharedEventID ? {sharedEventID: '@@SH@@'} : {})}))
+    }
+  }
+  let n = 0
+  let file = 0
+  while (n < total) {
+    const batch: string[] = []
+    for (let i = 0; i < PER_FILE && n < total; i++, n++) {
+      const id = `bench-${n.toString(36)}-${(n * 2654435761 >>> 0).toString(16)}`
+      batch.push(records[n % records.length].replace('@@ID@@', id).replace('@@SH@@', `sh-${id}`))
+    }
+    const name = `111122223333_CloudTrail_us-east-1_20170601T${String(file).padStart(6, '0')}Z_bench.json.gz`
+    writeFileSync(join(dir, name), gzipSync(`{"Records":[${batch.join(',')}]}`, {level: 6}))
+    file++
+  }
+  return file
+}
+
+interface Measured {
+  events: number
+  ms: number
+  rssMb: number
+  sessions: number
+  workers: number
+  /** CPU time of all threads (includes tsx start-up): on a shared box, the number that does not depend on neighbours. */
+  cpuMs: number
+}
+
+/** Child process entry: read the files, build the graph, report time and peak RSS. */
+async function measure(dir: string): Promise<Measured> {
+  const {FileSource} = await import('../src/forensics/sources/files.js')
+  const {collectReport} = await import('../src/forensics/collect.js')
+  const {defaultWorkers} = await import('../src/forensics/parallel/scan.js')
+  const t0 = performance.now()
+  const source = new FileSource(dir)
+  const workers = Number(process.env.BENCH_WORKERS ?? defaultWorkers())
+  const report = await collectReport(source, {window: {start: new Date(0), end: new Date('2100-01-01')}, includeService: true, workers})
+  const ms = performance.now() - t0
+  // Worker threads live in this process: maxRSS covers them too.
+  const ru = process.resourceUsage()
+  return {events: report.source.events, ms, rssMb: ru.maxRSS / 1024, sessions: report.summary.sessions, workers, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000}
+}
+
+function jqRate(dir: string): {ms: number; matched: number} | undefined {
+  try {
+    execFileSync('jq', ['--version'], {stdio: 'ignore'})
+  } catch {
+    return undefined
+  }
+  const t0 = performance.now()
+  const r = spawnSync('sh', ['-c', `cat ${JSON.stringify(dir)}/*.json.gz | gzip -dc | jq -c '.Records[] | select(.eventName == "AssumeRole")' | wc -l`], {encoding: 'utf8', maxBuffer: 1 << 20})
+  const ms = performance.now() - t0
+  if (r.status !== 0) return undefined
+  return {ms, matched: Number(r.stdout.trim())}
+}
+
+export async function benchForensics(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockdown-bench-'))
+  try {
+    const tg = performance.now()
+    const files = generate(dir, TOTAL)
+    const genS = ((performance.now() - tg) / 1000).toFixed(1)
+    const loadBefore = loadavg()[0].toFixed(2)
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dir], {cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20})
+    if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`)
+    const m = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measured
+    const rate = m.events / (m.ms / 1000)
+    const lines = [
+      `forensics: ${m.events.toLocaleString('en')} events in ${files} gzipped files (generated in ${genS}s)`,
+      `  parse + graph (${m.workers} worker${m.workers > 1 ? 's' : ''}): ${(m.ms / 1000).toFixed(2)}s = ${Math.round(rate).toLocaleString('en')} events/s (target ≥ 150,000) ${rate >= 150_000 ? 'OK' : 'BELOW TARGET'}`,
+      `  CPU: ${(m.cpuMs / 1000).toFixed(2)}s in all threads = ${Math.round(m.events / (m.cpuMs / 1000)).toLocaleString('en')} events per CPU-second; load average before the run ${loadBefore}`,
+      `  peak RSS: ${m.rssMb.toFixed(0)} MB (target ≤ 400) ${m.rssMb <= 400 ? 'OK' : 'ABOVE TARGET'}; ${m.sessions} sessions`,
+    ]
+    const jq = jqRate(dir)
+    if (jq) {
+      const jqRateS = m.events / (jq.ms / 1000)
+      lines.push(`  jq select(AssumeRole): ${(jq.ms / 1000).toFixed(2)}s = ${Math.round(jqRateS).toLocaleString('en')} events/s (${jq.matched} matched); lockdown/jq = ${(rate / jqRateS).toFixed(2)}×`)
+    } else lines.push('  jq not available')
+    return lines.join('\n')
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+const self = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]
+if (self && process.argv[2] === '--measure') {
+  measure(process.argv[3]).then((m) => console.log(JSON.stringify(m)))
+} else if (self) {
+  benchForensics().then((s) => console.log(s))
+}

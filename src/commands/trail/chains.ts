@@ -1,0 +1,88 @@
+// `lockdown trail chains`: who assumed which role, through which chain, as a tree.
+import {Flags} from '@oclif/core'
+
+import {makeClients, type Clients} from '../../aws/clients.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {exitCodeHelp} from '../../errors.js'
+import {collectReport} from '../../forensics/collect.js'
+import {openSource, type SourceKind} from '../../forensics/open-source.js'
+import {defaultWorkers} from '../../forensics/parallel/scan.js'
+import {parseWindow} from '../../forensics/time-window.js'
+import {renderTree} from '../../report/tree.js'
+import type {ForensicReport} from '../../report/types.js'
+
+/** Flags shared with `trail report` (which spreads them into its own). */
+export const trailFlags = {
+  role: Flags.string({description: 'Role ARN or name glob (app-*); repeatable. Keeps those sessions and their whole chain.', multiple: true}),
+  principal: Flags.string({description: 'User/principal ARN or name glob; repeatable. Keeps the sessions it started.', multiple: true}),
+  'access-key': Flags.string({description: 'Access key id (AKIA… or ASIA…); repeatable.', multiple: true}),
+  since: Flags.string({description: 'Start of the window: a duration back from now (15m, 48h, 90d) or an ISO time.', default: '48h'}),
+  until: Flags.string({description: 'End of the window (duration or ISO time). Default: now.'}),
+  source: Flags.string({description: 'Where events come from. Default: files with --path, lake with --lake, else lookup.', options: ['lookup', 'lake', 'files']}),
+  path: Flags.string({description: 'CloudTrail files: a directory, file or glob (.json, .json.gz, JSON lines).'}),
+  lake: Flags.string({description: 'CloudTrail Lake event data store id or ARN.'}),
+  regions: Flags.string({description: 'Regions to ask LookupEvents in, in parallel (comma-separated). Default: --region.', delimiter: ',', multiple: true}),
+  'include-service': Flags.boolean({description: 'Show sessions AWS services assumed for themselves (hidden unless flagged).', default: false}),
+  workers: Flags.integer({description: 'Threads parsing CloudTrail files (--source files). Default: one per CPU.', min: 1}),
+}
+
+type TrailFlagValues = {
+  role?: string[]
+  principal?: string[]
+  'access-key'?: string[]
+  since: string
+  until?: string
+  source?: string
+  path?: string
+  lake?: string
+  regions?: string[]
+  'include-service': boolean
+  workers?: number
+  region?: string
+}
+
+/** Shared by both trail commands: flags → source → report. */
+export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string): Promise<ForensicReport> {
+  const window = parseWindow(f.since, f.until, new Date())
+  const source = openSource({source: f.source as SourceKind | undefined, path: f.path, lake: f.lake, regions: f.regions ?? (f.region ? [f.region] : undefined)}, clients)
+  return collectReport(source, {
+    window,
+    roles: f.role,
+    principals: f.principal,
+    accessKeys: f['access-key'],
+    includeService: f['include-service'],
+    workers: f.workers ?? defaultWorkers(),
+    title,
+  })
+}
+
+export default class TrailChains extends BaseCommand<typeof TrailChains> {
+  static override summary = 'Rebuild from CloudTrail who assumed which role, when, from where and through which chain.'
+  static override description = `Reads LookupEvents (default), CloudTrail Lake (--lake) or CloudTrail files (--path) and prints the session tree: principals at the roots, the sessions they created below them, with issue time, source IP, calls and flags. LookupEvents is asked for issuing events first, then only for the keys of the sessions in question (2 requests/s per region).
+
+${exitCodeHelp()}`
+
+  static override examples = [
+    '<%= config.bin %> trail chains --since 48h --role "app-*"',
+    '<%= config.bin %> trail chains --source files --path ./AWSLogs --since 2018-11-28 --until 2018-11-29',
+    '<%= config.bin %> trail chains --access-key AKIAIOSFODNN7EXAMPLE --regions us-east-1,eu-west-1 --json',
+    '<%= config.bin %> trail chains --lake arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE --since 30d',
+  ]
+
+  static override flags = trailFlags
+
+  public async run(): Promise<ForensicReport> {
+    let made: Clients | undefined
+    const clients = () => (made ??= makeClients(this.awsOptions()))
+    try {
+      const report = await trailReport(this.flags, clients)
+      this.say(renderTree(report))
+      this.say('')
+      this.say(`${report.summary.sessions} sessions, ${report.summary.flags} flags · ${report.source.description}`)
+      if (report.summary.hiddenServiceSessions) this.say(`${report.summary.hiddenServiceSessions} AWS-service sessions hidden (--include-service shows them)`)
+      return report
+    } finally {
+      made?.destroy()
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// `lockdown trail report`: the same analysis as `trail chains`, written as Markdown, HTML, JSON or CSV.
+import {mkdir, writeFile} from 'node:fs/promises'
+import {dirname} from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {makeClients, type Clients} from '../../aws/clients.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {exitCodeHelp} from '../../errors.js'
+import {formatOfPath, renderReport, REPORT_FORMATS, type ReportFormat} from '../../report/index.js'
+import {trailFlags, trailReport} from './chains.js'
+
+export default class TrailReport extends BaseCommand<typeof TrailReport> {
+  static override summary = 'Write a forensic report (sessions, chains, timeline, flags, gaps) from CloudTrail.'
+  static override description = `Same sources and filters as \`trail chains\`. The HTML report is one self-contained file (inline SVG, no scripts) that opens offline.
+
+${exitCodeHelp()}`
+
+  static override examples = [
+    '<%= config.bin %> trail report --since 48h --format html --out reports/INC-2041.html',
+    '<%= config.bin %> trail report --source files --path ./AWSLogs --out findings.md',
+    '<%= config.bin %> trail report --role "app-*" --format csv --out sessions.csv',
+  ]
+
+  static override flags = {
+    ...trailFlags,
+    format: Flags.string({description: 'Report format. Default: from --out’s extension, else md.', options: [...REPORT_FORMATS]}),
+    out: Flags.string({description: 'File to write. Default: standard output.'}),
+    title: Flags.string({description: 'Report title (e.g. the incident id).'}),
+  }
+
+  public async run(): Promise<{out?: string; format: ReportFormat; summary: unknown; source: unknown; gaps: string[]}> {
+    let made: Clients | undefined
+    const clients = () => (made ??= makeClients(this.awsOptions()))
+    try {
+      const format = (this.flags.format as ReportFormat | undefined) ?? (this.flags.out ? formatOfPath(this.flags.out) : undefined) ?? 'md'
+      const report = await trailReport(this.flags, clients, this.flags.title)
+      const text = renderReport(report, format)
+      if (this.flags.out) {
+        await mkdir(dirname(this.flags.out), {recursive: true})
+        await writeFile(this.flags.out, text)
+        this.say(`Wrote ${format} report to ${this.flags.out}: ${report.summary.sessions} sessions, ${report.summary.flags} flags (${report.source.description})`)
+      } else if (!this.jsonEnabled()) {
+        process.stdout.write(text)
+      }
+      return {out: this.flags.out, format, summary: report.summary, source: report.source, gaps: report.gaps}
+    } finally {
+      made?.destroy()
+    }
+  }
+}

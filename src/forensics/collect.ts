@@ -1,0 +1,70 @@
+// Asks a source for what the graph needs and builds the report. A scanning source (files) is read once.
+// An indexed one (LookupEvents, Lake) is asked in rounds so nothing unneeded is fetched: first the
+// issuing events in the window, then calls made with the keys of the sessions in question, then console
+// users' calls (a console session has no issued key to look up).
+import type {ForensicReport} from '../report/types.js'
+import {ISSUING_EVENTS, type TrailEvent} from './event.js'
+import {Accumulator} from './graph/accumulate.js'
+import {buildReport, type GraphOptions} from './graph/report.js'
+import {scanFilesParallel} from './parallel/scan.js'
+import {FileSource} from './sources/files.js'
+import {expandTrailPaths} from './sources/paths.js'
+import type {TrailSource} from './sources/types.js'
+
+export interface CollectOptions extends Omit<GraphOptions, 'source'> {
+  /** Most session keys an indexed source is asked about (each costs at least one call per region). */
+  maxKeys?: number
+  /** Worker threads for a files source (1: parse on the main thread). Needs dist/ or tsx (see parallel/scan.ts). */
+  workers?: number
+  signal?: AbortSignal
+}
+
+const PARALLEL_MIN_FILES = 32
+
+async function feed(acc: Accumulator, it: AsyncIterable<TrailEvent>, seen?: Set<string>): Promise<void> {
+  for await (const e of it) {
+    if (seen) {
+      // Rounds overlap (an AssumeRole made with a key in question comes back in both): add each once.
+      const id = `${e.region}|${e.id}`
+      if (seen.has(id)) continue
+      seen.add(id)
+    }
+    acc.add(e)
+  }
+}
+
+export async function collectReport(source: TrailSource, opts: CollectOptions): Promise<ForensicReport> {
+  const acc = new Accumulator()
+  const start = opts.window.start.getTime()
+  const end = opts.window.end.getTime()
+  const sourceInfo = () => {
+    const st = source.stats()
+    return {kind: source.kind, description: source.describe(), calls: st.calls, events: st.events}
+  }
+  // Threads pay off only past a few dozen files (each worker costs a start-up).
+  if (source instanceof FileSource && (opts.workers ?? 1) > 1 && (await expandTrailPaths(source.path)).length >= PARALLEL_MIN_FILES) {
+    const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!)
+    const description = `CloudTrail files at ${source.path} (${scan.files} files, ${scan.events} events, ${opts.workers} workers)`
+    return buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}})
+  }
+  if (!source.indexed) {
+    await feed(acc, source.events({start, end}, opts.signal))
+    return buildReport(acc, {...opts, source: sourceInfo()})
+  }
+
+  const seen = new Set<string>()
+  await feed(acc, source.events({start, end, eventNames: [...ISSUING_EVENTS]}, opts.signal), seen)
+  const first = buildReport(acc, {...opts, source: sourceInfo()})
+  const keys = new Set(opts.accessKeys ?? [])
+  for (const s of first.sessions) for (const k of s.accessKeyIds) keys.add(k)
+  const max = opts.maxKeys ?? 500
+  const asked = [...keys].slice(0, max)
+  if (asked.length) await feed(acc, source.events({start, end, accessKeyIds: asked}, opts.signal), seen)
+  const users = new Set<string>()
+  for (const s of first.sessions) if (s.kind === 'console') users.add(s.arn.slice(s.arn.lastIndexOf('/') + 1))
+  if (users.size) await feed(acc, source.events({start, end, userNames: [...users]}, opts.signal), seen)
+
+  const report = buildReport(acc, {...opts, source: sourceInfo()})
+  if (keys.size > max) report.gaps.unshift(`${keys.size - max} session key(s) were not looked up (over the ${max}-key budget): narrow with --role, --principal or --access-key.`)
+  return report
+}

@@ -1,0 +1,182 @@
+// From linked sessions to the report: chain depth, the filters a person asked for, service noise,
+// flags, the timeline and what the data cannot show.
+import {pushTo} from '../../report/chains.js'
+import type {Flag, ForensicReport, SessionRow, TimelineEntry} from '../../report/types.js'
+import {iso} from './activity.js'
+import type {Accumulator} from './accumulate.js'
+import {accountFlags, sessionFlags} from './flags.js'
+import {linkSessions, type LinkedSession} from './link.js'
+import {buildGaps, buildTimeline} from './timeline.js'
+
+export interface GraphOptions {
+  window: {start: Date; end: Date}
+  /** Role ARN or name globs (`app-*`): keep sessions of these roles, with their chains. */
+  roles?: string[]
+  /** Principal ARN or name globs: keep sessions these users (or sessions) started, with their chains. */
+  principals?: string[]
+  /** Access key ids: keep sessions issued with, or issued by, these keys. */
+  accessKeys?: string[]
+  /** Keep sessions AWS services assumed for themselves (Lambda, EMR...). Off: they are noise. */
+  includeService?: boolean
+  title?: string
+  source: {kind: string; description: string; calls: number; events: number}
+  now?: Date
+}
+
+export function globMatch(glob: string, value: string): boolean {
+  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
+  if (re.test(value)) return true
+  // A bare name matches the last path segment of an ARN: `app-*` matches arn:…:role/path/app-web.
+  return !glob.includes(':') && re.test(value.slice(value.lastIndexOf('/') + 1))
+}
+
+function depthOf(s: LinkedSession, all: Map<string, LinkedSession>): number {
+  let d = 1
+  const seen = new Set([s.row.id])
+  for (let p = s.parentId; p && !seen.has(p); p = all.get(p)?.parentId) {
+    seen.add(p)
+    d++
+  }
+  return d
+}
+
+/** The chain's root principal: the user, service or provider at the top. */
+function rootOf(s: LinkedSession, all: Map<string, LinkedSession>): string {
+  let cur = s
+  const seen = new Set<string>()
+  while (cur.parentId && all.get(cur.parentId) && !seen.has(cur.parentId)) {
+    seen.add(cur.parentId)
+    cur = all.get(cur.parentId)!
+  }
+  return cur.row.issuer.id || cur.row.principal
+}
+
+function selected(opts: GraphOptions): boolean {
+  return Boolean(opts.roles?.length || opts.principals?.length || opts.accessKeys?.length)
+}
+
+function matches(s: LinkedSession, all: Map<string, LinkedSession>, opts: GraphOptions): boolean {
+  const r = s.row
+  if (opts.roles?.some((g) => globMatch(g, r.principal) || globMatch(g, r.arn))) return true
+  if (opts.principals?.some((g) => globMatch(g, rootOf(s, all)) || globMatch(g, r.issuer.id) || globMatch(g, r.arn))) return true
+  if (opts.accessKeys?.some((k) => r.accessKeyIds.includes(k) || r.issuer.accessKeyId === k)) return true
+  return false
+}
+
+export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicReport {
+  const all = linkSessions(acc)
+  const depth = new Map<string, number>()
+  for (const s of all.values()) depth.set(s.row.id, depthOf(s, all))
+
+  // Keep what was asked for, with the whole chain above and below it.
+  let keep = new Set(all.keys())
+  if (selected(opts)) {
+    keep = new Set()
+    const children = new Map<string, string[]>()
+    for (const s of all.values()) if (s.parentId) pushTo(children, s.parentId, s.row.id)
+    const addDown = (id: string) => {
+      if (keep.has(id)) return
+      keep.add(id)
+      for (const c of children.get(id) ?? []) addDown(c)
+    }
+    for (const s of all.values()) {
+      if (!matches(s, all, opts)) continue
+      addDown(s.row.id)
+      for (let p = s.parentId; p && !keep.has(p); p = all.get(p)?.parentId) keep.add(p)
+    }
+  }
+
+  const flagsBySession = new Map<string, Flag[]>()
+  for (const s of all.values()) flagsBySession.set(s.row.id, sessionFlags(s, depth.get(s.row.id)!))
+  addRevocationFlags(acc, all, flagsBySession)
+
+  // Service-assumed sessions are noise unless asked for, flagged, or selected explicitly.
+  let hidden = 0
+  for (const s of all.values()) {
+    if (!keep.has(s.row.id) || s.row.issuer.kind !== 'service' || opts.includeService) continue
+    if (selected(opts) && matches(s, all, opts)) continue
+    if (flagsBySession.get(s.row.id)!.length) continue
+    keep.delete(s.row.id)
+    hidden++
+  }
+
+  const sessions: SessionRow[] = [...all.values()]
+    .filter((s) => keep.has(s.row.id))
+    .map((s) => ({
+      ...s.row,
+      depth: depth.get(s.row.id)!,
+      activity: s.activity.toActivity(),
+      flags: [...new Set(flagsBySession.get(s.row.id)!.map((f) => f.kind))],
+    }))
+    .sort((a, b) => (a.issuedAt ?? a.activity.first ?? '').localeCompare(b.issuedAt ?? b.activity.first ?? '') || a.id.localeCompare(b.id))
+
+  const sessionOfActor = sessionResolver(all)
+  const keptNames = new Set(sessions.flatMap((s) => [s.principal, s.arn]))
+  const flags = [
+    ...[...flagsBySession].filter(([id]) => keep.has(id)).flatMap(([, f]) => f),
+    ...accountFlags(acc, sessionOfActor).filter((f) => !selected(opts) || keep.has(f.subject) || keptNames.has(f.subject)),
+  ].sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject) || a.detail.localeCompare(b.detail))
+
+  const principals = [...acc.longTerm.values()]
+    .filter((l) => !selected(opts) || opts.principals?.some((g) => globMatch(g, l.arn)) || (l.key && opts.accessKeys?.includes(l.key)))
+    .map((l) => ({arn: l.arn, accessKeyId: l.key, activity: l.activity.toActivity()}))
+    .sort((a, b) => b.activity.calls - a.activity.calls)
+
+  const {entries, dropped} = buildTimeline(acc, sessions, all, sessionOfActor)
+  const timeline: TimelineEntry[] = entries.filter((t) => !selected(opts) || !t.sessionId || keep.has(t.sessionId))
+  return {
+    title: opts.title ?? 'Session forensics',
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    window: {start: opts.window.start.toISOString(), end: opts.window.end.toISOString()},
+    source: opts.source,
+    summary: {
+      events: acc.events,
+      sessions: sessions.length,
+      issued: sessions.filter((s) => !s.inferred && s.kind !== 'console').length,
+      inferred: sessions.filter((s) => s.inferred).length,
+      console: sessions.filter((s) => s.kind === 'console').length,
+      chains: sessions.filter((s) => s.depth >= 2).length,
+      maxDepth: Math.max(0, ...sessions.map((s) => s.depth)),
+      flags: flags.length,
+      hiddenServiceSessions: hidden,
+    },
+    sessions,
+    principals,
+    flags,
+    timeline,
+    timelineDropped: dropped + acc.notesDropped,
+    gaps: buildGaps(acc, sessions, opts),
+  }
+}
+
+/** Which session an actor (of a persistence call, say) was: key + creationDate + ARN. */
+function sessionResolver(all: Map<string, LinkedSession>) {
+  const byKey = new Map<string, LinkedSession[]>()
+  for (const s of all.values()) for (const k of s.row.accessKeyIds) pushTo(byKey, k, s)
+  return (a: {accessKeyId?: string; arn?: string; sessionCreated?: number}): string | undefined => {
+    if (!a.accessKeyId?.startsWith('ASIA')) return undefined
+    const c = (byKey.get(a.accessKeyId) ?? []).filter((s) => s.row.arn === a.arn)
+    const t = a.sessionCreated
+    const best = c.find((s) => t === undefined || !s.row.issuedAt || Math.abs(Date.parse(s.row.issuedAt) - t) <= 5 * 60_000)
+    return best?.row.id
+  }
+}
+
+/** AccessDenied after a revoke-older-sessions policy on the session's role: containment working. */
+function addRevocationFlags(acc: Accumulator, all: Map<string, LinkedSession>, out: Map<string, Flag[]>): void {
+  for (const rev of acc.revocations) {
+    const name = rev.params?.roleName
+    if (!name) continue
+    for (const s of all.values()) {
+      if (!s.row.principal.endsWith(`/${name}`)) continue
+      const denied = s.activity.errorSamples.filter((e) => e.time > rev.time && /AccessDenied|UnauthorizedOperation/.test(e.code))
+      if (!denied.length) continue
+      out.get(s.row.id)!.push({
+        kind: 'denied-after-revocation',
+        at: iso(denied[0].time)!,
+        subject: s.row.id,
+        detail: `${denied.length} call(s) denied after ${rev.name} ${rev.params?.policyName ?? ''} on ${name} at ${iso(rev.time)} (first: ${denied[0].name} from ${denied[0].ip}): containment evidence`,
+      })
+    }
+  }
+}

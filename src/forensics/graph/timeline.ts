@@ -1,0 +1,91 @@
+// The timeline (issuances, logins, first/last use, persistence, key status, revocations) and the list
+// of things the data cannot show. Both are for people: bounded, sorted, plainly worded.
+import type {SessionRow, TimelineEntry} from '../../report/types.js'
+import {iso} from './activity.js'
+import type {Accumulator, NoteRec} from './accumulate.js'
+import type {LinkedSession} from './link.js'
+import type {GraphOptions} from './report.js'
+
+/** A timeline longer than this is not read by anyone; the JSON keeps the sessions in full anyway. */
+const MAX_TIMELINE = 2000
+
+type Resolver = (a: {accessKeyId?: string; arn?: string; sessionCreated?: number}) => string | undefined
+
+function noteEntry(n: NoteRec, kind: TimelineEntry['kind'], detail: string, resolve: Resolver): TimelineEntry {
+  const sessionId = resolve(n.actor)
+  return {at: iso(n.time)!, actor: n.actor.arn ?? n.actor.invokedBy ?? 'unknown', sessionId, event: n.name, detail, ip: n.ip, error: n.error, kind}
+}
+
+export function buildTimeline(
+  acc: Accumulator,
+  sessions: SessionRow[],
+  all: Map<string, LinkedSession>,
+  resolve: Resolver,
+): {entries: TimelineEntry[]; dropped: number} {
+  const out: TimelineEntry[] = []
+  for (const s of sessions) {
+    const rec = all.get(s.id)?.issue
+    if (rec && s.issuedAt) {
+      out.push({
+        at: s.issuedAt,
+        actor: s.issuer.id,
+        sessionId: s.id,
+        event: rec.name,
+        detail: `${s.issuer.id} → ${s.principal}${s.sessionName ? ` as ${s.sessionName}` : ''} (${s.accessKeyIds[0]})`,
+        ip: s.sourceIp,
+        kind: 'issue',
+      })
+    }
+    if (s.activity.first) {
+      out.push({at: s.activity.first, actor: s.arn, sessionId: s.id, event: 'first use', detail: `${s.activity.calls} calls in all`, ip: Object.keys(s.activity.ips)[0], kind: 'first-use'})
+    }
+    if (s.activity.last && s.activity.last !== s.activity.first) {
+      out.push({at: s.activity.last, actor: s.arn, sessionId: s.id, event: 'last use', detail: '', kind: 'last-use'})
+    }
+  }
+  for (const l of acc.logins) {
+    const ok = l.issued.success ? 'success' : 'failure'
+    const mfa = l.name === 'ConsoleLogin' ? `, MFA ${l.issued.mfaUsed ? 'yes' : 'no'}` : ''
+    out.push({at: iso(l.time)!, actor: l.actor.arn ?? 'unknown', event: l.name, detail: `${ok}${mfa}${l.issued.roleArn ? ` → ${l.issued.roleArn}` : ''}`, ip: l.ip, error: l.error, kind: 'login'})
+  }
+  for (const n of acc.persistence) out.push(noteEntry(n, 'persistence', n.params?.userName ?? n.params?.roleName ?? '', resolve))
+  for (const n of acc.keyStatus) {
+    const p = n.params ?? {}
+    out.push(noteEntry(n, 'key-status', `${p.accessKeyId ?? '(new key)'}${p.status ? ` → ${p.status}` : ''}${p.userName ? ` (user ${p.userName})` : ''}`, resolve))
+  }
+  for (const n of acc.revocations) out.push(noteEntry(n, 'revocation', `${n.params?.policyName ?? ''} on ${n.params?.roleName ?? n.params?.userName ?? '?'}`, resolve))
+  for (const f of acc.failedIssues) {
+    out.push({at: iso(f.time)!, actor: f.actor.arn ?? 'unknown', event: f.name, detail: f.issued.roleArn ?? '', ip: f.ip, error: f.error, kind: 'denied'})
+  }
+  // Full tie-breaks: the order must not depend on file order or on how files were split across workers.
+  out.sort((a, b) => a.at.localeCompare(b.at) || a.event.localeCompare(b.event) || a.actor.localeCompare(b.actor) || a.detail.localeCompare(b.detail))
+  const dropped = Math.max(0, out.length - MAX_TIMELINE)
+  return {entries: out.slice(0, MAX_TIMELINE), dropped}
+}
+
+export function buildGaps(acc: Accumulator, sessions: SessionRow[], opts: GraphOptions): string[] {
+  const gaps: string[] = []
+  const inferred = sessions.filter((s) => s.inferred)
+  if (inferred.length) {
+    gaps.push(`${inferred.length} session(s) were seen only by their calls: they were issued before ${opts.window.start.toISOString()} or outside this data (another region, account or trail), so who created them is unknown.`)
+  }
+  const unused = sessions.filter((s) => !s.inferred && s.kind !== 'console' && s.activity.calls === 0)
+  if (unused.length) {
+    gaps.push(`${unused.length} issued credential(s) show no use here: unused, or used in regions, accounts or data events this data does not cover.`)
+  }
+  if (opts.source.kind === 'lookup') {
+    gaps.push('LookupEvents returns management events only: S3 object reads, Lambda invokes and other data events are not in it; nor is anything older than 90 days.')
+  } else {
+    gaps.push('Data events (S3 object reads, Lambda invokes) appear only if the trail was configured to log them.')
+  }
+  if (sessions.some((s) => s.kind === 'console')) {
+    gaps.push('Console sessions sign with many short-lived keys and many calls come from AWS addresses ("AWS Internal", signin.amazonaws.com): they are grouped by user and session start, and those addresses are left out of IP comparisons.')
+  }
+  if (acc.failedIssues.some((f) => f.error)) {
+    gaps.push('Failed AssumeRole calls log no role ARN in some records (requestParameters is null when access is denied): the role that was tried may be unknown.')
+  }
+  gaps.push('CloudTrail delivers events up to about 15 minutes late: the last minutes of the window may be incomplete.')
+  if (acc.duplicates) gaps.push(`${acc.duplicates} cross-account duplicate event(s) (same sharedEventID) were counted once.`)
+  if (acc.notesDropped) gaps.push(`${acc.notesDropped} notable event(s) beyond the per-report cap were counted but not listed.`)
+  return gaps
+}

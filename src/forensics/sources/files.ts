@@ -1,0 +1,111 @@
+// CloudTrail log files as delivered to S3 (`{"Records":[…]}`, .json or .json.gz), JSON arrays of events
+// (LookupEvents / Grimoire dumps) and JSON lines. Memory stays bounded: delivery files are small (AWS
+// caps them), are read one at a time with two gunzips in flight on libuv's pool while the main thread
+// parses, and only JSON-lines files (.jsonl/.ndjson, of any size) are streamed line by line.
+import {createReadStream} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {createInterface} from 'node:readline'
+import {createGunzip, gunzip} from 'node:zlib'
+import {promisify} from 'node:util'
+
+import {InvalidInputError} from '../../errors.js'
+import {normalizeRecord, type TrailEvent} from '../event.js'
+import {expandTrailPaths} from './paths.js'
+import {matchesQuery, type SourceStats, type TrailQuery, type TrailSource} from './types.js'
+
+const gunzipAsync = promisify(gunzip)
+const PREFETCH = 2
+
+/** One file's text, gunzipped when it is gzip (sniffed, not trusted from the name). */
+export async function loadTrailFile(file: string): Promise<string> {
+  const buf = await readFile(file)
+  // Sniff the gzip magic rather than trust the name: S3 downloads sometimes drop or add `.gz`.
+  const raw = buf[0] === 0x1f && buf[1] === 0x8b ? await gunzipAsync(buf) : buf
+  return raw.toString('utf8')
+}
+
+/** Raw records in one already-loaded file, whichever of the three shapes it has. */
+export function recordsOf(text: string, file = '(input)'): unknown[] {
+  const start = text.search(/\S/)
+  if (start < 0) return []
+  if (text[start] === '[' || text[start] === '{') {
+    try {
+      const doc = JSON.parse(text)
+      if (Array.isArray(doc)) return doc
+      if (Array.isArray(doc.Records)) return doc.Records
+      if (Array.isArray(doc.Events)) return doc.Events.map((e: {CloudTrailEvent?: string}) => (e.CloudTrailEvent ? JSON.parse(e.CloudTrailEvent) : e))
+      return [doc]
+    } catch (err) {
+      // Several objects, one a line: JSON lines.
+      if (text[start] !== '{') throw new InvalidInputError(`${file}: not JSON (${(err as Error).message})`)
+    }
+  }
+  const out: unknown[] = []
+  let line = 0
+  for (const l of text.split('\n')) {
+    line++
+    if (l.trim() === '') continue
+    try {
+      out.push(JSON.parse(l))
+    } catch {
+      throw new InvalidInputError(`${file}:${line}: not a JSON event, a {"Records":[…]} file or a JSON array`)
+    }
+  }
+  return out
+}
+
+async function* streamLines(file: string): AsyncGenerator<unknown> {
+  const input = createReadStream(file)
+  const stream = /\.gz$/i.test(file) ? input.pipe(createGunzip()) : input
+  for await (const l of createInterface({input: stream, crlfDelay: Infinity})) {
+    if (l.trim() !== '') yield JSON.parse(l)
+  }
+}
+
+export class FileSource implements TrailSource {
+  readonly kind = 'files'
+  readonly indexed = false
+  private readonly st: SourceStats = {calls: 0, events: 0, files: 0}
+
+  constructor(readonly path: string) {}
+
+  describe(): string {
+    return `CloudTrail files at ${this.path} (${this.st.files} files, ${this.st.events} events)`
+  }
+
+  stats(): SourceStats {
+    return {...this.st}
+  }
+
+  async *events(q: TrailQuery, signal?: AbortSignal): AsyncGenerator<TrailEvent> {
+    const files = await expandTrailPaths(this.path)
+    const pending: Promise<string>[] = []
+    const lineFiles = (f: string) => /\.(jsonl|ndjson)(\.gz)?$/i.test(f)
+    let next = 0
+    const fill = () => {
+      while (pending.length < PREFETCH && next < files.length && !lineFiles(files[next])) pending.push(loadTrailFile(files[next++]))
+    }
+    while (next < files.length || pending.length) {
+      signal?.throwIfAborted()
+      fill()
+      let records: Iterable<unknown> | AsyncIterable<unknown>
+      let file: string
+      if (pending.length) {
+        file = files[next - pending.length]
+        const text = await pending.shift()!
+        fill()
+        records = recordsOf(text, file)
+      } else {
+        file = files[next++]
+        records = streamLines(file)
+      }
+      this.st.files++
+      for await (const r of records) {
+        const e = normalizeRecord(r as Record<string, unknown>)
+        if (!e) continue
+        this.st.events++
+        if (matchesQuery(e, q)) yield e
+      }
+    }
+  }
+}

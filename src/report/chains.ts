@@ -1,0 +1,69 @@
+// The chain graph every renderer draws: principals at the roots, sessions below what issued them.
+import type {ForensicReport, SessionRow} from './types.js'
+
+export interface ChainNode {
+  id: string
+  label: string
+  /** 'principal' for users, services, providers and unknown issuers; otherwise the session kind. */
+  kind: 'principal' | SessionRow['kind']
+  flagged: boolean
+  session?: SessionRow
+}
+
+export interface ChainEdge {
+  from: string
+  to: string
+  label: string
+}
+
+export function shortArn(arn: string): string {
+  // arn:aws:sts::123:assumed-role/Role/session → Role/session; arn:aws:iam::123:user/alice → user/alice
+  const m = /^arn:[^:]+:[^:]+::\d*:(.*)$/.exec(arn)
+  if (!m) return arn
+  return m[1].replace(/^assumed-role\//, '')
+}
+
+function issuerLabel(s: SessionRow): string {
+  const i = s.issuer
+  if (i.kind === 'unknown') return i.id ? `? → ${shortArn(i.id)}` : '? (issued outside the data)'
+  if (i.kind === 'service') return i.id
+  return `${i.kind === 'iam-user' || i.kind === 'root' ? '' : `${i.kind}: `}${shortArn(i.id)}`
+}
+
+export function chainGraph(r: ForensicReport): {nodes: ChainNode[]; edges: ChainEdge[]} {
+  const nodes = new Map<string, ChainNode>()
+  const edges: ChainEdge[] = []
+  const ids = new Set(r.sessions.map((s) => s.id))
+  for (const s of r.sessions) {
+    nodes.set(s.id, {id: s.id, label: `${shortArn(s.arn)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]}${s.accessKeyIds.length > 1 ? ` +${s.accessKeyIds.length - 1} keys` : ''})` : ''}`, kind: s.kind, flagged: s.flags.length > 0, session: s})
+    const parent = s.issuer.sessionId
+    const via = s.kind === 'console' ? 'ConsoleLogin' : s.inferred ? 'seen in use' : s.kind === 'federated' ? 'GetFederationToken' : s.kind === 'session-token' ? 'GetSessionToken' : 'AssumeRole'
+    if (parent && ids.has(parent)) {
+      edges.push({from: parent, to: s.id, label: via})
+      continue
+    }
+    const rootId = `principal:${s.issuer.kind}:${s.issuer.id || s.principal}`
+    if (!nodes.has(rootId)) nodes.set(rootId, {id: rootId, label: issuerLabel(s), kind: 'principal', flagged: false})
+    edges.push({from: rootId, to: s.id, label: via})
+  }
+  return {nodes: [...nodes.values()], edges}
+}
+
+/** A flag's subject for people: a session id becomes its short ARN and key. */
+export function subjectLabel(r: ForensicReport, subject: string): string {
+  const s = r.sessions.find((x) => x.id === subject)
+  if (!s) return shortArn(subject)
+  return `${shortArn(s.arn)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]})` : ''}`
+}
+
+/** Who issued a session, for tables: '?' when the data does not say. */
+export function issuerShort(s: SessionRow): string {
+  return s.issuer.kind === 'unknown' || !s.issuer.id ? '? (not in data)' : shortArn(s.issuer.id)
+}
+
+/** Appends to a list in a map (a multimap); linear, unlike re-spreading the list each time. */
+export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k)
+  if (list) list.push(v)
+  else m.set(k, [v])
+}

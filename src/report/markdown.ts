@@ -1,0 +1,91 @@
+// The Markdown report: what a responder pastes into the incident channel or commits next to the playbook.
+import {chainGraph, issuerShort, shortArn, subjectLabel} from './chains.js'
+import type {Activity, ForensicReport, SessionRow} from './types.js'
+
+const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')
+const time = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/\.000Z$/, 'Z') : '')
+
+function table(head: string[], rows: unknown[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n')
+}
+
+function mermaidId(i: number): string {
+  return `n${i}`
+}
+
+/** Mermaid flowchart of the chains; labels quoted, quotes escaped the way Mermaid reads them. */
+export function mermaid(r: ForensicReport): string {
+  const {nodes, edges} = chainGraph(r)
+  const idx = new Map(nodes.map((n, i) => [n.id, mermaidId(i)]))
+  const label = (s: string) => `"${s.replace(/"/g, '#quot;')}"`
+  const lines = ['flowchart LR']
+  for (const n of nodes) lines.push(`  ${idx.get(n.id)}${n.kind === 'principal' ? `([${label(n.label)}])` : `[${label(n.label)}]`}`)
+  for (const e of edges) lines.push(`  ${idx.get(e.from)} -->|${e.label}| ${idx.get(e.to)}`)
+  const flagged = nodes.filter((n) => n.flagged).map((n) => idx.get(n.id))
+  if (flagged.length) lines.push('  classDef flagged stroke:#c62828,stroke-width:3px', `  class ${flagged.join(',')} flagged`)
+  return lines.join('\n')
+}
+
+function topCalls(a: Activity, n = 8): string {
+  const e = Object.entries(a.byName)
+  return e.slice(0, n).map(([k, v]) => `${k} ×${v}`).join(', ') + (e.length > n ? `, … (${e.length - n} more)` : '')
+}
+
+function sessionSection(s: SessionRow): string {
+  const a = s.activity
+  const lines = [
+    `### ${shortArn(s.arn)}${s.flags.length ? ` ⚠ ${s.flags.join(', ')}` : ''}`,
+    '',
+    `- kind: ${s.kind}${s.inferred ? ' (seen only by its calls)' : ''}; keys: ${s.accessKeyIds.join(', ') || '—'}`,
+    `- issued ${time(s.issuedAt) || '?'}${s.expiresAt ? `, expires ${time(s.expiresAt)}` : ''} by ${s.issuer.kind} ${s.issuer.id || '?'}${s.issuer.accessKeyId ? ` (key ${s.issuer.accessKeyId})` : ''}`,
+    `- from ${s.sourceIp ?? '?'}${s.userAgent ? ` (${s.userAgent})` : ''}; MFA ${s.mfa === undefined ? '?' : s.mfa ? 'yes' : 'no'}${s.sourceIdentity ? `; source identity ${s.sourceIdentity}` : ''}`,
+    `- ${a.calls} calls${a.calls ? ` between ${time(a.first)} and ${time(a.last)}` : ''}${a.regions.length ? ` in ${a.regions.join(', ')}` : ''}`,
+  ]
+  if (a.calls) lines.push(`- calls: ${topCalls(a)}`)
+  if (Object.keys(a.ips).length) lines.push(`- IPs: ${Object.entries(a.ips).map(([ip, n]) => `${ip} (${n})`).join(', ')}`)
+  if (Object.keys(a.errors).length) lines.push(`- errors: ${Object.entries(a.errors).map(([c, n]) => `${c} ×${n}`).join(', ')}`)
+  return lines.join('\n')
+}
+
+export function renderMarkdown(r: ForensicReport): string {
+  const s = r.summary
+  const out: string[] = [
+    `# ${r.title}`,
+    '',
+    `Window ${time(r.window.start)} → ${time(r.window.end)} · source: ${r.source.description} · generated ${time(r.generatedAt)}`,
+    '',
+    '## Summary',
+    '',
+    `- ${s.sessions} sessions (${s.issued} issued in the data, ${s.console} console, ${s.inferred} seen only by their calls) from ${s.events} events`,
+    `- ${s.chains} sessions at the end of a role chain (deepest: ${s.maxDepth})`,
+    `- ${s.flags} flags${s.hiddenServiceSessions ? `; ${s.hiddenServiceSessions} AWS-service sessions without flags hidden (--include-service shows them)` : ''}`,
+    '',
+    '## Who assumed what',
+    '',
+    table(
+      ['issued', 'by', 'session', 'role / principal', 'key', 'from', 'MFA', 'calls', 'flags'],
+      r.sessions.map((x) => [time(x.issuedAt), issuerShort(x), x.sessionName ?? x.kind, shortArn(x.principal), x.accessKeyIds.join(' '), x.sourceIp ?? '', x.mfa === undefined ? '' : x.mfa ? 'yes' : 'no', x.activity.calls, x.flags.join(' ')]),
+    ),
+    '',
+    '## Chains',
+    '',
+    '```mermaid',
+    mermaid(r),
+    '```',
+    '',
+    '## Flags',
+    '',
+    r.flags.length ? table(['at', 'flag', 'about', 'detail'], r.flags.map((f) => [time(f.at), f.kind, subjectLabel(r, f.subject), f.detail])) : 'None.',
+    '',
+    '## Timeline',
+    '',
+    table(['at', 'event', 'actor', 'detail', 'IP', 'error'], r.timeline.map((t) => [time(t.at), t.event, shortArn(t.actor), t.detail, t.ip ?? '', t.error ?? ''])),
+  ]
+  if (r.timelineDropped) out.push('', `_${r.timelineDropped} further entries not listed._`)
+  out.push('', '## Sessions', '', ...r.sessions.map(sessionSection).flatMap((x) => [x, '']))
+  if (r.principals.length) {
+    out.push('## Long-term credentials in use', '', table(['principal', 'key', 'calls', 'first', 'last', 'IPs'], r.principals.slice(0, 50).map((p) => [shortArn(p.arn), p.accessKeyId ?? '(console/no key)', p.activity.calls, time(p.activity.first), time(p.activity.last), Object.keys(p.activity.ips).join(' ')])), '')
+  }
+  out.push('## What this data cannot show', '', ...r.gaps.map((g) => `- ${g}`), '')
+  return out.join('\n')
+}

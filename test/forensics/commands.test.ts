@@ -1,0 +1,55 @@
+// The trail commands end to end: the real CLI entry point, files source, --json and exit codes.
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {FLAWS2, ROOT} from './helpers.js'
+
+function lockdown(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'dev.js'), ...args], {cwd: ROOT, encoding: 'utf8', timeout: 60_000})
+  return {code: r.status, stdout: r.stdout, stderr: r.stderr}
+}
+
+const WINDOW = ['--since', '2018-11-28T00:00Z', '--until', '2018-11-29T00:00Z']
+
+describe('lockdown trail', () => {
+  it('chains prints the tree: Lambda → level1 session flagged for the IP change', () => {
+    const r = lockdown('trail', 'chains', '--path', FLAWS2, ...WINDOW)
+    expect(r.code).toBe(0)
+    const lines = r.stdout.split('\n')
+    expect(lines[0]).toBe('lambda.amazonaws.com')
+    expect(lines[1]).toContain('[AssumeRole] level1/level1 (ASIAZQNB3KHGIGYQXVVG) 2018-11-28 23:03Z')
+    expect(lines[1]).toContain('⚠ ip-change')
+    expect(r.stdout).toContain('2 AWS-service sessions hidden')
+  })
+
+  it('chains --json returns the report object; --include-service shows all three ECS/Lambda sessions', () => {
+    const r = lockdown('trail', 'chains', '--path', FLAWS2, ...WINDOW, '--include-service', '--json')
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.sessions.map((s: {accessKeyIds: string[]}) => s.accessKeyIds[0]).sort()).toEqual(['ASIAZQNB3KHGIGYQXVVG', 'ASIAZQNB3KHGMG7YRUEW', 'ASIAZQNB3KHGNXWXBSJS'])
+  })
+
+  it('report writes the format the file name asks for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trail-report-'))
+    const out = join(dir, 'nested', 'flaws2.html')
+    const r = lockdown('trail', 'report', '--path', FLAWS2, ...WINDOW, '--out', out, '--title', 'flaws2 level1')
+    expect(r.code).toBe(0)
+    expect(existsSync(out)).toBe(true)
+    const html = readFileSync(out, 'utf8')
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('<title>flaws2 level1</title>')
+    expect(html).toContain('ASIAZQNB3KHGIGYQXVVG')
+  })
+
+  it('bad input exits 2 and says what was expected', () => {
+    const r = lockdown('trail', 'chains', '--path', FLAWS2, '--since', 'last tuesday')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("--since 'last tuesday' is neither a duration")
+    const f = lockdown('trail', 'chains', '--source', 'files')
+    expect(f.code).toBe(2)
+    expect(f.stderr).toContain('Next: lockdown trail chains --source files --path ./AWSLogs')
+  })
+})

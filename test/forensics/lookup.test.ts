@@ -1,0 +1,99 @@
+// LookupEvents through the real SDK against a loopback CloudTrail holding two Stratus detonations.
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {makeClients} from '../../src/aws/clients.js'
+import {collectReport, LookupSource, TokenBucket} from '../../src/forensics/index.js'
+import {ISSUING_EVENTS} from '../../src/forensics/event.js'
+import {startFakeCloudTrail} from './fake-cloudtrail.js'
+import {ALL_TIME, FIXTURES} from './helpers.js'
+
+const load = (f: string) => JSON.parse(readFileSync(join(FIXTURES, 'stratus-red-team', f), 'utf8'))
+const RECORDS = [...load('aws.credential-access.ec2-get-password-data.json'), ...load('aws.persistence.sts-federation-token.json')]
+const REGIONS = ['apiso-northsouth-3r', 'ap-isob-east-1r']
+const creds = {accessKeyId: 'AKIATEST', secretAccessKey: 'test'}
+/** Virtual time: the token bucket's waits advance it instead of the wall clock. */
+function virtualClock() {
+  let now = 0
+  return {now: () => now, sleep: async (ms: number) => void (now += ms)}
+}
+
+describe('LookupEvents source', () => {
+  let fake: Awaited<ReturnType<typeof startFakeCloudTrail>>
+  beforeAll(async () => {
+    fake = await startFakeCloudTrail(RECORDS)
+  })
+  afterAll(() => fake.close())
+
+  it('asks for issuing events first, then only the issued keys, and counts every call', async () => {
+    const clients = makeClients({endpoint: fake.endpoint, credentials: creds, maxAttempts: 1})
+    const source = new LookupSource({regions: REGIONS, client: (r) => clients.cloudtrail(r), clock: virtualClock()})
+    fake.requests.length = 0
+    const r = await collectReport(source, {window: ALL_TIME})
+    clients.destroy()
+
+    // Round 1: the 7 issuing event names in each region. Round 2: the 3 issued keys
+    // (two for the password-data role, one federation token) in each region. Nothing else.
+    const names = fake.requests.filter((q) => q.attr?.AttributeKey === 'EventName')
+    expect(names.map((q) => q.attr!.AttributeValue).sort()).toEqual([...ISSUING_EVENTS, ...ISSUING_EVENTS].sort())
+    const keys = fake.requests.filter((q) => q.attr?.AttributeKey === 'AccessKeyId').map((q) => `${q.region}:${q.attr!.AttributeValue}`)
+    expect(keys.sort()).toEqual(
+      REGIONS.flatMap((reg) => ['ASIA7RQR64ZW9JXKWPUO', 'ASIANQQHHS551LWULIWD', 'ASIASTJKC5GCM7ZE6LUP'].map((k) => `${reg}:${k}`)).sort(),
+    )
+    expect(fake.requests.every((q) => q.attr)).toBe(true)
+    expect(fake.requests).toHaveLength(20)
+    expect(r.source.calls).toBe(20)
+    expect(r.source.kind).toBe('lookup')
+
+    // The same sessions as reading the files.
+    const pw = r.sessions.find((s) => s.accessKeyIds.includes('ASIANQQHHS551LWULIWD'))!
+    expect(pw.activity.byName).toEqual({GetPasswordData: 30})
+    expect(pw.issuer.accessKeyId).toBe('AKIAWOGXN38MFN92ING5')
+    expect(r.sessions.find((s) => s.accessKeyIds.includes('ASIASTJKC5GCM7ZE6LUP'))!.activity.calls).toBe(1)
+    expect(r.gaps.join(' ')).toContain('management events only')
+  })
+
+  it('pages 50 events at a time', async () => {
+    const clients = makeClients({endpoint: fake.endpoint, credentials: creds, maxAttempts: 1})
+    const many = Array.from({length: 120}, (_, i) => ({...RECORDS[0], eventID: `x${i}`, eventName: 'AssumeRole', awsRegion: 'r1'}))
+    const big = await startFakeCloudTrail(many)
+    const c2 = makeClients({endpoint: big.endpoint, credentials: creds, maxAttempts: 1})
+    const source = new LookupSource({regions: ['r1'], client: (r) => c2.cloudtrail(r), clock: virtualClock()})
+    let n = 0
+    for await (const _ of source.events({start: ALL_TIME.start.getTime(), end: ALL_TIME.end.getTime(), eventNames: ['AssumeRole']})) n++
+    expect(n).toBe(120)
+    expect(big.requests.map((q) => q.nextToken)).toEqual([undefined, '50', '100'])
+    await big.close()
+    clients.destroy()
+    c2.destroy()
+  })
+
+  it('retries ThrottlingException and counts the retried calls', async () => {
+    const throttled = await startFakeCloudTrail(RECORDS, {throttleFirst: 2})
+    const clients = makeClients({endpoint: throttled.endpoint, credentials: creds, maxAttempts: 1})
+    const slept: number[] = []
+    const source = new LookupSource({regions: [REGIONS[1]], client: (r) => clients.cloudtrail(r), clock: {now: () => 0, sleep: async (ms) => void slept.push(ms)}, ratePerSec: 1000})
+    let n = 0
+    for await (const _ of source.events({start: ALL_TIME.start.getTime(), end: ALL_TIME.end.getTime(), eventNames: ['GetFederationToken']})) n++
+    expect(n).toBe(1)
+    expect(source.stats().calls).toBe(3)
+    expect(slept).toEqual([500, 1000])
+    await throttled.close()
+    clients.destroy()
+  })
+})
+
+describe('token bucket', () => {
+  it('lets 2 requests a second through after a burst of 2', async () => {
+    let now = 0
+    const clock = {now: () => now, sleep: async (ms: number) => void (now += ms)}
+    const b = new TokenBucket(2, 2, clock)
+    const at: number[] = []
+    for (let i = 0; i < 6; i++) {
+      await b.take()
+      at.push(now)
+    }
+    expect(at).toEqual([0, 0, 500, 1000, 1500, 2000])
+  })
+})

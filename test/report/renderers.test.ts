@@ -1,0 +1,68 @@
+import {describe, expect, it} from 'vitest'
+
+import {formatOfPath, renderCsv, renderMarkdown, renderReport, renderTree} from '../../src/report/index.js'
+import {fixtureReport, ONE, TWO} from './fixture-report.js'
+
+describe('markdown', () => {
+  const md = renderMarkdown(fixtureReport())
+
+  it('has the sections a responder reads, in order', () => {
+    const order = ['# INC-7 forensics', '## Summary', '## Who assumed what', '## Chains', '## Flags', '## Timeline', '## Sessions', '## What this data cannot show']
+    const at = order.map((h) => md.indexOf(h))
+    expect(at.every((i) => i >= 0)).toBe(true)
+    expect([...at].sort((a, b) => a - b)).toEqual(at)
+    expect(md).toContain('- Data events are not in LookupEvents.')
+  })
+
+  it('draws the chain as Mermaid: alice → app/ci → admin, the flagged session styled', () => {
+    const block = md.slice(md.indexOf('```mermaid') + 10, md.indexOf('```', md.indexOf('```mermaid') + 10))
+    expect(block).toContain('flowchart LR')
+    const id = (label: string) => new RegExp(`(n\\d+)[\\[(]+"${label.replace(/[()[\]]/g, '\\$&')}`).exec(block)?.[1]
+    const alice = id('user/alice')!
+    const one = id('app/ci (ASIAONE)')!
+    const two = id('admin/<script>#quot;x#quot; (ASIATWO)')!
+    expect(block).toContain(`${alice} -->|AssumeRole| ${one}`)
+    expect(block).toContain(`${one} -->|AssumeRole| ${two}`)
+    expect(block).toMatch(new RegExp(`class [^\\n]*${two}[^\\n]* flagged`))
+  })
+
+  it('escapes pipes inside table cells, so every row keeps the header column count', () => {
+    expect(md).toContain('<script>"x"\\|evil')
+    const table = md.slice(md.indexOf('## Who assumed what'), md.indexOf('## Chains')).split('\n').filter((l) => l.startsWith('|'))
+    const cols = (l: string) => l.split(/(?<!\\)\|/).length
+    expect(table).toHaveLength(4)
+    for (const l of table) expect(cols(l)).toBe(cols(table[0]))
+  })
+})
+
+describe('csv', () => {
+  it('has one quoted row per session and a header', () => {
+    const lines = renderCsv(fixtureReport()).trimEnd().split('\r\n')
+    expect(lines).toHaveLength(3)
+    expect(lines[0].split(',')).toContain('access_key_ids')
+    expect(lines[2]).toContain('"arn:aws:sts::444455556666:assumed-role/admin/<script>""x"""')
+    expect(lines[1]).toContain(',ASIAONE,')
+  })
+})
+
+describe('json and formats', () => {
+  it('round-trips the report', () => {
+    expect(JSON.parse(renderReport(fixtureReport(), 'json'))).toEqual(fixtureReport())
+  })
+  it('infers the format from the file name', () => {
+    expect(formatOfPath('reports/INC-1.md')).toBe('md')
+    expect(formatOfPath('x.HTML')).toBe('html')
+    expect(formatOfPath('x.csv')).toBe('csv')
+    expect(formatOfPath('x.txt')).toBeUndefined()
+  })
+})
+
+describe('terminal tree', () => {
+  it('nests the second hop under the first, under the user', () => {
+    const lines = renderTree(fixtureReport()).split('\n')
+    expect(lines[0]).toBe('user/alice')
+    expect(lines[1]).toMatch(/^└─ \[AssumeRole\] app\/ci \(ASIAONE\) 2024-07-30 21:31Z from 192\.0\.2\.10 · 3 calls/)
+    expect(lines[2]).toMatch(/^   └─ \[AssumeRole\] admin\/<script>"x" \(ASIATWO\).*⚠ deep-chain, ip-change$/)
+    expect(ONE.id).not.toBe(TWO.id)
+  })
+})
