@@ -12,7 +12,7 @@ import type {Op, OpContext, OpTable, Result} from './ops.js'
 import {type Params, parseQueryForm} from './protocol/form.js'
 import {NS, queryError, queryResponse} from './protocol/xml.js'
 import {parseAuthorization, verifySignature} from './sigv4.js'
-import {buildRecord, camel, lookupUsername} from './trail-record.js'
+import {buildRecord, camel, lookupUsername, typedParams} from './trail-record.js'
 
 export type Service = 'iam' | 'sts' | 'cloudtrail' | 'organizations'
 
@@ -159,7 +159,7 @@ interface RecordArgs {
 
 function record(sim: SimCore, a: RecordArgs): void {
   const {parsed, op} = a
-  const params = camel(parsed.params, false) as Record<string, unknown>
+  const params = camel(typedParams(parsed.params), false) as Record<string, unknown>
   const readOnly = op?.readOnly ?? false
   let responseElements: unknown = null
   if (!a.error && op) responseElements = op.responseElements ? op.responseElements(a.result, parsed.params) : readOnly ? null : a.result ? camel(a.result) : null
