@@ -50,6 +50,21 @@ describe('SigV4 verification', async () => {
     }
   })
 
+  it('answers an unknown Query action with InvalidAction, and an unknown JSON target with UnknownOperationException', async () => {
+    const iamSigner = new SignatureV4({credentials: sim.rootCredentials, region: 'us-east-1', service: 'iam', sha256: Hash.bind(null, 'sha256')})
+    const body = 'Action=MakeCoffee&Version=2010-05-08'
+    const signed = await iamSigner.sign(new HttpRequest({method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', headers: {host: url.host, 'content-type': 'application/x-www-form-urlencoded'}, body}))
+    const res = await fetch(`${sim.endpoint}/`, {method: 'POST', headers: signed.headers, body})
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('<Code>InvalidAction</Code><Message>Could not find operation MakeCoffee for version 2010-05-08</Message>')
+    const ctSigner = new SignatureV4({credentials: sim.rootCredentials, region: 'us-east-1', service: 'cloudtrail', sha256: Hash.bind(null, 'sha256')})
+    const jb = '{}'
+    const js = await ctSigner.sign(new HttpRequest({method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', headers: {host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.MakeCoffee'}, body: jb}))
+    const jr = await fetch(`${sim.endpoint}/`, {method: 'POST', headers: js.headers, body: jb})
+    expect(jr.status).toBe(400)
+    expect(await jr.json()).toEqual({__type: 'UnknownOperationException', message: 'Unknown operation MakeCoffee'})
+  })
+
   it('answers an unsigned request with MissingAuthenticationToken', async () => {
     const res = await fetch(`${sim.endpoint}/`, {method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15', headers: {'content-type': 'application/x-www-form-urlencoded'}})
     expect(res.status).toBe(403)
