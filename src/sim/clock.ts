@@ -18,7 +18,8 @@ export class Clock {
 
 /** AWS renders most timestamps to the second (`2024-08-01T11:30:22Z`). */
 export function isoSeconds(ms: number | Date): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  // slice, not a regex: this runs several times per request.
+  return new Date(ms).toISOString().slice(0, 19) + 'Z'
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']

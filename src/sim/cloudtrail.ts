@@ -3,7 +3,7 @@
 import {AwsError} from './errors.js'
 import type {OpContext, OpTable} from './ops.js'
 import type {Params} from './protocol/form.js'
-import type {StoredEvent} from './trail.js'
+import {type StoredEvent, eventJson} from './trail.js'
 
 const ATTRS: Record<string, (e: StoredEvent, v: string) => boolean> = {
   EventId: (e, v) => e.eventId === v,
@@ -83,7 +83,7 @@ function lookupEvents(p: Params, c: OpContext) {
       EventSource: e.eventSource,
       ...(e.username ? {Username: e.username} : {}),
       Resources: e.resources.map((r) => ({ResourceType: r.type, ResourceName: r.name})),
-      CloudTrailEvent: e.json,
+      CloudTrailEvent: eventJson(e),
     })),
     ...(next ? {NextToken: next} : {}),
   }

@@ -2,7 +2,7 @@
 // that operation handlers receive. Lookups throw AWS's NoSuchEntity messages so handlers stay short.
 import {Authorizer} from './authz.js'
 import {Clock} from './clock.js'
-import {noSuchEntity} from './errors.js'
+import {noSuchEntity, validation} from './errors.js'
 import type {Faults} from './faults.js'
 import {PolicyIndex} from './policy-index.js'
 import type {Account, ManagedPolicy, MfaDevice, Role, User} from './state.js'
@@ -25,26 +25,37 @@ export class SimCore {
   }
 
   user(name: unknown): User {
+    required(name, 'userName')
     const u = this.account.users.get(String(name ?? ''))
     if (!u) throw noSuchEntity(`The user with name ${name} cannot be found.`)
     return u
   }
 
   role(name: unknown): Role {
+    required(name, 'roleName')
     const r = this.account.roles.get(String(name ?? ''))
     if (!r) throw noSuchEntity(`The role with name ${name} cannot be found.`)
     return r
   }
 
   policy(arn: unknown): ManagedPolicy {
+    required(arn, 'policyArn')
     const p = this.account.policies.get(String(arn ?? ''))
     if (!p) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`)
     return p
   }
 
   mfa(serial: unknown): MfaDevice {
+    required(serial, 'serialNumber')
     const m = this.account.mfa.get(String(serial ?? ''))
     if (!m) throw noSuchEntity(`VirtualMFADevice with serial number ${serial} doesn't exist.`)
     return m
+  }
+}
+
+/** A missing required member fails validation before any lookup, as AWS answers it. */
+export function required(v: unknown, field: string): void {
+  if (v === undefined || v === null || v === '') {
+    throw validation(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`)
   }
 }

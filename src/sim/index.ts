@@ -7,6 +7,7 @@ import {cloudtrailOps, organizationsOps} from './cloudtrail.js'
 import {SimCore} from './core.js'
 import {DEFAULT_FAULTS, type Faults} from './faults.js'
 import {iamOps} from './iam/index.js'
+import {lakeOps} from './lake.js'
 import {type ParsedScenario, type Scenario, loadScenario, parseScenarioText, resolveScenario} from './scenario.js'
 import {parseOffset} from './scenario-schema.js'
 import {seedAccount} from './seed.js'
@@ -62,7 +63,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const account = seedAccount(scenario, Date.now() + offset)
   const sim = new SimCore(account, faults, opts.trailDir)
   sim.clock.setOffset(offset)
-  const handler = makeHandler(sim, {iam: iamOps, sts: stsOps, cloudtrail: cloudtrailOps, organizations: organizationsOps})
+  const handler = makeHandler(sim, {iam: iamOps, sts: stsOps, cloudtrail: {...cloudtrailOps, ...lakeOps(sim.trail)}, organizations: organizationsOps})
   const server = createServer((req, res) => {
     handler(req, res).catch((e) => {
       console.error(e)

@@ -12,7 +12,7 @@ import type {Op, OpContext, OpTable, Result} from './ops.js'
 import {type Params, parseQueryForm} from './protocol/form.js'
 import {NS, queryError, queryResponse} from './protocol/xml.js'
 import {parseAuthorization, verifySignature} from './sigv4.js'
-import {buildRecord, camel, lookupUsername} from './trail-record.js'
+import {buildRecord, camel, lookupUsername, typedParams} from './trail-record.js'
 
 export type Service = 'iam' | 'sts' | 'cloudtrail' | 'organizations'
 
@@ -29,7 +29,7 @@ const JSON_TARGETS: Array<[string, Service]> = [
   ['AWSOrganizationsV20161128.', 'organizations'],
 ]
 
-function parseRequest(signedService: string, headers: IncomingMessage['headers'], body: Buffer): Parsed {
+function parseRequest(signedService: string, headers: IncomingMessage['headers'], body: Buffer, url: string): Parsed {
   const target = headers['x-amz-target']
   if (typeof target === 'string') {
     for (const [prefix, service] of JSON_TARGETS) {
@@ -46,7 +46,9 @@ function parseRequest(signedService: string, headers: IncomingMessage['headers']
     }
     throw new AwsError('UnknownOperationException', `Unknown target ${target}`, 400)
   }
-  const {action, params} = parseQueryForm(body.toString('utf8'))
+  // The Query protocol also accepts GET with the parameters in the query string (the AWS CLI never does, curl might).
+  const q = url.indexOf('?')
+  const {action, params} = parseQueryForm(body.length || q < 0 ? body.toString('utf8') : url.slice(q + 1))
   const service: Service = signedService === 'sts' ? 'sts' : 'iam'
   return {service, protocol: 'query', action, params}
 }
@@ -84,9 +86,9 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
       const auth = parseAuthorization(req.headers)
       keyId = auth.accessKeyId
       region = auth.region
-      parsed = parseRequest(auth.service, req.headers, body)
+      parsed = parseRequest(auth.service, req.headers, body, req.url ?? '/')
       const resolved = resolveKey(sim.account, auth.accessKeyId, auth.token, now)
-      await verifySignature(auth, resolved.secret, {method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body})
+      verifySignature(auth, resolved.secret, {method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body})
       // Only a verified signature names the caller: a failed one proves nothing about who sent it.
       caller = resolved.caller
       if (caller.kind === 'user') caller.key.lastUsed = {at: now, service: parsed.service, region: parsed.service === 'iam' ? 'us-east-1' : region}
@@ -157,7 +159,7 @@ interface RecordArgs {
 
 function record(sim: SimCore, a: RecordArgs): void {
   const {parsed, op} = a
-  const params = camel(parsed.params, false) as Record<string, unknown>
+  const params = camel(typedParams(parsed.params), false) as Record<string, unknown>
   const readOnly = op?.readOnly ?? false
   let responseElements: unknown = null
   if (!a.error && op) responseElements = op.responseElements ? op.responseElements(a.result, parsed.params) : readOnly ? null : a.result ? camel(a.result) : null
@@ -181,7 +183,6 @@ function record(sim: SimCore, a: RecordArgs): void {
   })
   sim.trail.add({
     record: rec,
-    json: JSON.stringify(rec),
     time: a.now,
     region: a.region,
     eventId: rec.eventID as string,

@@ -10,6 +10,19 @@ import {type Account, roleArn, userArn} from './state.js'
 /** Never written to the trail: AWS omits secrets (and we also omit session tokens and one-time codes). */
 const SECRET_FIELDS = new Set(['SecretAccessKey', 'SessionToken', 'Base32StringSeed', 'QRCodePNG', 'AuthenticationCode1', 'AuthenticationCode2', 'TokenCode'])
 
+/** Query parameters arrive as strings; CloudTrail shows these as the numbers and booleans AWS parsed. */
+const NUMERIC = new Set(['DurationSeconds', 'MaxSessionDuration', 'MaxItems', 'MaxResults'])
+const BOOLEAN = new Set(['SetAsDefault', 'OnlyAttached'])
+
+export function typedParams(p: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...p}
+  for (const k of Object.keys(out)) {
+    if (NUMERIC.has(k) && typeof out[k] === 'string' && /^\d+$/.test(out[k] as string)) out[k] = Number(out[k])
+    if (BOOLEAN.has(k) && (out[k] === 'true' || out[k] === 'false')) out[k] = out[k] === 'true'
+  }
+  return out
+}
+
 export function camel(v: unknown, dates = true): unknown {
   if (v instanceof Date) return dates ? trailDate(v) : v.toISOString()
   if (Array.isArray(v)) return v.map((x) => camel(x, dates))
@@ -37,11 +50,14 @@ export function userIdentity(a: Account, c: Caller | undefined, keyId: string): 
   if (s.kind === 'role') {
     const r = a.roles.get(s.roleName!)
     issuer = {type: 'Role', principalId: s.roleId, arn: r ? roleArn(a, r) : `arn:aws:iam::${a.id}:role/${s.roleName}`, accountId: a.id, userName: s.roleName}
-  } else if (s.kind === 'federated' || s.kind === 'user') {
+  } else if (s.kind === 'federated') {
     const u = a.users.get(s.userName!)
     issuer = {type: 'IAMUser', principalId: s.userId, arn: u ? userArn(a, u) : `arn:aws:iam::${a.id}:user/${s.userName}`, accountId: a.id, userName: s.userName}
-    type = s.kind === 'federated' ? 'FederatedUser' : 'IAMUser'
-    if (s.kind === 'user') extra = {userName: s.userName}
+    type = 'FederatedUser'
+  } else if (s.kind === 'user') {
+    // GetSessionToken sessions are logged as the IAM user itself, with an empty issuer (as real records show).
+    type = 'IAMUser'
+    extra = {userName: s.userName}
   } else {
     type = 'Root'
     issuer = {}

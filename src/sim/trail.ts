@@ -7,8 +7,8 @@ import {gzipSync} from 'node:zlib'
 
 export interface StoredEvent {
   record: Record<string, unknown>
-  /** The record as the JSON string LookupEvents returns in `CloudTrailEvent`; built once. */
-  json: string
+  /** The record as the JSON string LookupEvents returns in `CloudTrailEvent`; built on first lookup. */
+  json?: string
   time: number
   region: string
   eventId: string
@@ -18,6 +18,10 @@ export interface StoredEvent {
   username?: string
   accessKeyId?: string
   resources: Array<{type: string; name: string}>
+}
+
+export function eventJson(e: StoredEvent): string {
+  return (e.json ??= JSON.stringify(e.record))
 }
 
 export class Trail {

@@ -135,6 +135,7 @@ describe('IAM roles and policies', async () => {
     expect((await iam.send(new ListRolesCommand({PathPrefix: '/apps/'}))).Roles?.map((x) => x.RoleName)).toEqual(['app'])
     expect((await iam.send(new ListRolesCommand({}))).Roles?.map((x) => x.RoleName)).toEqual(['app', 'other'])
     await expect(iam.send(new CreateRoleCommand({RoleName: 'bad', AssumeRolePolicyDocument: '{not json'}))).rejects.toMatchObject({name: 'MalformedPolicyDocumentException'})
+    await expect(iam.send(new GetRoleCommand({} as {RoleName: string}))).rejects.toMatchObject({name: 'ValidationError', message: expect.stringContaining("Value null at 'roleName'")})
   })
 
   it('stores inline role policies and enforces the 10,240-character aggregate limit', async () => {

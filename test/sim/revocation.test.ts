@@ -97,6 +97,27 @@ describe('revoking sessions', async () => {
     await sim.clients.iam.send(new PutRolePolicyCommand({RoleName: 'app-data', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: revoke(new Date(Date.now() + 1000))}))
     await expect(as(chained.Credentials!).iam.send(new ListRolesCommand({}))).rejects.toMatchObject({name: 'AccessDenied'})
   })
+
+  it('revokes by aws:SourceIdentity, which survives the chain, and blocks the revoked session from chaining further', async () => {
+    const web = await ci.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-web`, RoleSessionName: 'mallory-web', SourceIdentity: 'mallory'}))
+    const data = await as(web.Credentials!).sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-data`, RoleSessionName: 'mallory-data'}))
+    const denySi = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: '*', Resource: '*', Condition: {StringEquals: {'aws:SourceIdentity': 'mallory'}}}]})
+    await sim.clients.iam.send(new PutRolePolicyCommand({RoleName: 'app-web', PolicyName: 'DenyMallory', PolicyDocument: denySi}))
+    await sim.clients.iam.send(new PutRolePolicyCommand({RoleName: 'app-data', PolicyName: 'DenyMallory', PolicyDocument: denySi}))
+    await expect(as(data.Credentials!).iam.send(new ListRolesCommand({}))).rejects.toMatchObject({name: 'AccessDenied'})
+    await expect(as(web.Credentials!).sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-data`, RoleSessionName: 'again'}))).rejects.toMatchObject({name: 'AccessDenied'})
+    const clean = await ci.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-web`, RoleSessionName: 'clean'}))
+    await expect(as(clean.Credentials!).iam.send(new ListRolesCommand({}))).resolves.toBeTruthy()
+  })
+
+  it('shows the change in snapshot() diffs, with stable ordering and no secrets', () => {
+    const a = JSON.stringify(sim.snapshot())
+    expect(JSON.stringify(sim.snapshot())).toBe(a)
+    const snap = JSON.parse(a) as {roles: Array<{name: string; inlinePolicies: Record<string, unknown>}>; sessions: Array<{sessionName: string; sourceIdentity?: string}>}
+    expect(Object.keys(snap.roles.find((r) => r.name === 'app-web')!.inlinePolicies)).toEqual(['AWSRevokeOlderSessions', 'DenyMallory', 'RevokeOne', 'chain-to-data'])
+    expect(snap.sessions.find((s) => s.sessionName === 'mallory-data')?.sourceIdentity).toBe('mallory')
+    expect(a).not.toMatch(/secret|IQoJb3JpZ2luX2Vj/i)
+  })
 })
 
 describe('eventual consistency', async () => {

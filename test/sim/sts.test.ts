@@ -106,6 +106,18 @@ describe('STS', async () => {
     await expect(as(untagged.Credentials!).iam.send(new GetRoleCommand({RoleName: 'app-data'}))).resolves.toBeTruthy()
   })
 
+  it('applies same-account trust as AWS: an account-root principal needs an identity allow, a named user does not', async () => {
+    const trustRoot = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCT}:root`}, Action: 'sts:AssumeRole'}]})
+    const trustNamed = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCT}:user/analyst`}, Action: 'sts:AssumeRole'}]})
+    await sim.clients.iam.send(new CreateRoleCommand({RoleName: 'acct-trust', AssumeRolePolicyDocument: trustRoot}))
+    await sim.clients.iam.send(new CreateRoleCommand({RoleName: 'named-trust', AssumeRolePolicyDocument: trustNamed}))
+    // analyst (SecurityAudit) has no sts:AssumeRole; ci-deploy has it in an inline policy.
+    const analyst = sim.clientsAs(sim.credentialsFor('analyst'))
+    await expect(analyst.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/acct-trust`, RoleSessionName: 'a1'}))).rejects.toMatchObject({name: 'AccessDenied'})
+    await expect(ci.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/acct-trust`, RoleSessionName: 'c1'}))).resolves.toBeTruthy()
+    await expect(analyst.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/named-trust`, RoleSessionName: 'a2'}))).resolves.toBeTruthy()
+  })
+
   it('evaluates sts:ExternalId in the trust policy', async () => {
     await sim.clients.iam.send(
       new CreateRoleCommand({

@@ -26,7 +26,7 @@ describe('trail records', async () => {
   const trailDir = mkdtempSync(join(tmpdir(), 'sim-trail-'))
   const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml', trailDir})
   const ci = sim.clientsAs(sim.credentialsFor('ci-deploy'))
-  const assumed = await ci.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-web`, RoleSessionName: 'trail-1', SourceIdentity: 'dev@example.com'}))
+  const assumed = await ci.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-web`, RoleSessionName: 'trail-1', SourceIdentity: 'dev@example.com', DurationSeconds: 900}))
   const session = sim.clientsAs({accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken!})
   await session.iam.send(new ListRolesCommand({}))
   await session.iam.send(new ListUsersCommand({})).catch(() => undefined)
@@ -43,6 +43,7 @@ describe('trail records', async () => {
     expect(rec.responseElements.credentials.expiration).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/)
     expect(rec.responseElements.assumedRoleUser).toEqual({assumedRoleId: assumed.AssumedRoleUser!.AssumedRoleId, arn: assumed.AssumedRoleUser!.Arn})
     expect(rec.responseElements.sourceIdentity).toBe('dev@example.com')
+    expect(rec.requestParameters).toEqual({roleArn: `arn:aws:iam::${ACCT}:role/app-web`, roleSessionName: 'trail-1', sourceIdentity: 'dev@example.com', durationSeconds: 900})
     expect(rec.resources).toEqual([{ARN: `arn:aws:iam::${ACCT}:role/app-web`, accountId: ACCT, type: 'AWS::IAM::Role'}])
     expect(rec).toMatchObject({eventSource: 'sts.amazonaws.com', eventType: 'AwsApiCall', managementEvent: true, readOnly: true, recipientAccountId: ACCT, eventCategory: 'Management', awsRegion: 'us-east-1'})
     expect(Number(rec.eventVersion)).toBeGreaterThanOrEqual(1.09)
@@ -68,6 +69,17 @@ describe('trail records', async () => {
     expect(rec.eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     expect(rec.requestParameters).toBeNull()
     expect(rec.responseElements).toBeNull()
+  })
+
+  it('logs GetSessionToken sessions as the IAM user with session attributes, and federated users with their issuer', async () => {
+    const analyst = sim.clientsAs(sim.credentialsFor('analyst'))
+    const {Credentials: c} = await analyst.sts.send(new (await import('@aws-sdk/client-sts')).GetSessionTokenCommand({}))
+    await sim.clientsAs({accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!}).sts.send(new GetCallerIdentityCommand({}))
+    const rec = byKey(c!.AccessKeyId!, 'GetCallerIdentity')
+    expect(rec.userIdentity).toMatchObject({type: 'IAMUser', userName: 'analyst', arn: `arn:aws:iam::${ACCT}:user/analyst`, sessionContext: {sessionIssuer: {}, attributes: {mfaAuthenticated: 'false'}}})
+    expect(rec.userIdentity.principalId).toMatch(/^AIDA/)
+    const issued = byKey(sim.credentialsFor('analyst').accessKeyId, 'GetSessionToken')
+    expect(issued.responseElements).toEqual({credentials: {accessKeyId: c!.AccessKeyId, expiration: expect.any(String)}})
   })
 
   it('records denials with errorCode and errorMessage', () => {

@@ -7,8 +7,12 @@ export const NS = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
 } as const
 
+const ENTITIES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'}
+const SPECIAL = /[&<>"']/
+
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'})[c]!)
+  // Most values have nothing to escape; test first so the common case allocates nothing.
+  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ENTITIES[c]!) : s
 }
 
 function node(name: string, v: unknown): string {
