@@ -3,11 +3,11 @@
 import {breakGlass} from './break-glass.js'
 import {breakGlassRevoke} from './break-glass-revoke.js'
 import {deactivateKeys} from './deactivate-keys.js'
-import {forensics} from './forensics.js'
+import {forensicsAction} from './forensics.js'
 import {revokeSessions} from './revoke-sessions.js'
 import type {AnyAction} from './types.js'
 
-export const ACTIONS: AnyAction[] = [revokeSessions, deactivateKeys, breakGlass, breakGlassRevoke, forensics]
+export const ACTIONS: AnyAction[] = [revokeSessions, deactivateKeys, breakGlass, breakGlassRevoke, forensicsAction]
 
 export function findAction(name: string): AnyAction | undefined {
   return ACTIONS.find((a) => a.name === name)

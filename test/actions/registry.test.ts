@@ -20,14 +20,14 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))('action %s', (_name, act
   })
 
   it('rejects unknown parameters (strict schema)', () => {
-    const step = parsePlaybook(`version: 1\nname: t\nsteps:\n${action.example.replace(/^/gm, '  ')}\n`, 'x.yaml').playbook.steps[0]
+    const step = parsePlaybook(`version: 1\nname: t\nincident: INC-TEST\nsteps:\n${action.example.replace(/^/gm, '  ')}\n`, 'x.yaml').playbook.steps[0]
     const r = action.params.safeParse({...step.with, surelyNotAParameter: 1})
     expect(r.success).toBe(false)
     expect(JSON.stringify(r.error?.issues)).toContain('surelyNotAParameter')
   })
 
   it('ships an example step that validates', () => {
-    const loaded = parsePlaybook(`version: 1\nname: t\nsteps:\n${action.example.replace(/^/gm, '  ')}\n`, 'x.yaml')
+    const loaded = parsePlaybook(`version: 1\nname: t\nincident: INC-TEST\nsteps:\n${action.example.replace(/^/gm, '  ')}\n`, 'x.yaml')
     const [valid] = validateSteps(loaded)
     expect(valid.action.name).toBe(action.name)
   })
