@@ -109,7 +109,7 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
       if (!(e instanceof AwsError)) console.error(e)
     }
     if (sim.faults.latencyMs > 0) await sleep(sim.faults.latencyMs)
-    send(res, parsed, result, error, requestId)
+    send(res, parsed, result, error, requestId, typeof req.headers['x-amz-target'] === 'string')
     // A request whose key the account does not know has no identity to attribute; AWS does not log it either.
     if (parsed && caller) record(sim, {parsed, caller, keyId, op, result, error, requestId, now, region: ctx?.region ?? (parsed.service === 'iam' ? 'us-east-1' : region), req, ctx})
   }
@@ -121,8 +121,9 @@ function unknownAction(p: Parsed): AwsError {
   return new AwsError('InvalidAction', `Could not find operation ${p.action} for version ${version}`, 400)
 }
 
-function send(res: ServerResponse, p: Parsed | undefined, result: Result, error: AwsError | undefined, requestId: string): void {
-  const json = p?.protocol === 'json'
+function send(res: ServerResponse, p: Parsed | undefined, result: Result, error: AwsError | undefined, requestId: string, jsonTarget: boolean): void {
+  // Before the body is parsed (e.g. no signature) the X-Amz-Target header still tells a JSON client apart.
+  const json = p ? p.protocol === 'json' : jsonTarget
   if (error) {
     if (json) {
       const code = jsonErrorCode(error.code)
