@@ -101,7 +101,8 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
       ctx = {sim, caller, region: parsed.service === 'iam' ? 'us-east-1' : region, requestId, now}
       if (!op.noAuth) {
         const iamAction = `${parsed.service}:${parsed.action}`
-        await sim.authz.check(caller, iamAction, op.resource ? op.resource(parsed.params, ctx) : '*', requestContext(sim.account, caller, now, ctx.region))
+        const resource = op.resource ? op.resource(parsed.params, ctx) : '*'
+        await sim.authz.check(caller, iamAction, resource, requestContext(sim.account, caller, now, ctx.region), shownResource(sim.account.id, parsed, resource))
       }
       result = await op.handle(parsed.params, ctx)
     } catch (e) {
@@ -113,6 +114,13 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
     // A request whose key the account does not know has no identity to attribute; AWS does not log it either.
     if (parsed && caller) record(sim, {parsed, caller, keyId, op, result, error, requestId, now, region: ctx?.region ?? (parsed.service === 'iam' ? 'us-east-1' : region), req, ctx})
   }
+}
+
+/** IAM names list actions' resource as the collection (`arn:aws:iam::123:user/`) in denial messages. */
+const LIST_NOUN: Record<string, string> = {ListUsers: 'user', ListRoles: 'role', ListPolicies: 'policy', ListVirtualMFADevices: 'mfa'}
+function shownResource(accountId: string, p: Parsed, resource: string): string {
+  const noun = p.service === 'iam' && resource === '*' ? LIST_NOUN[p.action] : undefined
+  return noun ? `arn:aws:iam::${accountId}:${noun}/` : resource
 }
 
 function unknownAction(p: Parsed): AwsError {

@@ -24,7 +24,7 @@ describe('revoking sessions', async () => {
     await sim.clients.iam.send(new PutRolePolicyCommand({RoleName: 'app-web', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: revoke(new Date(Date.now() - 60_000))}))
     await expect(oldClients.iam.send(new ListRolesCommand({}))).rejects.toMatchObject({
       name: 'AccessDenied',
-      message: `User: arn:aws:sts::${ACCT}:assumed-role/app-web/attacker is not authorized to perform: iam:ListRoles on resource: * with an explicit deny in an identity-based policy`,
+      message: `User: arn:aws:sts::${ACCT}:assumed-role/app-web/attacker is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${ACCT}:role/ with an explicit deny in an identity-based policy`,
     })
     // GetCallerIdentity is never denied, even for a revoked session.
     await expect(oldClients.sts.send(new GetCallerIdentityCommand({}))).resolves.toBeTruthy()
