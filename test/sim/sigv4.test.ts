@@ -67,6 +67,14 @@ describe('SigV4 verification', async () => {
     expect(await jr.json()).toEqual({__type: 'UnknownOperationException', message: 'Unknown operation MakeCoffee'})
   })
 
+  it('refuses a signature older than 15 minutes, as AWS does', async () => {
+    const signed = await signer.sign(get(), {signingDate: new Date(Date.now() - 20 * 60_000)})
+    const qs = new URLSearchParams(signed.query as Record<string, string>).toString()
+    const res = await fetch(`${sim.endpoint}/?${qs}`, {method: 'GET', headers: signed.headers})
+    expect(res.status).toBe(403)
+    expect(await res.text()).toMatch(/<Code>SignatureDoesNotMatch<\/Code><Message>Signature expired: \d{8}T\d{6}Z is now earlier than/)
+  })
+
   it('answers an unsigned request with MissingAuthenticationToken', async () => {
     const res = await fetch(`${sim.endpoint}/`, {method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15', headers: {'content-type': 'application/x-www-form-urlencoded'}})
     expect(res.status).toBe(403)
