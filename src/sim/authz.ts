@@ -128,7 +128,8 @@ export class Authorizer {
     private readonly index: PolicyIndex,
   ) {}
 
-  async check(c: Caller, action: string, resource: string, ctx: Context): Promise<void> {
+  /** `shownAs` is the resource AWS names in the denial message when it differs from the one evaluated. */
+  async check(c: Caller, action: string, resource: string, ctx: Context, shownAs = resource): Promise<void> {
     if (isRoot(c)) return
     const pk = principalKey(c)
     const entry: PolicyEntry = pk ? this.index.effective(pk) : {version: 0, at: 0, policies: [], keys: []}
@@ -144,7 +145,7 @@ export class Authorizer {
       this.cache.set(cacheKey, res)
     }
     if (res.decision === 'Allowed') return
-    throw accessDenied(deniedMessage(callerArn(this.account, c), action, resource, res))
+    throw accessDenied(deniedMessage(callerArn(this.account, c), action, shownAs, res))
   }
 }
 

@@ -101,7 +101,8 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
       ctx = {sim, caller, region: parsed.service === 'iam' ? 'us-east-1' : region, requestId, now}
       if (!op.noAuth) {
         const iamAction = `${parsed.service}:${parsed.action}`
-        await sim.authz.check(caller, iamAction, op.resource ? op.resource(parsed.params, ctx) : '*', requestContext(sim.account, caller, now, ctx.region))
+        const resource = op.resource ? op.resource(parsed.params, ctx) : '*'
+        await sim.authz.check(caller, iamAction, resource, requestContext(sim.account, caller, now, ctx.region), shownResource(sim.account.id, parsed, resource))
       }
       result = await op.handle(parsed.params, ctx)
     } catch (e) {
@@ -109,10 +110,17 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
       if (!(e instanceof AwsError)) console.error(e)
     }
     if (sim.faults.latencyMs > 0) await sleep(sim.faults.latencyMs)
-    send(res, parsed, result, error, requestId)
+    send(res, parsed, result, error, requestId, typeof req.headers['x-amz-target'] === 'string')
     // A request whose key the account does not know has no identity to attribute; AWS does not log it either.
     if (parsed && caller) record(sim, {parsed, caller, keyId, op, result, error, requestId, now, region: ctx?.region ?? (parsed.service === 'iam' ? 'us-east-1' : region), req, ctx})
   }
+}
+
+/** IAM names list actions' resource as the collection (`arn:aws:iam::123:user/`) in denial messages. */
+const LIST_NOUN: Record<string, string> = {ListUsers: 'user', ListRoles: 'role', ListPolicies: 'policy', ListVirtualMFADevices: 'mfa'}
+function shownResource(accountId: string, p: Parsed, resource: string): string {
+  const noun = p.service === 'iam' && resource === '*' ? LIST_NOUN[p.action] : undefined
+  return noun ? `arn:aws:iam::${accountId}:${noun}/` : resource
 }
 
 function unknownAction(p: Parsed): AwsError {
@@ -121,8 +129,9 @@ function unknownAction(p: Parsed): AwsError {
   return new AwsError('InvalidAction', `Could not find operation ${p.action} for version ${version}`, 400)
 }
 
-function send(res: ServerResponse, p: Parsed | undefined, result: Result, error: AwsError | undefined, requestId: string): void {
-  const json = p?.protocol === 'json'
+function send(res: ServerResponse, p: Parsed | undefined, result: Result, error: AwsError | undefined, requestId: string, jsonTarget: boolean): void {
+  // Before the body is parsed (e.g. no signature) the X-Amz-Target header still tells a JSON client apart.
+  const json = p ? p.protocol === 'json' : jsonTarget
   if (error) {
     if (json) {
       const code = jsonErrorCode(error.code)

@@ -90,7 +90,19 @@ const mismatch = () =>
     403,
   )
 
+const compact = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+
+/** AWS refuses signatures more than 15 minutes from its clock (real time: the sim clock offset is for sessions). */
+function checkFreshness(amzDate: string): void {
+  const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`)
+  const now = Date.now()
+  const skew = 15 * 60_000
+  if (signedAt < now - skew) throw new AwsError('SignatureDoesNotMatch', `Signature expired: ${amzDate} is now earlier than ${compact(now - skew)} (${compact(now)} - 15 min.)`, 403)
+  if (signedAt > now + skew) throw new AwsError('SignatureDoesNotMatch', `Signature not yet current: ${amzDate} is still later than ${compact(now + skew)} (${compact(now)} + 15 min.)`, 403)
+}
+
 export function verifySignature(info: SignedRequestInfo, secret: string, req: {method: string; url: string; headers: IncomingHttpHeaders; body: Buffer}): void {
+  checkFreshness(info.amzDate)
   const q = req.url.indexOf('?')
   const path = q < 0 ? req.url : req.url.slice(0, q)
   const search = q < 0 ? '' : req.url.slice(q)

@@ -20,6 +20,8 @@ export interface StoredEvent {
   resources: Array<{type: string; name: string}>
 }
 
+const MAX_EVENTS = 250_000
+
 export function eventJson(e: StoredEvent): string {
   return (e.json ??= JSON.stringify(e.record))
 }
@@ -39,6 +41,9 @@ export class Trail {
 
   add(e: StoredEvent): void {
     this.events.push(e)
+    // A long-running `sim serve` under load must not grow without bound: keep the newest events, as
+    // LookupEvents' 90-day window keeps only recent history.
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, MAX_EVENTS / 10)
     if (!this.dir) return
     const list = this.pending.get(e.region) ?? []
     list.push(e.record)

@@ -28,6 +28,10 @@ describe('signature and credential checks', async () => {
     })
     const ct = new CloudTrailClient({endpoint: sim.endpoint, region: sim.region, credentials: {accessKeyId: 'AKIASIMCIDEPLOY00001', secretAccessKey: 'nope-nope-nope-nope'}, maxAttempts: 1})
     await expect(ct.send(new DescribeTrailsCommand({}))).rejects.toMatchObject({name: 'InvalidSignatureException'})
+    const unknown = new CloudTrailClient({endpoint: sim.endpoint, region: sim.region, credentials: {accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x'.repeat(40)}, maxAttempts: 1})
+    await expect(unknown.send(new DescribeTrailsCommand({}))).rejects.toMatchObject({name: 'UnrecognizedClientException', $metadata: {httpStatusCode: 403}})
+    // Requests that fail signature checks name nobody: they are answered but not written to the trail.
+    expect(sim.records().some((r) => r.errorCode === 'SignatureDoesNotMatch' || r.errorCode === 'InvalidClientTokenId')).toBe(false)
   })
 
   it('rejects an unknown key with InvalidClientTokenId', async () => {

@@ -135,6 +135,11 @@ describe('IAM roles and policies', async () => {
     expect((await iam.send(new ListRolesCommand({PathPrefix: '/apps/'}))).Roles?.map((x) => x.RoleName)).toEqual(['app'])
     expect((await iam.send(new ListRolesCommand({}))).Roles?.map((x) => x.RoleName)).toEqual(['app', 'other'])
     await expect(iam.send(new CreateRoleCommand({RoleName: 'bad', AssumeRolePolicyDocument: '{not json'}))).rejects.toMatchObject({name: 'MalformedPolicyDocumentException'})
+    await expect(iam.send(new PutRolePolicyCommand({RoleName: 'app', PolicyName: 'x', PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: '*', Resource: '*', Condition: {DateLessThenn: {'aws:TokenIssueTime': '2020-01-01T00:00:00Z'}}}]})}))).rejects.toMatchObject({
+      name: 'MalformedPolicyDocumentException',
+      message: 'Invalid Condition type : DateLessThenn.',
+    })
+    await expect(iam.send(new PutRolePolicyCommand({RoleName: 'app', PolicyName: 'x', PolicyDocument: allow('ListRoles')}))).rejects.toMatchObject({name: 'MalformedPolicyDocumentException'})
     await expect(iam.send(new GetRoleCommand({} as {RoleName: string}))).rejects.toMatchObject({name: 'ValidationError', message: expect.stringContaining("Value null at 'roleName'")})
   })
 

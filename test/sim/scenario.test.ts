@@ -78,6 +78,20 @@ describe('scenarios', async () => {
     expect(() => loadScenario(file)).toThrowError(/:3:12: roles\[0\]\.trust: MalformedPolicyDocument[\s\S]*:4:23: roles\[0\]\.managedPolicies\[0\]: unknown policy 'nope'/)
   })
 
+  it('starts the sim clock at the scenario clockOffset', async () => {
+    const s = await startSim({scenario: {account: {id: '123456789012'}, clockOffset: '-2h'}})
+    try {
+      const {IAMClient, CreateUserCommand} = await import('@aws-sdk/client-iam')
+      const iam = new IAMClient({endpoint: s.endpoint, region: 'us-east-1', credentials: s.rootCredentials, maxAttempts: 1})
+      const u = await iam.send(new CreateUserCommand({UserName: 'past'}))
+      expect(Date.now() - u.User!.CreateDate!.getTime()).toBeGreaterThan(2 * 3600_000 - 10_000)
+      expect(s.records()[0]!.eventTime).toBe(new Date(u.User!.CreateDate!).toISOString().replace(/\.\d{3}Z$/, 'Z'))
+      iam.destroy()
+    } finally {
+      await s.stop()
+    }
+  })
+
   it('reports YAML syntax errors with their position, and takes scenario objects too', async () => {
     const file = writeTemp('users:\n  - name: a\n   bad: [\n')
     expect(() => loadScenario(file)).toThrowError(InvalidInputError)

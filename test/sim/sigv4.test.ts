@@ -3,6 +3,7 @@
 import {Hash} from '@smithy/hash-node'
 import {HttpRequest} from '@smithy/protocol-http'
 import {SignatureV4} from '@smithy/signature-v4'
+import type {HttpRequest as SignedRequest} from '@smithy/types'
 import {describe, expect, it} from 'vitest'
 
 import {useSim} from '../support/sim.js'
@@ -12,7 +13,8 @@ describe('SigV4 verification', async () => {
   const url = new URL(sim.endpoint)
   const signer = new SignatureV4({credentials: sim.credentialsFor('analyst'), region: 'us-east-1', service: 'sts', sha256: Hash.bind(null, 'sha256')})
 
-  async function send(req: HttpRequest, tamper?: (r: HttpRequest) => void): Promise<{status: number; text: string}> {
+  type Signed = SignedRequest
+  async function send(req: HttpRequest, tamper?: (r: Signed) => void): Promise<{status: number; text: string}> {
     const signed = await signer.sign(req)
     tamper?.(signed)
     const qs = new URLSearchParams(signed.query as Record<string, string>).toString()
@@ -40,9 +42,9 @@ describe('SigV4 verification', async () => {
 
   it('rejects a request whose signed query, header or path changed after signing', async () => {
     for (const tamper of [
-      (r: HttpRequest) => void (r.query = {...r.query, Extra: '1'}),
-      (r: HttpRequest) => void (r.headers['x-custom-thing'] = 'changed'),
-      (r: HttpRequest) => void (r.path = '/other'),
+      (r: Signed) => void (r.query = {...r.query, Extra: '1'}),
+      (r: Signed) => void (r.headers['x-custom-thing'] = 'changed'),
+      (r: Signed) => void (r.path = '/other'),
     ]) {
       const res = await send(get(), tamper)
       expect(res.status).toBe(403)
@@ -63,6 +65,14 @@ describe('SigV4 verification', async () => {
     const jr = await fetch(`${sim.endpoint}/`, {method: 'POST', headers: js.headers, body: jb})
     expect(jr.status).toBe(400)
     expect(await jr.json()).toEqual({__type: 'UnknownOperationException', message: 'Unknown operation MakeCoffee'})
+  })
+
+  it('refuses a signature older than 15 minutes, as AWS does', async () => {
+    const signed = await signer.sign(get(), {signingDate: new Date(Date.now() - 20 * 60_000)})
+    const qs = new URLSearchParams(signed.query as Record<string, string>).toString()
+    const res = await fetch(`${sim.endpoint}/?${qs}`, {method: 'GET', headers: signed.headers})
+    expect(res.status).toBe(403)
+    expect(await res.text()).toMatch(/<Code>SignatureDoesNotMatch<\/Code><Message>Signature expired: \d{8}T\d{6}Z is now earlier than/)
   })
 
   it('answers an unsigned request with MissingAuthenticationToken', async () => {

@@ -118,6 +118,16 @@ describe('STS', async () => {
     await expect(analyst.sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/named-trust`, RoleSessionName: 'a2'}))).resolves.toBeTruthy()
   })
 
+  it('bounds a role session by its AssumeRole session policy', async () => {
+    const r = await ci.sts.send(
+      new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCT}:role/app-web`, RoleSessionName: 'scoped', Policy: JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*'}]})}),
+    )
+    expect(r.PackedPolicySize).toBeGreaterThan(0)
+    const s = as(r.Credentials!)
+    await expect(s.iam.send(new ListRolesCommand({}))).resolves.toBeTruthy()
+    await expect(s.iam.send(new GetRoleCommand({RoleName: 'app-web'}))).rejects.toMatchObject({name: 'AccessDenied', message: expect.stringContaining('because no session policy allows the iam:GetRole action')})
+  })
+
   it('evaluates sts:ExternalId in the trust policy', async () => {
     await sim.clients.iam.send(
       new CreateRoleCommand({

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {exitCodeHelp} from '../../errors.js'
+import {exitCodeHelp, InvalidInputError} from '../../errors.js'
 import {parseFaults, startSim} from '../../sim/index.js'
 
 export default class SimServe extends BaseCommand<typeof SimServe> {
@@ -24,7 +24,10 @@ export default class SimServe extends BaseCommand<typeof SimServe> {
 
   async run(): Promise<unknown> {
     const faults = this.flags.faults ? parseFaults(this.flags.faults) : {}
-    const sim = await startSim({scenario: this.flags.scenario, port: this.flags.port, faults, trailDir: this.flags['trail-dir']})
+    const sim = await startSim({scenario: this.flags.scenario, port: this.flags.port, faults, trailDir: this.flags['trail-dir']}).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') throw new InvalidInputError(`Port ${this.flags.port} on 127.0.0.1 is already in use.`, [], {next: 'lockdown sim serve --port 0 (any free port)'})
+      throw error
+    })
     const snap = sim.snapshot() as {users: Array<{name: string}>}
     const users = snap.users.flatMap((u) => {
       try {

@@ -85,6 +85,29 @@ export function removeTags(existing: Tags, keys: unknown): Tags {
 
 export const nonWhitespaceLength = (doc: string) => doc.replace(/\s/g, '').length
 
+const OPERATORS = new Set(
+  [
+    'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
+    'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
+    'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
+    'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+  ].map((o) => o.toLowerCase()),
+)
+
+/** IAM refuses unknown condition operators and unprefixed actions at write time (the evaluator would ignore them). */
+function checkStatementDetail(s: any): void {
+  for (const key of ['Action', 'NotAction']) {
+    const list = s[key] === undefined ? [] : Array.isArray(s[key]) ? s[key] : [s[key]]
+    for (const a of list) {
+      if (typeof a !== 'string' || (a !== '*' && !/^[a-z0-9-]+:[\w*?-]+$/i.test(a))) throw malformedPolicy('Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.')
+    }
+  }
+  for (const op of Object.keys(s.Condition ?? {})) {
+    const base = op.replace(/^(ForAllValues|ForAnyValue):/i, '').replace(/IfExists$/i, '')
+    if (!OPERATORS.has(base.toLowerCase())) throw malformedPolicy(`Invalid Condition type : ${op}.`)
+  }
+}
+
 /** Parse and check a policy document the way IAM does at write time; returns canonical JSON text as given. */
 export function checkPolicyDocument(text: unknown, kind: 'identity' | 'trust' = 'identity'): string {
   if (typeof text !== 'string' || !text.trim()) throw validation('1 validation error detected: Value null at \'policyDocument\' failed to satisfy constraint: Member must not be null')
@@ -103,6 +126,7 @@ export function checkPolicyDocument(text: unknown, kind: 'identity' | 'trust' = 
     if (kind === 'identity' && s.Resource === undefined && s.NotResource === undefined) throw malformedPolicy('Policy statement must contain resources.')
     if (kind === 'identity' && s.Principal !== undefined) throw malformedPolicy('Policy document should not specify a principal.')
     if (kind === 'trust' && s.Principal === undefined && s.NotPrincipal === undefined) throw malformedPolicy('Missing required field Principal')
+    checkStatementDetail(s)
   }
   return text
 }
