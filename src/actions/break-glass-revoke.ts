@@ -8,7 +8,7 @@ import {getRole, listRoles, listRoleTags, updateRole, type RoleDetail} from '../
 import {BREAK_GLASS_TAGS, closedTrust, readBreakGlassTrust} from '../aws/policies/break-glass.js'
 import type {PolicyDocument} from '../aws/policies/document.js'
 import {REVOKE_POLICY_NAME, mergeRevokeSpecs, readRevokeSpec, revokePolicy} from '../aws/policies/revoke.js'
-import {pollUntil} from './lib/poll.js'
+import {pollUntil, settleSince} from './lib/poll.js'
 import {proveCutoff} from './revoke/verify.js'
 import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
 
@@ -82,6 +82,7 @@ export const breakGlassRevoke: Action<Params, Data> = {
     const {cutoff} = a.result as {cutoff: string}
     const closed = await pollUntil(() => getRole(ctx.clients.iam, a.data.roleName, {signal: ctx.signal}), (r) => !readBreakGlassTrust(r?.trust), {signal: ctx.signal})
     const checks: Check[] = [{target: a.target, name: 'trust closed', ok: closed.ok, detail: closed.ok ? 'no principal may assume the role' : 'the trust policy still admits responders'}]
+    await settleSince(a.appliedAt, 2000, ctx.signal)
     const proof = await pollUntil(() => proveCutoff(ctx.clients.iam, a.target, cutoff, {target: a.target, signal: ctx.signal}), (c) => c.ok, {signal: ctx.signal})
     checks.push(proof.value)
     return checks

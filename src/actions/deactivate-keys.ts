@@ -7,7 +7,7 @@ import {maskKeyId} from '../aws/arn.js'
 import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
 import {durationField, formatDuration} from '../playbook/time.js'
 import {matchesAnySelector, matchesTags, selectorList, tagFilter} from './lib/selectors.js'
-import {pollUntil} from './lib/poll.js'
+import {pollUntil, settleSince} from './lib/poll.js'
 import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
 
 const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{12,124}$/
@@ -22,8 +22,12 @@ const params = z
     keys: z.array(z.string().regex(ACCESS_KEY_ID, 'expected a long-term access key id (AKIA…)')).optional(),
     /** Only keys created longer ago than this. */
     olderThan: durationField.optional(),
+    /** Only keys created within this long (backdoor keys an attacker just made). */
+    newerThan: durationField.optional(),
     /** Only keys not used for this long (a never-used key counts from its creation). */
     unusedFor: durationField.optional(),
+    /** IAM propagation time: verification waits this long after the write. */
+    settle: durationField.prefault('2s'),
     /** Users (any selector form) or key ids to leave alone. */
     exclude: z.array(z.string()).default([]),
   })
@@ -34,6 +38,7 @@ type Params = z.output<typeof params>
 interface Data {
   userName: string
   accessKeyId: string
+  settleMs?: number
 }
 
 export const deactivateKeys: Action<Params, Data> = {
@@ -69,10 +74,11 @@ export const deactivateKeys: Action<Params, Data> = {
         if (key.status !== 'Active') continue
         const age = now - Date.parse(key.createDate)
         if (p.olderThan !== undefined && age < p.olderThan) continue
+        if (p.newerThan !== undefined && age > p.newerThan) continue
         const lastUsed = await getAccessKeyLastUsed(iam, key.accessKeyId, {signal: ctx.signal})
         const idle = now - Date.parse(lastUsed.lastUsedDate ?? key.createDate)
         if (p.unusedFor !== undefined && idle < p.unusedFor) continue
-        changes.push(keyChange(user, key, lastUsed, age, target))
+        changes.push(keyChange(user, key, lastUsed, age, target, p.settle))
       }
     }
     const notes = changes.length
@@ -99,6 +105,7 @@ export const deactivateKeys: Action<Params, Data> = {
       {signal: ctx.signal},
     )
     const status = value.find((k) => k.accessKeyId === a.data.accessKeyId)?.status ?? 'missing'
+    if (ok) await settleSince(a.appliedAt, a.data.settleMs ?? 0, ctx.signal)
     return [{target: a.target, name: 'key is Inactive', ok, detail: `ListAccessKeys shows ${status}`}]
   },
 
@@ -108,7 +115,7 @@ export const deactivateKeys: Action<Params, Data> = {
   },
 }
 
-function keyChange(user: IamUser, key: AccessKey, lastUsed: KeyLastUsed, ageMs: number, target: string): Change<Data> {
+function keyChange(user: IamUser, key: AccessKey, lastUsed: KeyLastUsed, ageMs: number, target: string, settleMs: number): Change<Data> {
   const used = lastUsed.lastUsedDate
     ? `last used ${lastUsed.lastUsedDate.slice(0, 10)}${lastUsed.serviceName ? ` ${lastUsed.serviceName}` : ''}${lastUsed.region ? ` ${lastUsed.region}` : ''}`
     : 'never used'
@@ -118,7 +125,7 @@ function keyChange(user: IamUser, key: AccessKey, lastUsed: KeyLastUsed, ageMs: 
     summary: `deactivate ${user.name} key ${maskKeyId(key.accessKeyId)} (age ${formatDuration(ageMs)}, ${used})`,
     before: {status: key.status, createDate: key.createDate, lastUsed},
     after: {status: 'Inactive'},
-    data: {userName: user.name, accessKeyId: key.accessKeyId},
+    data: {userName: user.name, accessKeyId: key.accessKeyId, settleMs},
   }
 }
 

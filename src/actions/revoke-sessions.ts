@@ -26,7 +26,7 @@ import {PreflightError} from '../errors.js'
 import {resolveTime, type TimeSpec} from '../playbook/time.js'
 import {mapPool} from './lib/pool.js'
 import {matchesAnySelector} from './lib/selectors.js'
-import {pollUntil} from './lib/poll.js'
+import {pollUntil, settleSince} from './lib/poll.js'
 import {followChains} from './revoke/chains.js'
 import {revokeParams, type RevokeParams} from './revoke/params.js'
 import {residualRisk} from './revoke/residual.js'
@@ -43,6 +43,7 @@ export interface RevokeData {
   sessions: SessionMatch[]
   issuedBefore: TimeSpec
   mode: 'inline' | 'managed'
+  settleMs: number
   /** The role chain that brought this role in (followChains). */
   via?: string[]
 }
@@ -201,6 +202,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     )
     const checks: Check[] = [{target: a.target, name: 'policy in place', ok: landed.ok, detail: landed.ok ? `${managedPolicyArn ?? REVOKE_POLICY_NAME} reads back` : 'the policy does not read back'}]
     if (!landed.ok) return checks
+    await settleSince(a.appliedAt, d.settleMs ?? 0, ctx.signal)
     // Authorization can lag reads (IAM is eventually consistent): poll the simulation too.
     const matches: (SessionMatch | undefined)[] = d.all ? [undefined] : d.sessions.slice(0, 5)
     for (const match of matches) {
@@ -237,7 +239,7 @@ async function planTarget(t: Target, p: RevokeParams, preview: string, ctx: Ctx)
   const limit = INLINE_LIMIT[t.kind]
   const when = p.issuedBefore.kind === 'now' ? 'now (the moment of apply)' : preview
   const what = t.all ? 'sessions' : `${t.sessions.length} single session${t.sessions.length === 1 ? '' : 's'}`
-  const data: RevokeData = {kind: t.kind, name: t.name, arn: t.arn, all: t.all, sessions: t.sessions, issuedBefore: p.issuedBefore, mode: p.policyMode, via: t.via}
+  const data: RevokeData = {kind: t.kind, name: t.name, arn: t.arn, all: t.all, sessions: t.sessions, issuedBefore: p.issuedBefore, mode: p.policyMode, settleMs: p.settle, via: t.via}
   const change: Change<RevokeData> = {
     target: t.arn,
     principal: t.arn,

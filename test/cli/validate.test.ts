@@ -6,7 +6,7 @@ describe('lockdown validate', () => {
   it('accepts the shipped playbooks', async () => {
     const r = await runCli(['validate', 'playbooks/leaked-access-key.yaml', '--json'])
     expect(r.code).toBe(0)
-    expect(r.json).toMatchObject({valid: true, files: [{file: 'playbooks/leaked-access-key.yaml', valid: true, steps: 1}]})
+    expect(r.json).toMatchObject({valid: true, files: [{file: 'playbooks/leaked-access-key.yaml', valid: true, steps: 2}]})
   })
 
   it('prints every error with its position and exits 2', async () => {

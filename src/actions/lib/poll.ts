@@ -18,3 +18,13 @@ export async function pollUntil<T>(
   }
   return {value, ok: done(value), attempts}
 }
+
+/**
+ * Reads can show a policy before every IAM endpoint enforces it. Verification does not pass before this
+ * long after the write, so a run that says "done" means enforced (drills measure whether it was enough).
+ */
+export async function settleSince(appliedAt: string, settleMs: number, signal?: AbortSignal): Promise<void> {
+  const wait = Date.parse(appliedAt) + settleMs - Date.now()
+  if (wait > 0 && !signal?.aborted) await new Promise((r) => setTimeout(r, wait))
+}
+

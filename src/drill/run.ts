@@ -1,0 +1,236 @@
+// `lockdown drill run`: seed -> detonate -> respond -> verify -> forensics -> revert -> scorecard, on the
+// embedded simulated account. The response is the real engine with its journal; the attacker keeps
+// calling throughout, so containment is measured from its side.
+import {mkdir, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {Listr} from 'listr2'
+
+import type {Check} from '../actions/types.js'
+import {probe} from '../aws/attack-ops.js'
+import {makeClients, type AwsOptions} from '../aws/clients.js'
+import {listAccessKeys} from '../aws/iam-users.js'
+import {listrOptions} from '../engine/apply.js'
+import {assumeBreakGlass} from '../engine/breakglass.js'
+import {runPlaybook, type RunResult} from '../engine/run.js'
+import {undoRun} from '../engine/undo.js'
+import {LockdownError} from '../errors.js'
+import {collectReport} from '../forensics/collect.js'
+import {LookupSource} from '../forensics/sources/lookup.js'
+import {renderReport, type ForensicReport} from '../report/index.js'
+import {loadScenario, startSim, totp, type Faults, type SimHandle} from '../sim/index.js'
+import {Attacker, isRefusal} from './attacker.js'
+import {findChain} from './forensic-chain.js'
+import {loadDrill, type LoadedDrill} from './schema.js'
+import {scoreCalls} from './score.js'
+import {renderScorecard, type Scorecard} from './scorecard.js'
+
+/** What a real account does to a burst of writes: throttling, the odd 5xx, and seconds of propagation. */
+export const REALISTIC_FAULTS: Partial<Faults> = {latencyMs: 5, errorRate: 0.01, iamWriteRate: 25, iamWriteBurst: 10, consistencyDelayMs: 400, lookupEventsRate: 2}
+const IDEAL_FAULTS: Partial<Faults> = {latencyMs: 0, errorRate: 0, iamWriteRate: 0, consistencyDelayMs: 0, lookupEventsRate: 0}
+
+export interface DrillOptions {
+  file: string
+  ideal?: boolean
+  journalDir: string
+  reportDir: string
+  quiet?: boolean
+  /** How long the attacker keeps calling after the response finished, to catch late successes. */
+  watchAfterMs?: number
+}
+
+interface State {
+  loaded: LoadedDrill
+  sim: SimHandle
+  attacker: Attacker
+  aws: AwsOptions
+  run?: RunResult
+  runError?: LockdownError
+  respondStart: number
+  respondEnd: number
+  checks: Check[]
+  report?: ForensicReport
+  reports: string[]
+  revert: {ok: boolean; detail: string}
+}
+
+export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
+  const started = Date.now()
+  const loaded = await loadDrill(opts.file)
+  const faults = opts.ideal ? IDEAL_FAULTS : REALISTIC_FAULTS
+  const scenario = loadScenario(loaded.scenarioPath)
+  const sim = await startSim({scenario, faults})
+  const aws: AwsOptions = {endpoint: sim.endpoint, region: sim.region, credentials: sim.rootCredentials}
+  const attacker = new Attacker((c) => makeClients({endpoint: sim.endpoint, region: sim.region, credentials: c, maxAttempts: 1}))
+  const st: State = {loaded, sim, attacker, aws, respondStart: 0, respondEnd: 0, checks: [], reports: [], revert: {ok: false, detail: 'not reached'}}
+  const d = loaded.drill
+  try {
+    await new Listr(
+      [
+        {title: `Seed the simulated account (${scenario.name ?? loaded.scenarioPath}) at ${sim.endpoint}`, task: () => {}},
+        {
+          title: 'Detonate the attack',
+          task: async (_c, task) => {
+            for (const [id, src] of Object.entries(d.attacker)) attacker.hold(id, sim.credentialsFor(src.user), 'key', src.user)
+            for (const step of d.attack) task.output = await attacker.detonate(step)
+            attacker.startPressure(d.pressure)
+            // Let the attacker's calls run before the response, so the scorecard shows them succeeding first.
+            await sleep(600)
+          },
+        },
+        {
+          title: `Respond: ${loaded.playbookPath}`,
+          task: async (_c, task) => {
+            st.respondStart = Date.now()
+            try {
+              st.run = await runPlaybook({file: loaded.playbookPath, set: d.response.set, journalDir: opts.journalDir, aws, quiet: true})
+            } catch (error) {
+              if (!(error instanceof LockdownError)) throw error
+              st.runError = error
+              st.run = (error.detail as RunResult | undefined) ?? undefined
+            }
+            st.respondEnd = Date.now()
+            task.title = `Respond: run ${st.run?.runId ?? '(not started)'} ${st.run?.status ?? st.runError?.message.split('\n')[0]}, ${st.run?.applied ?? 0} change(s)`
+          },
+        },
+        {title: 'Verify containment from the attacker side', task: async () => verify(st, opts.watchAfterMs ?? 1000)},
+        {title: 'Forensics: rebuild the attacker chain from CloudTrail', task: async () => forensics(st, opts.reportDir)},
+        {title: 'Revert the response (lockdown undo)', task: async () => revert(st, opts.journalDir)},
+      ],
+      {...listrOptions(Boolean(opts.quiet)), exitOnError: true, concurrent: false},
+    ).run()
+  } finally {
+    await attacker.stopPressure()
+    attacker.destroy()
+    await sim.stop()
+  }
+  const timing = scoreCalls(attacker.calls, {respondStart: st.respondStart, respondEnd: st.respondEnd}, d.expect.denied, (c) => isRefusal(c))
+  st.checks.push(
+    {target: 'response', name: 'response completed and verified', ok: st.run?.status === 'done', detail: st.run?.status ?? st.runError?.message ?? 'did not run'},
+    {
+      target: 'attacker',
+      name: `contained within ${d.expect.containWithinSeconds} s`,
+      ok: timing.containedMs !== null && timing.containedMs <= d.expect.containWithinSeconds * 1000,
+      detail: timing.containedMs === null ? 'containment never held for every identity' : `${(timing.containedMs / 1000).toFixed(2)} s after the response started`,
+    },
+    {target: 'attacker', name: 'no attacker call succeeded after the response finished', ok: timing.successesAfterResponse === 0, detail: `${timing.successesAfterResponse} succeeded`},
+  )
+  const card: Scorecard = {
+    drill: d.name,
+    description: d.description,
+    passed: st.checks.every((c) => c.ok),
+    target: `simulated account ${sim.accountId} (embedded, ${sim.endpoint})`,
+    faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v)) as Record<string, number>,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    responseRun: st.run?.runId,
+    responseStatus: st.run?.status ?? 'failed',
+    actionsApplied: st.run?.applied ?? 0,
+    timing,
+    attackerCalls: {
+      total: attacker.calls.length,
+      ok: attacker.calls.filter((c) => c.ok).length,
+      refused: attacker.calls.filter((c) => isRefusal(c)).length,
+      other: attacker.calls.filter((c) => !c.ok && !isRefusal(c)).length,
+    },
+    checks: st.checks,
+    reports: st.reports,
+    revert: st.revert,
+  }
+  await mkdir(opts.reportDir, {recursive: true})
+  const path = join(opts.reportDir, `${d.name}-${st.run?.runId ?? 'norun'}-scorecard.md`)
+  await writeFile(path, renderScorecard({...card, reports: [...card.reports, path]}))
+  card.reports.push(path)
+  return card
+}
+
+async function verify(st: State, watchAfterMs: number): Promise<void> {
+  const d = st.loaded.drill
+  // Keep the pressure on a little longer: a call that still succeeds now is a containment failure.
+  await sleep(watchAfterMs)
+  await st.attacker.stopPressure()
+  for (const id of d.expect.denied) {
+    // A refusal proves containment only if the same call worked before the response.
+    const call = d.pressure.find((p) => p.as === id)?.call ?? 'iam:GetUser'
+    const before = st.attacker.calls.some((c) => c.as === id && c.call === call && c.ok && c.at < st.respondStart)
+    const o = await st.attacker.finalProbe(id, call)
+    st.checks.push({
+      target: id,
+      name: 'attacker identity refused',
+      ok: before && isRefusal(o),
+      detail: !before ? `${call} never succeeded before the response: the drill cannot prove containment with it` : o.ok ? `${call} still succeeds` : `${call} refused with ${o.error}`,
+    })
+  }
+  const root = makeClients({...st.aws, maxAttempts: 6})
+  try {
+    for (const id of d.expect.inactiveKeys) {
+      const i = st.attacker.get(id)
+      const key = (await listAccessKeys(root.iam, i.userName!)).find((k) => k.accessKeyId === i.credentials.accessKeyId)
+      st.checks.push({target: id, name: 'key is Inactive', ok: key?.status === 'Inactive', detail: `…${i.credentials.accessKeyId.slice(-4)} of ${i.userName}: ${key?.status ?? 'missing'}`})
+    }
+  } finally {
+    root.destroy()
+  }
+  for (const user of d.expect.responders) st.checks.push(await responderGetsIn(st, user))
+}
+
+async function responderGetsIn(st: State, user: string): Promise<Check> {
+  const seed = loadScenario(st.loaded.scenarioPath).users.find((u) => u.name === user)?.mfa?.seed
+  if (!seed) return {target: user, name: 'responder can assume break-glass', ok: false, detail: 'the scenario gives this user no MFA seed'}
+  try {
+    const r = await assumeBreakGlass({
+      aws: {...st.aws, credentials: st.sim.credentialsFor(user)},
+      incident: st.run?.plan?.playbook.incident,
+      mfaCode: totp(seed, Date.now()),
+    })
+    const {accessKeyId, secretAccessKey, sessionToken} = r.credentials
+    const clients = makeClients({...st.aws, credentials: {accessKeyId, secretAccessKey, sessionToken}, maxAttempts: 1})
+    try {
+      const o = await probe(clients, 'iam:ListRoles')
+      return {target: user, name: 'responder can assume break-glass and work', ok: o.ok, detail: o.ok ? `as ${r.assumedRoleArn}` : `assumed, but ListRoles refused: ${o.error}`}
+    } finally {
+      clients.destroy()
+    }
+  } catch (error) {
+    return {target: user, name: 'responder can assume break-glass and work', ok: false, detail: (error as Error).message}
+  }
+}
+
+async function forensics(st: State, reportDir: string): Promise<void> {
+  const d = st.loaded.drill
+  const root = makeClients({...st.aws, maxAttempts: 6})
+  try {
+    const source = new LookupSource({regions: [st.sim.region], client: (r) => root.cloudtrail(r)})
+    const end = new Date()
+    const report = await collectReport(source, {window: {start: new Date(st.respondStart - 10 * 60_000), end}, title: `Drill ${d.name}: forensics`})
+    st.report = report
+    await mkdir(reportDir, {recursive: true})
+    for (const format of ['md', 'html'] as const) {
+      const path = join(reportDir, `${d.name}-${st.run?.runId ?? 'norun'}-forensics.${format}`)
+      await writeFile(path, renderReport(report, format))
+      st.reports.push(path)
+    }
+    if (d.expect.reportChain.length) {
+      const keys = d.expect.reportChain.map((id) => st.attacker.get(id).credentials.accessKeyId)
+      const chain = findChain(report, keys)
+      st.checks.push({target: 'forensics', name: 'report shows the attacker chain', ok: chain.found, detail: `${chain.path.join(' → ')} (${report.source.calls} LookupEvents calls)`})
+    }
+  } finally {
+    root.destroy()
+  }
+}
+
+async function revert(st: State, journalDir: string): Promise<void> {
+  if (!st.run?.runId || !st.run.applied) {
+    st.revert = {ok: true, detail: 'nothing was applied'}
+    return
+  }
+  try {
+    const r = await undoRun(st.run.runId, {journalDir, aws: st.aws})
+    st.revert = {ok: true, detail: `lockdown undo ${st.run.runId}: ${r.undone.length} change(s) reverted`}
+  } catch (error) {
+    st.revert = {ok: false, detail: (error as Error).message}
+  }
+  st.checks.push({target: 'journal', name: 'undo reverts the response', ok: st.revert.ok, detail: st.revert.detail})
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -1,0 +1,83 @@
+// A drill file: the account to seed, what the attacker does with stolen credentials, the response
+// playbook, and what must hold afterwards. Loaded with positions like a playbook.
+import {readFile} from 'node:fs/promises'
+import {dirname, resolve} from 'node:path'
+import {z} from 'zod'
+
+import {PROBE_ACTIONS} from '../aws/attack-ops.js'
+import {InvalidInputError} from '../errors.js'
+import {parseYamlSource, zodIssues} from '../playbook/yaml-source.js'
+
+const identityId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected an identity id of lower-case letters, digits and -')
+const as = identityId
+
+const attackStep = z.union([
+  z.strictObject({id: identityId, assumeRole: z.strictObject({role: z.string(), as, sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/).default('drill'), sourceIdentity: z.string().optional()})}),
+  z.strictObject({id: identityId, getSessionToken: z.strictObject({as})}),
+  z.strictObject({id: identityId, createAccessKey: z.strictObject({user: z.string(), as})}),
+  z.strictObject({id: z.string(), putRolePolicy: z.strictObject({role: z.string(), name: z.string(), as, document: z.record(z.string(), z.unknown())})}),
+])
+
+export const drillSchema = z.strictObject({
+  version: z.literal(1),
+  name: z.string().regex(/^[a-z0-9-]+$/),
+  description: z.string(),
+  /** A simulator scenario: a path relative to the drill file. */
+  scenario: z.string(),
+  /** Credentials the attacker starts with: a scenario user's leaked access key. */
+  attacker: z.record(identityId, z.strictObject({user: z.string()})),
+  attack: z.array(attackStep).min(1),
+  /** Calls the attacker keeps making (every ~200 ms) while the response runs. */
+  pressure: z.array(z.strictObject({as, call: z.enum(PROBE_ACTIONS)})).min(1),
+  response: z.strictObject({playbook: z.string(), set: z.record(z.string(), z.string()).default({})}),
+  expect: z.strictObject({
+    /** Identities whose every call must be refused once containment holds. */
+    denied: z.array(identityId).default([]),
+    /** Identities (long-term keys) that must end Inactive. */
+    inactiveKeys: z.array(identityId).default([]),
+    /** Scenario users who must still get in through break-glass (MFA from the scenario's seed). */
+    responders: z.array(z.string()).default([]),
+    /** The forensics report must show this chain: a key, then each session issued from the previous one. */
+    reportChain: z.array(identityId).default([]),
+    containWithinSeconds: z.number().positive().default(30),
+  }),
+})
+
+export type Drill = z.output<typeof drillSchema>
+export type AttackStep = Drill['attack'][number]
+
+export interface LoadedDrill {
+  file: string
+  drill: Drill
+  scenarioPath: string
+  playbookPath: string
+}
+
+export async function loadDrill(file: string): Promise<LoadedDrill> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    throw new InvalidInputError(`drill not found: ${file}`, [], {next: 'lockdown drill list'})
+  }
+  const src = parseYamlSource(text, file)
+  const parsed = drillSchema.safeParse(src.data)
+  if (!parsed.success) {
+    throw new InvalidInputError(`${file}: invalid drill`, zodIssues(src, parsed.error, {schema: drillSchema}), {next: `fix the lines above, then: lockdown drill run ${file}`})
+  }
+  const d = parsed.data
+  const known = new Set([...Object.keys(d.attacker), ...d.attack.map((s) => s.id)])
+  const issues = [
+    ...d.attack.flatMap((s, i) => {
+      const from = 'assumeRole' in s ? s.assumeRole.as : 'getSessionToken' in s ? s.getSessionToken.as : 'createAccessKey' in s ? s.createAccessKey.as : s.putRolePolicy.as
+      return known.has(from) ? [] : [src.issue(['attack', i], `unknown identity '${from}'; define it under attacker: or as an earlier attack step id`)]
+    }),
+    ...d.pressure.flatMap((p, i) => (known.has(p.as) ? [] : [src.issue(['pressure', i, 'as'], `unknown identity '${p.as}'`)])),
+    ...(['denied', 'inactiveKeys', 'reportChain'] as const).flatMap((k) =>
+      d.expect[k].flatMap((id, i) => (known.has(id) ? [] : [src.issue(['expect', k, i], `unknown identity '${id}'`)])),
+    ),
+  ]
+  if (issues.length) throw new InvalidInputError(`${file}: invalid drill`, issues, {next: `fix the lines above, then: lockdown drill run ${file}`})
+  const base = dirname(file)
+  return {file, drill: d, scenarioPath: resolve(base, d.scenario), playbookPath: resolve(base, d.response.playbook)}
+}
