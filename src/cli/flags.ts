@@ -2,7 +2,7 @@
 import {Flags} from '@oclif/core'
 
 import {InvalidInputError} from '../errors.js'
-import {parseSetFlags} from '../playbook/vars.js'
+import {parseSetFlags, type VarValue} from '../playbook/vars.js'
 
 export const setFlag = Flags.string({
   description: 'Set a playbook variable (NAME=VALUE); repeatable. Overrides vars: and incident.',
@@ -10,7 +10,7 @@ export const setFlag = Flags.string({
   default: [],
 })
 
-export function setVars(sets: readonly string[]): Record<string, string> {
+export function setVars(sets: readonly string[]): Record<string, VarValue> {
   const {vars, errors} = parseSetFlags(sets)
   if (errors.length) throw new InvalidInputError(errors.join('; '), [], {next: 'use --set NAME=VALUE'})
   return vars

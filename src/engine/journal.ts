@@ -2,6 +2,7 @@
 // (fsync) before each AWS write and an `applied`/`failed` line after, so undo and --resume work after a
 // kill -9 at any point. Each line carries the sha256 of the previous line: a tampered or truncated
 // journal is detected on read. Secrets never enter: writing a line with a secret-looking field throws.
+import type {VarValue} from '../playbook/vars.js'
 import {createHash} from 'node:crypto'
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
@@ -9,7 +10,7 @@ import {join} from 'node:path'
 import {InvalidInputError} from '../errors.js'
 
 export type JournalEntry =
-  | {type: 'run'; runId: string; version: string; playbook: {file: string; name: string; sha256: string}; incident?: string; caller: {account: string; arn: string}; startedAt: string; set: Record<string, string>}
+  | {type: 'run'; runId: string; version: string; playbook: {file: string; name: string; sha256: string}; incident?: string; caller: {account: string; arn: string}; startedAt: string; set: Record<string, VarValue>}
   | {type: 'plan'; steps: JournalStepPlan[]}
   | {type: 'intent'; step: string; index: number; target: string; before: unknown}
   | {type: 'applied'; step: string; index: number; at: string; result?: unknown}

@@ -1,5 +1,6 @@
 // Plan every step (read-only), then apply the guards. What the plan holds is exactly what apply may do:
 // the run journals this plan and apply takes only its changes.
+import type {VarValue} from '../playbook/vars.js'
 import type {Caller, Change, Ctx, Skipped} from '../actions/types.js'
 import type {AwsOptions, Clients} from '../aws/clients.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
@@ -95,7 +96,7 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
 }
 
 /** `lockdown plan FILE`: load, validate, resolve the caller, plan. Nothing is written anywhere. */
-export async function planFile(opts: {file: string; set?: Record<string, string>; aws: AwsOptions; signal?: AbortSignal}): Promise<RunPlan> {
+export async function planFile(opts: {file: string; set?: Record<string, VarValue>; aws: AwsOptions; signal?: AbortSignal}): Promise<RunPlan> {
   const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set)
   const session = await openSession({aws: opts.aws, runId: 'plan', signal: opts.signal})
   try {

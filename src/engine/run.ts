@@ -1,5 +1,6 @@
 // `lockdown run`: plan -> guards -> confirm -> journal -> apply -> verify -> summary; and --resume, which
 // finishes the journaled plan of an interrupted run without applying anything twice.
+import type {VarValue} from '../playbook/vars.js'
 import {findAction} from '../actions/index.js'
 import type {AnyAction, Applied, Check} from '../actions/types.js'
 import type {AwsOptions} from '../aws/clients.js'
@@ -21,7 +22,7 @@ export interface RunOptions {
   text?: string
   /** The command that retries this run, for messages (default: lockdown run FILE). */
   retry?: string
-  set?: Record<string, string>
+  set?: Record<string, VarValue>
   journalDir: string
   aws: AwsOptions
   concurrency?: number

@@ -1,5 +1,6 @@
 // Semantic validation of a loaded playbook against the action registry: every step names a known action
 // and its `with:` passes that action's strict schema. All problems are reported at once, positioned.
+import type {VarValue} from '../playbook/vars.js'
 import {ACTIONS, findAction} from '../actions/index.js'
 import type {AnyAction} from '../actions/types.js'
 import type {SourceIssue} from '../errors.js'
@@ -27,7 +28,7 @@ export function validateSteps(loaded: LoadedPlaybook): ValidStep[] {
 }
 
 /** Load a playbook and check everything: envelope, variables, actions, parameters, all reported at once. */
-export async function loadAndValidate(file: string, set: Record<string, string> = {}, text?: string): Promise<{loaded: LoadedPlaybook; steps: ValidStep[]}> {
+export async function loadAndValidate(file: string, set: Record<string, VarValue> = {}, text?: string): Promise<{loaded: LoadedPlaybook; steps: ValidStep[]}> {
   // `text` is a playbook built in memory (breakglass commands); `file` then only names it in messages.
   const loaded = text === undefined ? await loadPlaybook(file, set, stepIssues) : parsePlaybook(text, file, set, stepIssues)
   return {loaded, steps: validateSteps(loaded)}

@@ -29,7 +29,7 @@ export async function readPlaybookText(file: string): Promise<string> {
 /** Checks a layer above adds (the engine: each step's action and `with:`), run even when the envelope fails. */
 export type ExtraCheck = (data: Record<string, unknown>, source: YamlSource) => SourceIssue[]
 
-export function parsePlaybook(text: string, file: string, set: Record<string, string> = {}, extraCheck?: ExtraCheck): LoadedPlaybook {
+export function parsePlaybook(text: string, file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck): LoadedPlaybook {
   const source = parseYamlSource(text, file)
   const raw = source.data
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -38,6 +38,8 @@ export function parsePlaybook(text: string, file: string, set: Record<string, st
   const vars: Record<string, VarValue> = {}
   const declared = valueAt(raw, ['vars'])
   if (declared && typeof declared === 'object') Object.assign(vars, declared)
+  // An incident id is text even when it looks like a number (--set incident=2041).
+  if (set.incident !== undefined) set = {...set, incident: String(set.incident)}
   const incident = set.incident ?? valueAt(raw, ['incident'])
   if (typeof incident === 'string') vars.incident = incident
   Object.assign(vars, set)
@@ -54,7 +56,7 @@ export function parsePlaybook(text: string, file: string, set: Record<string, st
   return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data}
 }
 
-export async function loadPlaybook(file: string, set: Record<string, string> = {}, extraCheck?: ExtraCheck): Promise<LoadedPlaybook> {
+export async function loadPlaybook(file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck): Promise<LoadedPlaybook> {
   return parsePlaybook(await readPlaybookText(file), file, set, extraCheck)
 }
 

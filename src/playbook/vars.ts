@@ -39,14 +39,22 @@ export function substitute(
   return {data: visit(data, []), issues}
 }
 
-/** Parses `--set k=v` flags; values stay strings (the schema converts where it must). */
-export function parseSetFlags(sets: readonly string[]): {vars: Record<string, string>; errors: string[]} {
-  const vars: Record<string, string> = {}
+/**
+ * Parses `--set k=v` flags. `true`/`false` become booleans and short integers numbers, so a whole-value
+ * `${var}` can fill `continueOnError:` or `maxTargets:`; anything longer (account ids, key ids) stays text.
+ */
+export function parseSetFlags(sets: readonly string[]): {vars: Record<string, VarValue>; errors: string[]} {
+  const vars: Record<string, VarValue> = {}
   const errors: string[] = []
   for (const s of sets) {
     const eq = s.indexOf('=')
     if (eq <= 0) errors.push(`--set ${s}: expected NAME=VALUE`)
-    else vars[s.slice(0, eq)] = s.slice(eq + 1)
+    else vars[s.slice(0, eq)] = typed(s.slice(eq + 1))
   }
   return {vars, errors}
+}
+
+function typed(v: string): VarValue {
+  if (v === 'true' || v === 'false') return v === 'true'
+  return /^-?\d{1,9}$/.test(v) ? Number(v) : v
 }

@@ -4,6 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 
+import {TagUserCommand} from '@aws-sdk/client-iam'
+
 import {listAccessKeys} from '../../src/aws/iam-users.js'
 import {runCli} from '../support/cli.js'
 import {useSim} from '../support/sim.js'
@@ -109,6 +111,40 @@ describe('guards', () => {
     expect(skipped.find((s) => s.target.includes('user/ci-release'))?.reason).toMatch(/protected by guards.protect/)
     const targets = r.json.steps[0].changes.map((c: {target: string}) => c.target.split('/').pop())
     expect(targets).toEqual(['AKIASTALEBUILD000001', 'AKIASTALEBUILD000002'])
+  })
+})
+
+describe('selection and traceability', () => {
+  it('selects by tag and by idle time: a never-used key counts from its creation', async () => {
+    await sim.clients.iam.send(new TagUserCommand({UserName: 'ci-build', Tags: [{Key: 'team', Value: 'platform'}]}))
+    await sim.clients.iam.send(new TagUserCommand({UserName: 'alice', Tags: [{Key: 'team', Value: 'platform'}]}))
+    const r = await cli(['plan', 'test/fixtures/playbooks/unused-tagged.yaml', '--json'])
+    expect(r.code).toBe(0)
+    // ci-build: key 1 used a day ago (kept), key 2 never used but 10 days old (kept); alice's key used an hour ago.
+    expect(r.json.steps[0].changes).toEqual([])
+    await sim.clients.iam.send(new TagUserCommand({UserName: 'ci-release', Tags: [{Key: 'team', Value: 'platform'}]}))
+    const again = await cli(['plan', 'test/fixtures/playbooks/unused-tagged.yaml', '--json'])
+    // ci-release's key was last used 150 days ago.
+    expect(again.json.steps[0].changes.map((c: {target: string}) => c.target.split('/').pop())).toEqual(['AKIASTALERELEASE0001'])
+  })
+
+  it("stamps the run id into the SDK user agent, so the tool's own calls are findable in CloudTrail", async () => {
+    const r = await cli(['run', PLAYBOOK, '--yes', '--json'])
+    const updates = sim.records().filter((x) => x.eventName === 'UpdateAccessKey') as {userAgent: string}[]
+    expect(updates.at(-1)!.userAgent).toContain(`run/${r.json.runId}`)
+    expect(updates.at(-1)!.userAgent).toMatch(/lockdown\/\d+\.\d+\.\d+/)
+    await cli(['undo', r.json.runId, '--yes'])
+  })
+
+  it('goes on after a failed step only when it says continueOnError', async () => {
+    const alice = sim.credentialsFor('alice')
+    const on = await cli(['run', 'test/fixtures/playbooks/continue-on-error.yaml', '--yes', '--json'], alice)
+    expect(on.code).toBe(4)
+    expect(on.json.error.detail.notRun).toEqual([])
+    expect(on.json.error.detail.failures.map((f: {step: string}) => f.step)).toEqual(['denied', 'denied', 'after'])
+    const off = await cli(['run', 'test/fixtures/playbooks/continue-on-error.yaml', '--set', 'go=false', '--yes', '--json'], alice)
+    expect(off.code).toBe(4)
+    expect(off.json.error.detail.notRun).toEqual(['after'])
   })
 })
 
