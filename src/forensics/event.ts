@@ -61,6 +61,8 @@ export interface Issued {
   success?: boolean
   /** ConsoleLogin's additionalEventData.MFAUsed. */
   mfaUsed?: boolean
+  /** SwitchRole's additionalEventData.SwitchFrom: the console identity that switched. */
+  switchFrom?: string
 }
 
 export interface TrailEvent {
@@ -112,6 +114,7 @@ function issuedOf(r: Json): Issued | undefined {
       success: outcome === 'Success',
       mfaUsed: name === 'ConsoleLogin' ? add.MFAUsed === 'Yes' : undefined,
       roleArn: str(add.SwitchTo),
+      switchFrom: str(add.SwitchFrom),
     }
   }
   const cred: Json = resp.credentials ?? {}
