@@ -62,6 +62,8 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   if (asked.length) await feed(acc, source.events({start, end, accessKeyIds: asked}, opts.signal), seen)
   const users = new Set<string>()
   for (const s of first.sessions) if (s.kind === 'console') users.add(s.arn.slice(s.arn.lastIndexOf('/') + 1))
+  // A principal named exactly (no glob) is looked up by user name too: its own calls with its keys.
+  for (const p of opts.principals ?? []) if (!/[*?]/.test(p)) users.add(p.slice(p.lastIndexOf('/') + 1))
   if (users.size) await feed(acc, source.events({start, end, userNames: [...users]}, opts.signal), seen)
 
   const report = buildReport(acc, {...opts, source: sourceInfo()})

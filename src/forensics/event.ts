@@ -61,6 +61,8 @@ export interface Issued {
   success?: boolean
   /** ConsoleLogin's additionalEventData.MFAUsed. */
   mfaUsed?: boolean
+  /** SwitchRole's additionalEventData.SwitchFrom: the console identity that switched. */
+  switchFrom?: string
 }
 
 export interface TrailEvent {
@@ -112,6 +114,7 @@ function issuedOf(r: Json): Issued | undefined {
       success: outcome === 'Success',
       mfaUsed: name === 'ConsoleLogin' ? add.MFAUsed === 'Yes' : undefined,
       roleArn: str(add.SwitchTo),
+      switchFrom: str(add.SwitchFrom),
     }
   }
   const cred: Json = resp.credentials ?? {}
@@ -128,10 +131,13 @@ function issuedOf(r: Json): Issued | undefined {
   }
 }
 
+/** Shared stand-in for absent sub-objects: no allocation per event on the hot path. */
+const EMPTY: Json = Object.freeze({})
+
 function actorOf(u: Json): Actor {
-  const ctx: Json = u.sessionContext ?? {}
-  const attrs: Json = ctx.attributes ?? {}
-  const issuer: Json = ctx.sessionIssuer ?? {}
+  const ctx: Json = u.sessionContext ?? EMPTY
+  const attrs: Json = ctx.attributes ?? EMPTY
+  const issuer: Json = ctx.sessionIssuer ?? EMPTY
   const mfa = attrs.mfaAuthenticated
   return {
     type: str(u.type) ?? 'Unknown',
@@ -156,7 +162,7 @@ export function normalizeRecord(r: Json): TrailEvent | undefined {
   if (!r || typeof r !== 'object' || typeof r.eventName !== 'string') return undefined
   const time = parseTrailTime(r.eventTime)
   if (time === undefined) return undefined
-  const actor = actorOf(r.userIdentity ?? {})
+  const actor = actorOf(r.userIdentity ?? EMPTY)
   // One object literal with every field: a single hidden class for millions of events.
   const ev: TrailEvent = {
     id: str(r.eventID) ?? `${r.eventName}@${r.eventTime}`,

@@ -49,11 +49,14 @@ export function chainGraph(r: ForensicReport): {nodes: ChainNode[]; edges: Chain
   return {nodes: [...nodes.values()], edges}
 }
 
-/** A flag's subject for people: a session id becomes its short ARN and key. */
-export function subjectLabel(r: ForensicReport, subject: string): string {
-  const s = r.sessions.find((x) => x.id === subject)
-  if (!s) return shortArn(subject)
-  return `${shortArn(s.arn)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]})` : ''}`
+/** A flag's subject for people: a session id becomes its short ARN and key. Indexed once per report. */
+export function subjectLabeler(r: ForensicReport): (subject: string) => string {
+  const byId = new Map(r.sessions.map((s) => [s.id, s]))
+  return (subject) => {
+    const s = byId.get(subject)
+    if (!s) return shortArn(subject)
+    return `${shortArn(s.arn)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]})` : ''}`
+  }
 }
 
 /** Who issued a session, for tables: '?' when the data does not say. */
@@ -66,4 +69,14 @@ export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k)
   if (list) list.push(v)
   else m.set(k, [v])
+}
+
+/** Past this many, per-session detail stops being read: flagged sessions first, then the most active. */
+export const MAX_DETAILED = 300
+
+export function detailedSessions(r: ForensicReport): {shown: SessionRow[]; omitted: number} {
+  if (r.sessions.length <= MAX_DETAILED) return {shown: r.sessions, omitted: 0}
+  const ranked = [...r.sessions].sort((a, b) => b.flags.length - a.flags.length || b.activity.calls - a.activity.calls)
+  const keep = new Set(ranked.slice(0, MAX_DETAILED))
+  return {shown: r.sessions.filter((s) => keep.has(s)), omitted: r.sessions.length - MAX_DETAILED}
 }

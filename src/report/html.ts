@@ -1,6 +1,6 @@
 // One self-contained HTML file: inline CSS and SVG, no scripts, no fonts or images from anywhere, so it
 // opens offline on an air-gapped forensics laptop and can be attached to a ticket as is.
-import {issuerShort, shortArn, subjectLabel} from './chains.js'
+import {detailedSessions, issuerShort, shortArn, subjectLabeler} from './chains.js'
 import {chainSvg, esc, timelineSvg} from './svg.js'
 import type {ForensicReport} from './types.js'
 
@@ -26,8 +26,10 @@ details{margin:6px 0;border:1px solid #e0e0e0;border-radius:4px;padding:6px 10px
 
 export function renderHtml(r: ForensicReport): string {
   const s = r.summary
+  const label = subjectLabeler(r)
   const card = (n: number, label: string, warn = false) => `<div class="card${warn && n ? ' warn' : ''}"><b>${n}</b>${esc(label)}</div>`
-  const sessions = r.sessions
+  const {shown, omitted} = detailedSessions(r)
+  const sessions = shown
     .map((x) => {
       const a = x.activity
       return `<details${x.flags.length ? ' open' : ''}><summary>${esc(shortArn(x.arn))}${x.flags.length ? ` <span class="flag">⚠ ${esc(x.flags.join(', '))}</span>` : ''}</summary>${table(
@@ -55,7 +57,7 @@ export function renderHtml(r: ForensicReport): string {
 <div class="meta">Window ${esc(time(r.window.start))} → ${esc(time(r.window.end))} · ${esc(r.source.description)} · generated ${esc(time(r.generatedAt))}</div>
 <div class="cards">${card(s.sessions, 'sessions')}${card(s.issued, 'issued in data')}${card(s.console, 'console')}${card(s.inferred, 'seen only in use')}${card(s.chains, 'in a chain ≥ 2')}${card(s.flags, 'flags', true)}${card(s.events, 'events')}</div>
 ${s.hiddenServiceSessions ? `<p class="meta">${s.hiddenServiceSessions} AWS-service sessions without flags are hidden (--include-service shows them).</p>` : ''}
-<h2>Flags</h2>${r.flags.length ? table(['at', 'flag', 'about', 'detail'], r.flags.map((f) => [time(f.at), f.kind, subjectLabel(r, f.subject), f.detail]), 'flags') : '<p>None.</p>'}
+<h2>Flags</h2>${r.flags.length ? table(['at', 'flag', 'about', 'detail'], r.flags.map((f) => [time(f.at), f.kind, label(f.subject), f.detail]), 'flags') : '<p>None.</p>'}
 <h2>Who assumed what</h2>${table(
     ['issued', 'by', 'session', 'role / principal', 'key', 'from', 'MFA', 'calls', 'flags'],
     r.sessions.map((x) => [time(x.issuedAt), issuerShort(x), x.sessionName ?? x.kind, shortArn(x.principal), x.accessKeyIds.join(' '), x.sourceIp ?? '', x.mfa === undefined ? '' : x.mfa ? 'yes' : 'no', x.activity.calls, x.flags.join(' ')]),
@@ -64,7 +66,7 @@ ${s.hiddenServiceSessions ? `<p class="meta">${s.hiddenServiceSessions} AWS-serv
 <h2>Timeline</h2><div class="scroll">${timelineSvg(r)}</div>
 ${table(['at', 'event', 'actor', 'detail', 'IP', 'error'], r.timeline.map((t) => [time(t.at), t.event, shortArn(t.actor), t.detail, t.ip ?? '', t.error ?? '']))}
 ${r.timelineDropped ? `<p class="meta">${r.timelineDropped} further entries not listed.</p>` : ''}
-<h2>Sessions</h2>${sessions}
+<h2>Sessions</h2>${sessions}${omitted ? `<p class="meta">${omitted} more sessions are in the table above and in the JSON/CSV reports.</p>` : ''}
 <h2>What this data cannot show</h2><ul class="gaps">${r.gaps.map((g) => `<li>${esc(g)}</li>`).join('')}</ul>
 </body></html>
 `

@@ -1,5 +1,5 @@
 // The Markdown report: what a responder pastes into the incident channel or commits next to the playbook.
-import {chainGraph, issuerShort, shortArn, subjectLabel} from './chains.js'
+import {chainGraph, detailedSessions, issuerShort, shortArn, subjectLabeler} from './chains.js'
 import type {Activity, ForensicReport, SessionRow} from './types.js'
 
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -9,13 +9,19 @@ function table(head: string[], rows: unknown[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n')
 }
 
+const MAX_MERMAID = 200
+
 function mermaidId(i: number): string {
   return `n${i}`
 }
 
 /** Mermaid flowchart of the chains; labels quoted, quotes escaped the way Mermaid reads them. */
 export function mermaid(r: ForensicReport): string {
-  const {nodes, edges} = chainGraph(r)
+  const g = chainGraph(r)
+  // Mermaid renders a few hundred nodes at most; the table has the rest.
+  const nodes = g.nodes.slice(0, MAX_MERMAID)
+  const drawn = new Set(nodes.map((n) => n.id))
+  const edges = g.edges.filter((e) => drawn.has(e.from) && drawn.has(e.to))
   const idx = new Map(nodes.map((n, i) => [n.id, mermaidId(i)]))
   const label = (s: string) => `"${s.replace(/"/g, '#quot;')}"`
   const lines = ['flowchart LR']
@@ -49,6 +55,7 @@ function sessionSection(s: SessionRow): string {
 
 export function renderMarkdown(r: ForensicReport): string {
   const s = r.summary
+  const label = subjectLabeler(r)
   const out: string[] = [
     `# ${r.title}`,
     '',
@@ -75,14 +82,16 @@ export function renderMarkdown(r: ForensicReport): string {
     '',
     '## Flags',
     '',
-    r.flags.length ? table(['at', 'flag', 'about', 'detail'], r.flags.map((f) => [time(f.at), f.kind, subjectLabel(r, f.subject), f.detail])) : 'None.',
+    r.flags.length ? table(['at', 'flag', 'about', 'detail'], r.flags.map((f) => [time(f.at), f.kind, label(f.subject), f.detail])) : 'None.',
     '',
     '## Timeline',
     '',
     table(['at', 'event', 'actor', 'detail', 'IP', 'error'], r.timeline.map((t) => [time(t.at), t.event, shortArn(t.actor), t.detail, t.ip ?? '', t.error ?? ''])),
   ]
   if (r.timelineDropped) out.push('', `_${r.timelineDropped} further entries not listed._`)
-  out.push('', '## Sessions', '', ...r.sessions.map(sessionSection).flatMap((x) => [x, '']))
+  const {shown, omitted} = detailedSessions(r)
+  out.push('', '## Sessions', '', ...shown.map(sessionSection).flatMap((x) => [x, '']))
+  if (omitted) out.push(`_${omitted} more sessions are in the table above and in the JSON/CSV reports._`, '')
   if (r.principals.length) {
     out.push('## Long-term credentials in use', '', table(['principal', 'key', 'calls', 'first', 'last', 'IPs'], r.principals.slice(0, 50).map((p) => [shortArn(p.arn), p.accessKeyId ?? '(console/no key)', p.activity.calls, time(p.activity.first), time(p.activity.last), Object.keys(p.activity.ips).join(' ')])), '')
   }

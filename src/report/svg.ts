@@ -9,11 +9,20 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
 const COLORS: Record<string, string> = {principal: '#eceff1', role: '#e3f2fd', federated: '#f3e5f5', 'session-token': '#fff8e1', console: '#e8f5e9', 'role-inferred': '#fafafa', 'switch-role': '#e0f7fa'}
 
 const NODE_W = 330
-const NODE_H = 34
+const NODE_H = 42
 const COL_GAP = 90
 const ROW_GAP = 14
 /** Past this many sessions a picture stops helping; the tables carry the rest. */
 const MAX_NODES = 80
+
+/** Two lines: who (clipped, full text in the tooltip), then key and calls, so the key is never cut off. */
+function nodeText(n: ChainNode, p: {x: number; y: number}): string {
+  if (!n.session) return `<text x="${p.x + 10}" y="${p.y + 25}" font-size="12">${esc(clip(n.label, 46))}</text>`
+  const s = n.session
+  const keys = s.accessKeyIds.length ? `${s.accessKeyIds[0]}${s.accessKeyIds.length > 1 ? ` +${s.accessKeyIds.length - 1}` : ''}` : 'no key'
+  const who = s.arn.replace(/^arn:[^:]+:[^:]+::\d*:(assumed-role\/)?/, '')
+  return `<text x="${p.x + 8}" y="${p.y + 17}" font-size="12">${esc(clip(who, 48))}</text><text x="${p.x + 8}" y="${p.y + 33}" font-size="10.5" fill="#546e7a">${esc(`${keys} · ${s.activity.calls} calls${s.flags.length ? ` · ⚠ ${s.flags.join(', ')}` : ''}`)}</text>`
+}
 
 export function chainSvg(r: ForensicReport): string {
   const {nodes, edges} = chainGraph(r)
@@ -46,7 +55,7 @@ export function chainSvg(r: ForensicReport): string {
     const p = pos.get(n.id)!
     const stroke = n.flagged ? '#c62828' : '#90a4ae'
     const rx = n.kind === 'principal' ? 17 : 4
-    return `<g><title>${esc(n.session ? `${n.session.arn}\n${n.session.flags.join(', ')}` : n.label)}</title><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="${rx}" fill="${COLORS[n.kind] ?? '#fff'}" stroke="${stroke}" stroke-width="${n.flagged ? 2.5 : 1}"/><text x="${p.x + 8}" y="${p.y + 21}" font-size="12">${esc(clip(n.label, 48))}</text></g>`
+    return `<g><title>${esc(n.session ? `${n.session.arn}\n${n.session.flags.join(', ')}` : n.label)}</title><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="${rx}" fill="${COLORS[n.kind] ?? '#fff'}" stroke="${stroke}" stroke-width="${n.flagged ? 2.5 : 1}"/>${nodeText(n, p)}</g>`
   }
   const line = (e: {from: string; to: string; label: string}) => {
     const a = pos.get(e.from)
@@ -79,7 +88,7 @@ export function timelineSvg(r: ForensicReport): string {
   const flagTimes = r.flags.map((f) => ({f, t: Date.parse(f.at)})).filter((x) => !Number.isNaN(x.t))
   const t0 = Math.min(...rows.map((x) => x.t[0]))
   const t1 = Math.max(t0 + 60_000, ...rows.map((x) => x.t[1]))
-  const [left, plotW, rowH] = [280, 900, 22]
+  const [left, plotW, rowH] = [250, 860, 22]
   const x = (t: number) => left + ((t - t0) / (t1 - t0)) * plotW
   const height = 40 + rows.length * rowH
   const ticks = Array.from({length: 6}, (_, i) => t0 + ((t1 - t0) * i) / 5)
@@ -95,7 +104,7 @@ export function timelineSvg(r: ForensicReport): string {
         .filter(({f}) => f.subject === s.id)
         .map(({f, t: ft}) => `<circle cx="${x(ft)}" cy="${y + 7}" r="4" fill="#b71c1c"><title>${esc(`${f.kind}: ${f.detail}`)}</title></circle>`)
         .join('')
-      return `<text x="${left - 6}" y="${y + 11}" font-size="11" text-anchor="end">${esc(clip(s.sessionName ? `${s.principal.split('/').pop()}/${s.sessionName}` : s.arn.split('/').pop() ?? s.arn, 40))}</text><rect x="${x(t[0])}" y="${y}" width="${w}" height="14" rx="2" fill="${fill}"><title>${esc(`${s.arn}\n${s.issuedAt ?? '?'} → ${s.activity.last ?? '?'}\n${s.activity.calls} calls`)}</title></rect>${marks}`
+      return `<text x="${left - 6}" y="${y + 11}" font-size="11" text-anchor="end">${esc(clip(s.sessionName ? `${s.principal.split('/').pop()}/${s.sessionName}` : s.arn.split("/").pop() ?? s.arn, 34))}</text><rect x="${x(t[0])}" y="${y}" width="${w}" height="14" rx="2" fill="${fill}"><title>${esc(`${s.arn}\n${s.issuedAt ?? '?'} → ${s.activity.last ?? '?'}\n${s.activity.calls} calls`)}</title></rect>${marks}`
     })
     .join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + plotW + 70}" height="${height}" viewBox="0 0 ${left + plotW + 70} ${height}" font-family="system-ui, sans-serif" role="img" aria-label="Session timeline">${axis}${bars}</svg>`

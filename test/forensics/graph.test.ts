@@ -191,4 +191,29 @@ describe('session graph', () => {
     expect(created.detail).toBe('AKIANEW (user alice)')
     expect(created.sessionId).toBe(s.id)
   })
+
+  it('links a console role switch to its SwitchRole event and the user who switched', () => {
+    const adminArn = `arn:aws:sts::${A}:assumed-role/Admin/alice`
+    const r = report([
+      {
+        eventID: 'sw', eventTime: '2024-06-03T09:00:00Z', eventName: 'SwitchRole', eventSource: 'signin.amazonaws.com', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.9',
+        userIdentity: {type: 'AssumedRole', arn: adminArn, principalId: 'AROAADMIN:alice', accountId: A},
+        responseElements: {SwitchRole: 'Success'},
+        additionalEventData: {SwitchFrom: USER, SwitchTo: `arn:aws:iam::${A}:role/Admin`},
+      },
+      use({t: '2024-06-03T09:01:00Z', key: 'ASIACONSOLE1', arn: adminArn, created: '2024-06-03T09:00:01Z', role: `arn:aws:iam::${A}:role/Admin`, name: 'DescribeInstances'}),
+      use({t: '2024-06-03T09:02:00Z', key: 'ASIACONSOLE2', arn: adminArn, created: '2024-06-03T09:00:01Z', role: `arn:aws:iam::${A}:role/Admin`, name: 'DeleteTrail'}),
+    ])
+    expect(r.sessions).toHaveLength(1)
+    expect(r.sessions[0]).toMatchObject({
+      kind: 'switch-role',
+      principal: `arn:aws:iam::${A}:role/Admin`,
+      accessKeyIds: ['ASIACONSOLE1', 'ASIACONSOLE2'],
+      sourceIp: '198.51.100.9',
+      issuer: {kind: 'iam-user', id: USER},
+      consoleLoginId: 'sw',
+      inferred: false,
+    })
+    expect(r.sessions[0].activity.calls).toBe(2)
+  })
 })

@@ -54,6 +54,20 @@ describe('LookupEvents source', () => {
     expect(r.gaps.join(' ')).toContain('management events only')
   })
 
+  it('looks an exactly named principal up by user name as well, for its own key activity', async () => {
+    const clients = makeClients({endpoint: fake.endpoint, credentials: creds, maxAttempts: 1})
+    const source = new LookupSource({regions: [REGIONS[0]], client: (r) => clients.cloudtrail(r), clock: virtualClock()})
+    fake.requests.length = 0
+    const r = await collectReport(source, {window: ALL_TIME, principals: ['christophe']})
+    clients.destroy()
+    expect(fake.requests.filter((q) => q.attr?.AttributeKey === 'Username').map((q) => q.attr!.AttributeValue)).toEqual(['christophe'])
+    // christophe's long-term key made the 4 AssumeRole calls of this detonation, 2 of them denied.
+    const key = r.principals.find((p) => p.accessKeyId === 'AKIAWOGXN38MFN92ING5')!
+    expect(key.activity.byName).toEqual({AssumeRole: 4})
+    expect(key.activity.errors).toEqual({AccessDenied: 2})
+    expect(r.sessions.map((s) => s.accessKeyIds[0]).sort()).toEqual(['ASIA7RQR64ZW9JXKWPUO', 'ASIANQQHHS551LWULIWD'])
+  })
+
   it('pages 50 events at a time', async () => {
     const clients = makeClients({endpoint: fake.endpoint, credentials: creds, maxAttempts: 1})
     const many = Array.from({length: 120}, (_, i) => ({...RECORDS[0], eventID: `x${i}`, eventName: 'AssumeRole', awsRegion: 'r1'}))

@@ -30,7 +30,8 @@ describe('html report', () => {
     const svg = html.slice(html.indexOf('aria-label="Role chains"'), html.indexOf('</svg>', html.indexOf('aria-label="Role chains"')))
     // principal → ci, ci → admin
     expect(svg.match(/<path d="M[^"]*" fill="none"/g)).toHaveLength(2)
-    expect(svg).toContain('app/ci (ASIAONE)')
+    expect(svg).toContain('>app/ci<')
+    expect(svg).toContain('ASIATWO · 5 calls · ⚠ deep-chain, ip-change')
     expect(svg).toContain('stroke="#c62828"')
   })
 

@@ -35,6 +35,21 @@ describe('markdown', () => {
   })
 })
 
+describe('large reports', () => {
+  it('details the flagged sessions first and points to the table for the rest', () => {
+    const r = fixtureReport()
+    const quiet = (i: number) => ({...ONE, id: `q${i}`, arn: `arn:aws:sts::1:assumed-role/app/q${i}`, flags: [], activity: {...ONE.activity, calls: 1}})
+    r.sessions = [...Array.from({length: 400}, (_, i) => quiet(i)), TWO]
+    const md = renderMarkdown(r)
+    const sections = md.slice(md.indexOf('## Sessions')).match(/^### /gm)!
+    expect(sections).toHaveLength(300)
+    expect(md).toContain('### admin/<script>"x"')
+    expect(md).toContain('_101 more sessions are in the table above')
+    // The who-assumed-what table keeps every session: header, separator and 401 rows.
+    expect(md.slice(md.indexOf('## Who assumed what'), md.indexOf('## Chains')).split('\n').filter((l) => l.startsWith('| '))).toHaveLength(403)
+  })
+})
+
 describe('csv', () => {
   it('has one quoted row per session and a header', () => {
     const lines = renderCsv(fixtureReport()).trimEnd().split('\r\n')

@@ -108,7 +108,7 @@ export class ActivityAcc {
   }
 
   toActivity(): Activity {
-    const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+    const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])))
     return {
       calls: this.calls,
       byName: sorted(this.byName),
@@ -119,6 +119,11 @@ export class ActivityAcc {
       regions: [...this.regions].sort(),
     }
   }
+}
+
+/** Code-unit order: ISO times and ids sort correctly, and it is far cheaper than localeCompare (ICU). */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 export function iso(ms: number | undefined): string | undefined {

@@ -17,7 +17,7 @@ export function originIp(s: LinkedSession): string | undefined {
 export function sessionFlags(s: LinkedSession, depth: number): Flag[] {
   const out: Flag[] = []
   const r = s.row
-  const at = r.issuedAt ?? s.activity.toActivity().first ?? ''
+  const at = r.issuedAt ?? iso(s.activity.first) ?? ''
   const origin = originIp(s)
   if (origin) {
     // Console calls are relayed by AWS and service-held sessions move between AWS runtime hosts: only

@@ -102,11 +102,38 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
   }
 
   const logins = acc.logins.filter((l) => l.name === 'ConsoleLogin' && l.issued.success)
+  // A console role switch is logged as the new role session itself (no key): same ARN, same moment.
+  const switches = acc.logins.filter((l) => l.name === 'SwitchRole' && l.issued.success)
   const usedLogins = new Set<IssueRec>()
   for (const list of groups.values()) {
     const o = list[0]
     const longTerm = o.actor.type === 'IAMUser' || o.actor.type === 'Root'
-    const login = longTerm ? closestLogin(logins, o) : undefined
+    const login = closestLogin(longTerm ? logins : switches, o)
+    if (login && !longTerm) {
+      usedLogins.add(login)
+      const activity = new ActivityAcc()
+      for (const x of list) activity.merge(x.activity)
+      const from = login.issued.switchFrom
+      const row: LinkedSession['row'] = {
+        id: `${o.arn}|${iso(o.created)}`,
+        kind: 'switch-role',
+        arn: o.arn,
+        principal: login.issued.roleArn ?? roleOf(o.arn, o.actor.issuerArn),
+        sessionName: sessionNameOf(o.arn),
+        accessKeyIds: [...new Set(list.map((x) => x.key))].sort(),
+        account: o.account,
+        issuedAt: iso(o.created || undefined),
+        sourceIp: login.ip,
+        userAgent: login.userAgent,
+        mfa: o.actor.mfa,
+        sourceIdentity: o.actor.sourceIdentity,
+        issuer: from ? {kind: from.includes(':root') ? 'root' : from.includes(':assumed-role/') ? 'session' : 'iam-user', id: from} : {kind: 'unknown', id: ''},
+        consoleLoginId: login.id,
+        inferred: false,
+      }
+      sessions.set(row.id, {row, activity})
+      continue
+    }
     if (login) usedLogins.add(login)
     const activity = new ActivityAcc()
     for (const x of list) activity.merge(x.activity)

@@ -2,7 +2,7 @@
 // flags, the timeline and what the data cannot show.
 import {pushTo} from '../../report/chains.js'
 import type {Flag, ForensicReport, SessionRow, TimelineEntry} from '../../report/types.js'
-import {iso} from './activity.js'
+import {cmp, iso} from './activity.js'
 import type {Accumulator} from './accumulate.js'
 import {accountFlags, sessionFlags} from './flags.js'
 import {linkSessions, type LinkedSession} from './link.js'
@@ -108,14 +108,14 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
       activity: s.activity.toActivity(),
       flags: [...new Set(flagsBySession.get(s.row.id)!.map((f) => f.kind))],
     }))
-    .sort((a, b) => (a.issuedAt ?? a.activity.first ?? '').localeCompare(b.issuedAt ?? b.activity.first ?? '') || a.id.localeCompare(b.id))
+    .sort((a, b) => cmp(a.issuedAt ?? a.activity.first ?? '', b.issuedAt ?? b.activity.first ?? '') || cmp(a.id, b.id))
 
   const sessionOfActor = sessionResolver(all)
   const keptNames = new Set(sessions.flatMap((s) => [s.principal, s.arn]))
   const flags = [
     ...[...flagsBySession].filter(([id]) => keep.has(id)).flatMap(([, f]) => f),
     ...accountFlags(acc, sessionOfActor).filter((f) => !selected(opts) || keep.has(f.subject) || keptNames.has(f.subject)),
-  ].sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject) || a.detail.localeCompare(b.detail))
+  ].sort((a, b) => cmp(a.at, b.at) || cmp(a.kind, b.kind) || cmp(a.subject, b.subject) || cmp(a.detail, b.detail))
 
   const principals = [...acc.longTerm.values()]
     .filter((l) => !selected(opts) || opts.principals?.some((g) => globMatch(g, l.arn)) || (l.key && opts.accessKeys?.includes(l.key)))

@@ -1,7 +1,7 @@
 // The timeline (issuances, logins, first/last use, persistence, key status, revocations) and the list
 // of things the data cannot show. Both are for people: bounded, sorted, plainly worded.
 import type {SessionRow, TimelineEntry} from '../../report/types.js'
-import {iso} from './activity.js'
+import {cmp, iso} from './activity.js'
 import type {Accumulator, NoteRec} from './accumulate.js'
 import type {LinkedSession} from './link.js'
 import type {GraphOptions} from './report.js'
@@ -58,7 +58,7 @@ export function buildTimeline(
     out.push({at: iso(f.time)!, actor: f.actor.arn ?? 'unknown', event: f.name, detail: f.issued.roleArn ?? '', ip: f.ip, error: f.error, kind: 'denied'})
   }
   // Full tie-breaks: the order must not depend on file order or on how files were split across workers.
-  out.sort((a, b) => a.at.localeCompare(b.at) || a.event.localeCompare(b.event) || a.actor.localeCompare(b.actor) || a.detail.localeCompare(b.detail))
+  out.sort((a, b) => cmp(a.at, b.at) || cmp(a.event, b.event) || cmp(a.actor, b.actor) || cmp(a.detail, b.detail))
   const dropped = Math.max(0, out.length - MAX_TIMELINE)
   return {entries: out.slice(0, MAX_TIMELINE), dropped}
 }
