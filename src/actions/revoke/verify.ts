@@ -1,7 +1,7 @@
 // Proof that a revocation holds, asked of IAM itself: with aws:TokenIssueTime one second before the
 // cutoff every probe action is explicitly denied; one second after, what the principal may do is not.
+import type {Clients} from '../../aws/clients.js'
 import {simulateDecisions, type ContextValues} from '../../aws/iam-simulate.js'
-import type {IAMClient} from '@aws-sdk/client-iam'
 import type {Check} from '../types.js'
 import type {SessionMatch} from '../../aws/policies/revoke.js'
 
@@ -15,7 +15,7 @@ function sessionContext(match: SessionMatch | undefined): ContextValues {
 }
 
 export async function proveCutoff(
-  iam: IAMClient,
+  iam: Clients['iam'],
   principalArn: string,
   cutoff: string,
   opts: {target: string; match?: SessionMatch; signal?: AbortSignal},
