@@ -3,6 +3,7 @@
 // "already gone" as done, so a revert can run twice.
 import {
   CreateAccessKeyCommand,
+  CreatePolicyCommand,
   CreateUserCommand,
   CreateVirtualMFADeviceCommand,
   DeactivateMFADeviceCommand,
@@ -98,4 +99,8 @@ export async function deletePolicyCompletely(iam: IAMClient, arn: string): Promi
   } catch (error) {
     if (!gone(error)) throw error
   }
+}
+
+export async function createPolicyTagged(iam: IAMClient, name: string, document: object, tags: Record<string, string>): Promise<string> {
+  return (await iam.send(new CreatePolicyCommand({PolicyName: name, PolicyDocument: JSON.stringify(document), Tags: tagList(tags)}))).Policy!.Arn!
 }

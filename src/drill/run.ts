@@ -14,19 +14,19 @@ import {assumeBreakGlass} from '../engine/breakglass.js'
 import {runPlaybook, type RunResult} from '../engine/run.js'
 import {undoRun} from '../engine/undo.js'
 import {LockdownError} from '../errors.js'
+import {newRunId} from '../engine/run-id.js'
 import {collectReport} from '../forensics/collect.js'
 import {LookupSource} from '../forensics/sources/lookup.js'
 import {renderReport, type ForensicReport} from '../report/index.js'
-import {loadScenario, startSim, totp, type Faults, type SimHandle} from '../sim/index.js'
+import {totp} from '../sim/index.js'
 import {Attacker, isRefusal} from './attacker.js'
 import {findChain} from './forensic-chain.js'
 import {loadDrill, type LoadedDrill} from './schema.js'
 import {scoreCalls} from './score.js'
 import {renderScorecard, type Scorecard} from './scorecard.js'
+import {sandboxTarget} from './sandbox.js'
+import {simTarget, type DrillTarget} from './target.js'
 
-/** What a real account does to a burst of writes: throttling, the odd 5xx, and seconds of propagation. */
-export const REALISTIC_FAULTS: Partial<Faults> = {latencyMs: 5, errorRate: 0.01, iamWriteRate: 25, iamWriteBurst: 10, consistencyDelayMs: 400, lookupEventsRate: 2}
-const IDEAL_FAULTS: Partial<Faults> = {latencyMs: 0, errorRate: 0, iamWriteRate: 0, consistencyDelayMs: 0, lookupEventsRate: 0}
 
 export interface DrillOptions {
   file: string
@@ -36,11 +36,13 @@ export interface DrillOptions {
   quiet?: boolean
   /** How long the attacker keeps calling after the response finished, to catch late successes. */
   watchAfterMs?: number
+  /** Run in this real sandbox account (the credentials must be for it) instead of the simulated one. */
+  sandbox?: {accountId: string; aws: AwsOptions}
 }
 
 interface State {
   loaded: LoadedDrill
-  sim: SimHandle
+  target: DrillTarget
   attacker: Attacker
   aws: AwsOptions
   run?: RunResult
@@ -56,21 +58,27 @@ interface State {
 export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
   const started = Date.now()
   const loaded = await loadDrill(opts.file)
-  const faults = opts.ideal ? IDEAL_FAULTS : REALISTIC_FAULTS
-  const scenario = loadScenario(loaded.scenarioPath)
-  const sim = await startSim({scenario, faults})
-  const aws: AwsOptions = {endpoint: sim.endpoint, region: sim.region, credentials: sim.rootCredentials}
-  const attacker = new Attacker((c) => makeClients({endpoint: sim.endpoint, region: sim.region, credentials: c, maxAttempts: 1}))
-  const st: State = {loaded, sim, attacker, aws, respondStart: 0, respondEnd: 0, checks: [], reports: [], revert: {ok: false, detail: 'not reached'}}
+  const drillId = newRunId()
+  const target = opts.sandbox
+    ? await sandboxTarget({scenarioPath: loaded.scenarioPath, aws: opts.sandbox.aws, accountId: opts.sandbox.accountId, journalDir: opts.journalDir, drillId})
+    : await simTarget(loaded.scenarioPath, Boolean(opts.ideal))
+  const aws = target.aws
+  const attacker = new Attacker((c) => makeClients({endpoint: aws.endpoint, region: target.region, credentials: c, maxAttempts: 1}))
+  const st: State = {loaded, target, attacker, aws, respondStart: 0, respondEnd: 0, checks: [], reports: [], revert: {ok: false, detail: 'not reached'}}
   const d = loaded.drill
+  // Ctrl-C must not leave a seeded sandbox behind: revert, then leave.
+  const onInterrupt = () => {
+    void attacker.stopPressure().then(() => target.revert()).finally(() => process.exit(130))
+  }
+  process.once('SIGINT', onInterrupt)
   try {
     await new Listr(
       [
-        {title: `Seed the simulated account (${scenario.name ?? loaded.scenarioPath}) at ${sim.endpoint}`, task: () => {}},
+        {title: `Seed ${target.description} from ${loaded.scenarioPath}`, task: () => {}},
         {
           title: 'Detonate the attack',
           task: async (_c, task) => {
-            for (const [id, src] of Object.entries(d.attacker)) attacker.hold(id, sim.credentialsFor(src.user), 'key', src.user)
+            for (const [id, src] of Object.entries(d.attacker)) attacker.hold(id, target.credentialsFor(src.user), 'key', src.user)
             for (const step of d.attack) task.output = await attacker.detonate(step)
             attacker.startPressure(d.pressure)
             // Let the attacker's calls run before the response, so the scorecard shows them succeeding first.
@@ -94,14 +102,19 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
         },
         {title: 'Verify containment from the attacker side', task: async () => verify(st, opts.watchAfterMs ?? 1000)},
         {title: 'Forensics: rebuild the attacker chain from CloudTrail', task: async () => forensics(st, opts.reportDir)},
-        {title: 'Revert the response (lockdown undo)', task: async () => revert(st, opts.journalDir)},
+        {title: 'Revert the response (lockdown undo) and the seeded account', task: async () => revert(st, opts.journalDir)},
       ],
       {...listrOptions(Boolean(opts.quiet)), exitOnError: true, concurrent: false},
     ).run()
+  } catch (error) {
+    // A failed phase still cleans up what the drill created.
+    if (st.revert.detail === 'not reached') await revert(st, opts.journalDir)
+    throw error
   } finally {
+    process.off('SIGINT', onInterrupt)
     await attacker.stopPressure()
     attacker.destroy()
-    await sim.stop()
+    await target.close()
   }
   const timing = scoreCalls(attacker.calls, {respondStart: st.respondStart, respondEnd: st.respondEnd}, d.expect.denied, (c) => isRefusal(c))
   st.checks.push(
@@ -118,8 +131,8 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
     drill: d.name,
     description: d.description,
     passed: st.checks.every((c) => c.ok),
-    target: `simulated account ${sim.accountId} (embedded, ${sim.endpoint})`,
-    faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v)) as Record<string, number>,
+    target: target.description,
+    faults: target.faults,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     responseRun: st.run?.runId,
@@ -174,11 +187,11 @@ async function verify(st: State, watchAfterMs: number): Promise<void> {
 }
 
 async function responderGetsIn(st: State, user: string): Promise<Check> {
-  const seed = loadScenario(st.loaded.scenarioPath).users.find((u) => u.name === user)?.mfa?.seed
+  const seed = st.target.mfaSeedFor(user)
   if (!seed) return {target: user, name: 'responder can assume break-glass', ok: false, detail: 'the scenario gives this user no MFA seed'}
   try {
     const r = await assumeBreakGlass({
-      aws: {...st.aws, credentials: st.sim.credentialsFor(user)},
+      aws: {endpoint: st.aws.endpoint, region: st.target.region, credentials: st.target.credentialsFor(user)},
       incident: st.run?.plan?.playbook.incident,
       mfaCode: totp(seed, Date.now()),
     })
@@ -199,9 +212,16 @@ async function forensics(st: State, reportDir: string): Promise<void> {
   const d = st.loaded.drill
   const root = makeClients({...st.aws, maxAttempts: 6})
   try {
-    const source = new LookupSource({regions: [st.sim.region], client: (r) => root.cloudtrail(r)})
-    const end = new Date()
-    const report = await collectReport(source, {window: {start: new Date(st.respondStart - 10 * 60_000), end}, title: `Drill ${d.name}: forensics`})
+    const keys = d.expect.reportChain.map((id) => st.attacker.get(id).credentials.accessKeyId)
+    // CloudTrail reaches LookupEvents minutes after the calls in AWS: ask again until the chain shows.
+    const deadline = Date.now() + st.target.trailDelayMs
+    let report: ForensicReport
+    for (;;) {
+      const source = new LookupSource({regions: [st.target.region], client: (r) => root.cloudtrail(r)})
+      report = await collectReport(source, {window: {start: new Date(st.respondStart - 10 * 60_000), end: new Date()}, title: `Drill ${d.name}: forensics`})
+      if (!keys.length || findChain(report, keys).found || Date.now() > deadline) break
+      await sleep(30_000)
+    }
     st.report = report
     await mkdir(reportDir, {recursive: true})
     for (const format of ['md', 'html'] as const) {
@@ -209,8 +229,7 @@ async function forensics(st: State, reportDir: string): Promise<void> {
       await writeFile(path, renderReport(report, format))
       st.reports.push(path)
     }
-    if (d.expect.reportChain.length) {
-      const keys = d.expect.reportChain.map((id) => st.attacker.get(id).credentials.accessKeyId)
+    if (keys.length) {
       const chain = findChain(report, keys)
       st.checks.push({target: 'forensics', name: 'report shows the attacker chain', ok: chain.found, detail: `${chain.path.join(' → ')} (${report.source.calls} LookupEvents calls)`})
     }
@@ -220,17 +239,22 @@ async function forensics(st: State, reportDir: string): Promise<void> {
 }
 
 async function revert(st: State, journalDir: string): Promise<void> {
-  if (!st.run?.runId || !st.run.applied) {
-    st.revert = {ok: true, detail: 'nothing was applied'}
-    return
+  const parts: string[] = []
+  let ok = true
+  if (st.run?.runId && st.run.applied) {
+    try {
+      const r = await undoRun(st.run.runId, {journalDir, aws: st.aws})
+      parts.push(`lockdown undo ${st.run.runId}: ${r.undone.length} change(s) reverted`)
+    } catch (error) {
+      ok = false
+      parts.push((error as Error).message)
+    }
+    st.checks.push({target: 'journal', name: 'undo reverts the response', ok, detail: parts[0]})
   }
-  try {
-    const r = await undoRun(st.run.runId, {journalDir, aws: st.aws})
-    st.revert = {ok: true, detail: `lockdown undo ${st.run.runId}: ${r.undone.length} change(s) reverted`}
-  } catch (error) {
-    st.revert = {ok: false, detail: (error as Error).message}
-  }
-  st.checks.push({target: 'journal', name: 'undo reverts the response', ok: st.revert.ok, detail: st.revert.detail})
+  const seeded = await st.target.revert()
+  parts.push(seeded.detail)
+  st.revert = {ok: ok && seeded.ok, detail: parts.join('; ')}
+  if (!seeded.ok) st.checks.push({target: 'account', name: 'seeded resources removed', ok: false, detail: seeded.detail})
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -5,9 +5,9 @@ import {expect, it} from 'vitest'
 import {drill} from './helpers.js'
 
 it('contains the role chain under realistic faults and proves it from the attacker side', async () => {
-  const {code, card, failed} = await drill('playbooks/drills/compromised-role-chain.yaml')
-  expect(failed).toEqual([])
-  expect(code).toBe(0)
+  const {code, card, failed, why} = await drill('playbooks/drills/compromised-role-chain.yaml')
+  expect(failed, why).toEqual([])
+  expect(code, why).toBe(0)
   expect(card.faults).toMatchObject({consistencyDelayMs: 400, iamWriteRate: 25})
   expect(card.timing.firstDeniedMs).toBeGreaterThan(0)
   expect(card.timing.containedMs).toBeGreaterThanOrEqual(card.timing.firstDeniedMs!)

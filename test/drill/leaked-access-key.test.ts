@@ -3,9 +3,9 @@ import {expect, it} from 'vitest'
 import {drill} from './helpers.js'
 
 it('deactivates only the leaked key and ends the session-token session it made', async () => {
-  const {code, card, failed} = await drill('playbooks/drills/leaked-access-key.yaml', '--ideal')
-  expect(failed).toEqual([])
-  expect(code).toBe(0)
+  const {code, card, failed, why} = await drill('playbooks/drills/leaked-access-key.yaml', ['--ideal'])
+  expect(failed, why).toEqual([])
+  expect(code, why).toBe(0)
   expect(card.checks.find((c) => c.target === 'token')?.detail).toMatch(/refused with AccessDenied/)
   expect(card.checks.find((c) => c.target === 'leaked' && c.name === 'attacker identity refused')?.detail).toMatch(/InvalidClientTokenId/)
 })

@@ -3,8 +3,8 @@ import {expect, it} from 'vitest'
 import {drill} from './helpers.js'
 
 it('finds and disables the backdoor key the attacker created', async () => {
-  const {code, card, failed} = await drill('playbooks/drills/persistence-backdoor-key.yaml', '--ideal')
-  expect(failed).toEqual([])
-  expect(code).toBe(0)
+  const {code, card, failed, why} = await drill('playbooks/drills/persistence-backdoor-key.yaml', ['--ideal'])
+  expect(failed, why).toEqual([])
+  expect(code, why).toBe(0)
   expect(card.checks.find((c) => c.target === 'backdoor' && c.name === 'key is Inactive')?.ok).toBe(true)
 })

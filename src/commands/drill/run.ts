@@ -13,11 +13,16 @@ export default class DrillRun extends BaseCommand<typeof DrillRun> {
   static override examples = [
     '<%= config.bin %> drill run playbooks/drills/compromised-role-chain.yaml',
     '<%= config.bin %> drill run playbooks/drills/leaked-access-key.yaml --ideal --json > scorecard.json',
+    '<%= config.bin %> drill run playbooks/drills/compromised-role-chain.yaml --profile sandbox --sandbox-account 123456789012',
   ]
   static override args = {file: Args.string({description: 'Drill file (see: lockdown drill list)', required: true})}
   static override flags = {
     ideal: Flags.boolean({description: 'No simulated faults (throttling, 5xx, IAM propagation delay).', default: false}),
     'report-dir': Flags.string({description: 'Where the scorecard and forensics reports go.', default: 'reports/drills'}),
+    'sandbox-account': Flags.string({
+      description:
+        'Run in this real sandbox account instead (with --profile or --endpoint): refused unless the credentials are for exactly this account; everything created is tagged lockdown:drill=<id> and removed at the end, also after a failure or Ctrl-C.',
+    }),
   }
 
   async run(): Promise<Scorecard | undefined> {
@@ -27,6 +32,7 @@ export default class DrillRun extends BaseCommand<typeof DrillRun> {
       journalDir: this.flags['journal-dir'],
       reportDir: this.flags['report-dir'],
       quiet: this.jsonEnabled(),
+      sandbox: this.flags['sandbox-account'] ? {accountId: this.flags['sandbox-account'], aws: this.awsOptions()} : undefined,
     })
     if (!this.jsonEnabled()) {
       const t = card.timing

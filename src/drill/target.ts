@@ -1,0 +1,42 @@
+// Where a drill runs: the embedded simulated account (default), or a real sandbox account the drill
+// seeds and cleans up. The rest of the drill sees only this interface.
+import type {AwsOptions} from '../aws/clients.js'
+import {loadScenario, startSim, type Faults} from '../sim/index.js'
+import type {Credentials} from './attacker.js'
+
+export interface DrillTarget {
+  description: string
+  region: string
+  /** lockdown's own access (the responder running the playbook). */
+  aws: AwsOptions
+  faults: Record<string, number>
+  /** The access key the scenario gives a user (what the attacker "leaked"). */
+  credentialsFor(user: string): Credentials
+  mfaSeedFor(user: string): string | undefined
+  /** How long CloudTrail may take to show events (LookupEvents lags by minutes in AWS). */
+  trailDelayMs: number
+  /** Removes what the drill seeded; the simulated account simply vanishes. */
+  revert(): Promise<{ok: boolean; detail: string}>
+  close(): Promise<void>
+}
+
+/** What a real account does to a burst of writes: throttling, the odd 5xx, and IAM propagation delay. */
+export const REALISTIC_FAULTS: Partial<Faults> = {latencyMs: 5, errorRate: 0.01, iamWriteRate: 25, iamWriteBurst: 10, consistencyDelayMs: 400, lookupEventsRate: 2}
+const IDEAL_FAULTS: Partial<Faults> = {latencyMs: 0, errorRate: 0, iamWriteRate: 0, consistencyDelayMs: 0, lookupEventsRate: 0}
+
+export async function simTarget(scenarioPath: string, ideal: boolean): Promise<DrillTarget> {
+  const scenario = loadScenario(scenarioPath)
+  const faults = ideal ? IDEAL_FAULTS : REALISTIC_FAULTS
+  const sim = await startSim({scenario, faults})
+  return {
+    description: `simulated account ${sim.accountId} (embedded, ${sim.endpoint})`,
+    region: sim.region,
+    aws: {endpoint: sim.endpoint, region: sim.region, credentials: sim.rootCredentials},
+    faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v)) as Record<string, number>,
+    credentialsFor: (user) => sim.credentialsFor(user),
+    mfaSeedFor: (user) => scenario.users.find((u) => u.name === user)?.mfa?.seed,
+    trailDelayMs: 0,
+    revert: async () => ({ok: true, detail: 'the simulated account is discarded'}),
+    close: () => sim.stop(),
+  }
+}
