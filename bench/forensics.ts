@@ -14,6 +14,8 @@ import {gunzipSync, gzipSync} from 'node:zlib'
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(HERE, '..')
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000)
+// `npm run bench` builds first and measures what ships (dist/, run by bin/run.js); alone, the source.
+const SRC = process.env.BENCH_DIST ? '../dist' : '../src'
 const PER_FILE = 1000
 
 export function generate(dir: string, total: number): number {
@@ -52,9 +54,9 @@ interface Measured {
 
 /** Child process entry: read the files, build the graph, report time and peak RSS. */
 async function measure(dir: string): Promise<Measured> {
-  const {FileSource} = await import('../src/forensics/sources/files.js')
-  const {collectReport} = await import('../src/forensics/collect.js')
-  const {defaultWorkers} = await import('../src/forensics/parallel/scan.js')
+  const {FileSource} = await import(`${SRC}/forensics/sources/files.js`)
+  const {collectReport} = await import(`${SRC}/forensics/collect.js`)
+  const {defaultWorkers} = await import(`${SRC}/forensics/parallel/scan.js`)
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const source = new FileSource(dir)

@@ -23,6 +23,7 @@ import {
 
 import type {PolicyDocument} from './policies/document.js'
 import {decodePolicy} from './iam-roles.js'
+import {allPages} from './paginate.js'
 
 export type PrincipalKind = 'role' | 'user'
 export interface PrincipalRef {
@@ -34,16 +35,13 @@ type Opts = {signal?: AbortSignal}
 const isNoSuchEntity = (e: unknown) => (e as {name?: string}).name === 'NoSuchEntity' || (e as {name?: string}).name === 'NoSuchEntityException'
 
 export async function listInlinePolicies(iam: IAMClient, p: PrincipalRef, opts: Opts = {}): Promise<Map<string, PolicyDocument>> {
-  const names: string[] = []
-  let marker: string | undefined
-  do {
+  const names = await allPages(async (Marker) => {
     const r =
       p.kind === 'role'
-        ? await iam.send(new ListRolePoliciesCommand({RoleName: p.name, Marker: marker}), {abortSignal: opts.signal})
-        : await iam.send(new ListUserPoliciesCommand({UserName: p.name, Marker: marker}), {abortSignal: opts.signal})
-    names.push(...(r.PolicyNames ?? []))
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
+        ? await iam.send(new ListRolePoliciesCommand({RoleName: p.name, Marker}), {abortSignal: opts.signal})
+        : await iam.send(new ListUserPoliciesCommand({UserName: p.name, Marker}), {abortSignal: opts.signal})
+    return {...r, items: r.PolicyNames ?? []}
+  })
   const out = new Map<string, PolicyDocument>()
   for (const name of names) {
     const doc = await getInlinePolicy(iam, p, name, opts)
@@ -82,17 +80,13 @@ export async function deleteInlinePolicy(iam: IAMClient, p: PrincipalRef, policy
 }
 
 export async function listAttachedPolicyArns(iam: IAMClient, p: PrincipalRef, opts: Opts = {}): Promise<string[]> {
-  const out: string[] = []
-  let marker: string | undefined
-  do {
+  return allPages(async (Marker) => {
     const r =
       p.kind === 'role'
-        ? await iam.send(new ListAttachedRolePoliciesCommand({RoleName: p.name, Marker: marker}), {abortSignal: opts.signal})
-        : await iam.send(new ListAttachedUserPoliciesCommand({UserName: p.name, Marker: marker}), {abortSignal: opts.signal})
-    out.push(...(r.AttachedPolicies ?? []).map((a) => a.PolicyArn!))
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return out
+        ? await iam.send(new ListAttachedRolePoliciesCommand({RoleName: p.name, Marker}), {abortSignal: opts.signal})
+        : await iam.send(new ListAttachedUserPoliciesCommand({UserName: p.name, Marker}), {abortSignal: opts.signal})
+    return {...r, items: (r.AttachedPolicies ?? []).map((a) => a.PolicyArn!)}
+  })
 }
 
 export async function attachManagedPolicy(iam: IAMClient, p: PrincipalRef, policyArn: string, opts: Opts = {}): Promise<void> {

@@ -10,7 +10,10 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
   type IAMClient,
+  type Role,
 } from '@aws-sdk/client-iam'
+
+import {allPages} from './paginate.js'
 
 import {parsePolicy, type PolicyDocument} from './policies/document.js'
 
@@ -30,35 +33,30 @@ export function decodePolicy(text: string | undefined): PolicyDocument | undefin
   return text ? parsePolicy(decodeURIComponent(text)) : undefined
 }
 
+function toRole(x: Role): IamRole {
+  return {
+    name: x.RoleName!,
+    arn: x.Arn!,
+    path: x.Path ?? '/',
+    roleId: x.RoleId!,
+    trust: decodePolicy(x.AssumeRolePolicyDocument) ?? {Version: '2012-10-17', Statement: []},
+    maxSessionDuration: x.MaxSessionDuration,
+  }
+}
+
 export async function listRoles(iam: IAMClient, opts: Opts & {pathPrefix?: string} = {}): Promise<IamRole[]> {
-  const out: IamRole[] = []
-  let marker: string | undefined
-  do {
-    const r = await iam.send(new ListRolesCommand({Marker: marker, PathPrefix: opts.pathPrefix}), {abortSignal: opts.signal})
-    for (const x of r.Roles ?? []) {
-      out.push({
-        name: x.RoleName!,
-        arn: x.Arn!,
-        path: x.Path ?? '/',
-        roleId: x.RoleId!,
-        trust: decodePolicy(x.AssumeRolePolicyDocument) ?? {Version: '2012-10-17', Statement: []},
-        maxSessionDuration: x.MaxSessionDuration,
-      })
-    }
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return out
+  return allPages(async (Marker) => {
+    const r = await iam.send(new ListRolesCommand({Marker, PathPrefix: opts.pathPrefix}), {abortSignal: opts.signal})
+    return {...r, items: (r.Roles ?? []).map(toRole)}
+  })
 }
 
 export async function listRoleTags(iam: IAMClient, roleName: string, opts: Opts = {}): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {}
-  let marker: string | undefined
-  do {
-    const r = await iam.send(new ListRoleTagsCommand({RoleName: roleName, Marker: marker}), {abortSignal: opts.signal})
-    for (const t of r.Tags ?? []) tags[t.Key!] = t.Value ?? ''
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return tags
+  const tags = await allPages(async (Marker) => {
+    const r = await iam.send(new ListRoleTagsCommand({RoleName: roleName, Marker}), {abortSignal: opts.signal})
+    return {...r, items: r.Tags ?? []}
+  })
+  return Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? '']))
 }
 
 
@@ -72,16 +70,7 @@ export async function getRole(iam: IAMClient, roleName: string, opts: Opts = {})
   try {
     const r = await iam.send(new GetRoleCommand({RoleName: roleName}), {abortSignal: opts.signal})
     const x = r.Role!
-    return {
-      name: x.RoleName!,
-      arn: x.Arn!,
-      path: x.Path ?? '/',
-      roleId: x.RoleId!,
-      trust: decodePolicy(x.AssumeRolePolicyDocument) ?? {Version: '2012-10-17', Statement: []},
-      maxSessionDuration: x.MaxSessionDuration,
-      tags: await listRoleTags(iam, roleName, opts),
-      lastUsed: {at: x.RoleLastUsed?.LastUsedDate?.toISOString(), region: x.RoleLastUsed?.Region},
-    }
+    return {...toRole(x), tags: await listRoleTags(iam, roleName, opts), lastUsed: {at: x.RoleLastUsed?.LastUsedDate?.toISOString(), region: x.RoleLastUsed?.Region}}
   } catch (error) {
     if ((error as {name?: string}).name === 'NoSuchEntity' || (error as {name?: string}).name === 'NoSuchEntityException') return undefined
     throw error

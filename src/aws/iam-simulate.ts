@@ -2,6 +2,8 @@
 // really applies to a principal, without holding any of its sessions.
 import {SimulatePrincipalPolicyCommand, type IAMClient} from '@aws-sdk/client-iam'
 
+import {allPages} from './paginate.js'
+
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny'
 export type ContextValues = Record<string, {type: 'date' | 'string' | 'boolean'; value: string}>
 
@@ -13,21 +15,18 @@ export async function simulateDecisions(
   context: ContextValues,
   opts: {signal?: AbortSignal; resource?: string} = {},
 ): Promise<Record<string, Decision>> {
-  const out: Record<string, Decision> = {}
-  let marker: string | undefined
-  do {
+  const results = await allPages(async (Marker) => {
     const r = await iam.send(
       new SimulatePrincipalPolicyCommand({
         PolicySourceArn: principalArn,
         ActionNames: actions,
         ResourceArns: opts.resource ? [opts.resource] : undefined,
-        Marker: marker,
+        Marker,
         ContextEntries: Object.entries(context).map(([key, v]) => ({ContextKeyName: key, ContextKeyType: v.type, ContextKeyValues: [v.value]})),
       }),
       {abortSignal: opts.signal},
     )
-    for (const e of r.EvaluationResults ?? []) out[e.EvalActionName!] = e.EvalDecision as Decision
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return out
+    return {...r, items: r.EvaluationResults ?? []}
+  })
+  return Object.fromEntries(results.map((e) => [e.EvalActionName!, e.EvalDecision as Decision]))
 }

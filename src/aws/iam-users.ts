@@ -8,6 +8,8 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam'
 
+import {allPages} from './paginate.js'
+
 export interface IamUser {
   name: string
   arn: string
@@ -33,38 +35,26 @@ export interface KeyLastUsed {
 type Opts = {signal?: AbortSignal}
 
 export async function listUsers(iam: IAMClient, opts: Opts & {pathPrefix?: string} = {}): Promise<IamUser[]> {
-  const out: IamUser[] = []
-  let marker: string | undefined
-  do {
-    const r = await iam.send(new ListUsersCommand({Marker: marker, PathPrefix: opts.pathPrefix}), {abortSignal: opts.signal})
-    for (const u of r.Users ?? []) out.push({name: u.UserName!, arn: u.Arn!, path: u.Path ?? '/', userId: u.UserId!})
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return out
+  return allPages(async (Marker) => {
+    const r = await iam.send(new ListUsersCommand({Marker, PathPrefix: opts.pathPrefix}), {abortSignal: opts.signal})
+    return {...r, items: (r.Users ?? []).map((u) => ({name: u.UserName!, arn: u.Arn!, path: u.Path ?? '/', userId: u.UserId!}))}
+  })
 }
 
 export async function listUserTags(iam: IAMClient, userName: string, opts: Opts = {}): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {}
-  let marker: string | undefined
-  do {
-    const r = await iam.send(new ListUserTagsCommand({UserName: userName, Marker: marker}), {abortSignal: opts.signal})
-    for (const t of r.Tags ?? []) tags[t.Key!] = t.Value ?? ''
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return tags
+  const tags = await allPages(async (Marker) => {
+    const r = await iam.send(new ListUserTagsCommand({UserName: userName, Marker}), {abortSignal: opts.signal})
+    return {...r, items: r.Tags ?? []}
+  })
+  return Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? '']))
 }
 
 export async function listAccessKeys(iam: IAMClient, userName: string, opts: Opts = {}): Promise<AccessKey[]> {
-  const out: AccessKey[] = []
-  let marker: string | undefined
-  do {
-    const r = await iam.send(new ListAccessKeysCommand({UserName: userName, Marker: marker}), {abortSignal: opts.signal})
-    for (const k of r.AccessKeyMetadata ?? []) {
-      out.push({userName, accessKeyId: k.AccessKeyId!, status: k.Status as AccessKey['status'], createDate: k.CreateDate!.toISOString()})
-    }
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return out
+  return allPages(async (Marker) => {
+    const r = await iam.send(new ListAccessKeysCommand({UserName: userName, Marker}), {abortSignal: opts.signal})
+    const items = (r.AccessKeyMetadata ?? []).map((k) => ({userName, accessKeyId: k.AccessKeyId!, status: k.Status as AccessKey['status'], createDate: k.CreateDate!.toISOString()}))
+    return {...r, items}
+  })
 }
 
 export async function getAccessKeyLastUsed(iam: IAMClient, accessKeyId: string, opts: Opts = {}): Promise<KeyLastUsed> {

@@ -4,6 +4,7 @@ import {ListMFADevicesCommand} from '@aws-sdk/client-iam'
 import {AssumeRoleCommand} from '@aws-sdk/client-sts'
 
 import type {Clients} from './clients.js'
+import {allPages} from './paginate.js'
 
 export interface SessionCredentials {
   accessKeyId: string
@@ -39,12 +40,8 @@ export async function assumeRole(
 
 /** Serial numbers of the user's MFA devices (virtual and hardware). */
 export async function listMfaSerials(clients: Clients, userName: string, opts: {signal?: AbortSignal} = {}): Promise<string[]> {
-  const out: string[] = []
-  let marker: string | undefined
-  do {
-    const r = await clients.iam.send(new ListMFADevicesCommand({UserName: userName, Marker: marker}), {abortSignal: opts.signal})
-    out.push(...(r.MFADevices ?? []).map((d) => d.SerialNumber!))
-    marker = r.IsTruncated ? r.Marker : undefined
-  } while (marker)
-  return out
+  return allPages(async (Marker) => {
+    const r = await clients.iam.send(new ListMFADevicesCommand({UserName: userName, Marker}), {abortSignal: opts.signal})
+    return {...r, items: (r.MFADevices ?? []).map((d) => d.SerialNumber!)}
+  })
 }

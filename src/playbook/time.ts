@@ -3,11 +3,23 @@
 import {z} from 'zod'
 
 const UNIT_MS: Record<string, number> = {s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
-const DURATION = /^(\d+)\s*([smhdw])$/
 
+/** `15m`, `48h`, `90d`, `2w`, `1h30m` → milliseconds; undefined when it is not a duration. */
 export function parseDuration(text: string): number | undefined {
-  const m = DURATION.exec(text.trim())
-  return m ? Number(m[1]) * UNIT_MS[m[2]] : undefined
+  const s = text.trim()
+  if (!/^(\d+(\.\d+)?[smhdw])+$/.test(s)) return undefined
+  let ms = 0
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]]
+  return ms
+}
+
+/** An ISO 8601 time; without a zone it is UTC (CloudTrail's and IAM's clock), a date alone is midnight UTC. */
+export function parseIsoUtc(text: string): Date | undefined {
+  const t = text.trim()
+  if (!/^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/.test(t)) return undefined
+  const iso = /[T ]/.test(t) && !/(Z|[+-]\d\d:?\d\d)$/.test(t) ? `${t.replace(' ', 'T')}Z` : t
+  const ms = Date.parse(iso)
+  return Number.isNaN(ms) ? undefined : new Date(ms)
 }
 
 export function formatDuration(ms: number): string {
@@ -26,8 +38,8 @@ export function parseTimeSpec(text: string): TimeSpec | undefined {
   if (t === 'now') return {kind: 'now'}
   const ms = parseDuration(t)
   if (ms !== undefined) return {kind: 'ago', ms}
-  if (/^\d{4}-\d{2}-\d{2}/.test(t) && !Number.isNaN(Date.parse(t))) return {kind: 'at', at: new Date(t).toISOString()}
-  return undefined
+  const at = parseIsoUtc(t)
+  return at ? {kind: 'at', at: at.toISOString()} : undefined
 }
 
 export function resolveTime(spec: TimeSpec, now: Date): Date {
