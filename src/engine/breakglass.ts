@@ -2,7 +2,8 @@
 // own name). Granting and ending grants are playbook actions run through the journaled engine.
 import {findGrants} from '../actions/break-glass-revoke.js'
 import {principalOf} from '../aws/arn.js'
-import type {AwsOptions} from '../aws/clients.js'
+import type {AwsOptions, Clients} from '../aws/clients.js'
+import {lookupEventsPage} from '../aws/cloudtrail.js'
 import {readBreakGlassTrust, BREAK_GLASS_TAGS} from '../aws/policies/break-glass.js'
 import {assumeRole, listMfaSerials, type SessionCredentials} from '../aws/sts-sessions.js'
 import {InvalidInputError, PreflightError} from '../errors.js'
@@ -17,7 +18,10 @@ export interface GrantInfo {
   open: boolean
   /** Minutes until expiry; negative when past. */
   minutesLeft?: number
+  /** RoleLastUsed from IAM. */
   lastUsed?: string
+  /** The newest successful AssumeRole of the role in CloudTrail (LookupEvents, 90 days): when and who. */
+  lastAssumed?: {at: string; by: string}
   mfa: boolean
 }
 
@@ -25,7 +29,9 @@ export async function listGrants(aws: AwsOptions): Promise<GrantInfo[]> {
   const session = await openSession({aws, runId: 'breakglass-list'})
   try {
     const now = Date.now()
-    return (await findGrants(session)).map((r) => {
+    const grants = await findGrants(session)
+    const assumed = await Promise.all(grants.map((r) => lastAssumed(session.clients, r.arn, session.signal)))
+    return grants.map((r, i) => {
       const g = readBreakGlassTrust(r.trust)
       const expiry = r.tags[BREAK_GLASS_TAGS.expires] ?? g?.expiry
       return {
@@ -37,6 +43,7 @@ export async function listGrants(aws: AwsOptions): Promise<GrantInfo[]> {
         open: Boolean(g) && Date.parse(g!.expiry) > now,
         minutesLeft: expiry ? Math.round((Date.parse(expiry) - now) / 60_000) : undefined,
         lastUsed: r.lastUsed?.at,
+        lastAssumed: assumed[i],
         mfa: g?.mfa ?? false,
       }
     })
@@ -97,4 +104,19 @@ export async function assumeBreakGlass(req: AssumeRequest): Promise<AssumeResult
   } finally {
     session.close()
   }
+}
+
+/** Who last got into the role, from the trail; unknown (undefined) when CloudTrail cannot say or throttles. */
+async function lastAssumed(clients: Clients, roleArn: string, signal: AbortSignal): Promise<{at: string; by: string} | undefined> {
+  try {
+    const end = new Date()
+    const page = await lookupEventsPage(clients.cloudtrail(), {attr: {key: 'ResourceName', value: roleArn}, start: new Date(end.getTime() - 90 * 86_400_000), end}, signal)
+    for (const text of page.records) {
+      const e = JSON.parse(text) as {eventName?: string; errorCode?: string; eventTime: string; userIdentity?: {arn?: string}; requestParameters?: {sourceIdentity?: string}}
+      if (e.eventName === 'AssumeRole' && !e.errorCode) return {at: e.eventTime, by: e.requestParameters?.sourceIdentity ?? e.userIdentity?.arn ?? '?'}
+    }
+  } catch {
+    // LookupEvents allows 2 requests/s; a throttled or refused lookup leaves "last assumed" unknown.
+  }
+  return undefined
 }

@@ -52,6 +52,8 @@ describe('break-glass', () => {
     expect(assumed.json).toMatchObject({roleArn: ROLE, sourceIdentity: 'responder', profile: 'inc-bg'})
     expect(statSync(credsFile).mode & 0o777).toBe(0o600)
     expect(readFileSync(credsFile, 'utf8')).toMatch(/\[inc-bg\]\naws_access_key_id = ASIA/)
+    const listed = (await cli(['breakglass', 'list', '--json'])).json.grants[0]
+    expect(listed.lastAssumed).toMatchObject({by: 'responder'})
     const trail = sim.records().findLast((r) => r.eventName === 'AssumeRole' && !r.errorCode) as {requestParameters: {sourceIdentity?: string}; userIdentity: {arn: string}}
     expect(trail.requestParameters.sourceIdentity).toBe('responder')
     expect(trail.userIdentity.arn).toBe(RESPONDER)

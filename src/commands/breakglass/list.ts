@@ -10,7 +10,8 @@ export default class List extends BaseCommand<typeof List> {
     if (!grants.length) this.say('No break-glass roles (tag lockdown:break-glass=true under /lockdown/).')
     for (const g of grants) {
       const left = g.open && g.minutesLeft !== undefined ? `${Math.floor(g.minutesLeft / 60)}h${String(g.minutesLeft % 60).padStart(2, '0')}m left` : 'closed'
-      this.say(`${g.role}  ${g.incident ?? '-'}  ${left}  until ${g.expiry ?? '?'}${g.mfa ? '  MFA' : ''}  last used ${g.lastUsed ?? 'never'}`)
+      const assumed = g.lastAssumed ? `last assumed ${g.lastAssumed.at} by ${g.lastAssumed.by}` : `last used ${g.lastUsed ?? 'never'}`
+      this.say(`${g.role}  ${g.incident ?? '-'}  ${left}  until ${g.expiry ?? '?'}${g.mfa ? '  MFA' : ''}  ${assumed}`)
       for (const r of g.responders) this.say(`  responder ${r}`)
     }
     return {grants}
