@@ -198,7 +198,7 @@ function record(sim: SimCore, a: RecordArgs): void {
     eventName: parsed.action,
     eventSource: rec.eventSource as string,
     readOnly,
-    username: lookupUsername(sim.account, a.caller),
+    username: lookupUsername(a.caller),
     accessKeyId: a.keyId,
     resources,
   })

@@ -114,7 +114,7 @@ export function buildRecord(i: RecordInput): Record<string, unknown> {
 }
 
 /** LookupEvents' `Username`: the IAM user name, the role session name, or "root". */
-export function lookupUsername(a: Account, c: Caller | undefined): string | undefined {
+export function lookupUsername(c: Caller | undefined): string | undefined {
   if (!c) return undefined
   if (c.kind === 'root') return 'root'
   if (c.kind === 'user') return c.user.name

@@ -5,7 +5,7 @@ import {expect, it} from 'vitest'
 import {drill} from './helpers.js'
 
 it('catches a weak response: exit 5, the chained session and the key still work', async () => {
-  const {code, card, failed, why} = await drill('playbooks/drills/weak/chain-first-role-only.yaml', ['--ideal'])
+  const {code, card, failed} = await drill('playbooks/drills/weak/chain-first-role-only.yaml', ['--ideal'])
   expect(code).toBe(5)
   expect(card.passed).toBe(false)
   expect(failed).toEqual(
