@@ -23,7 +23,7 @@ export const trailFlags = {
   lake: Flags.string({description: 'CloudTrail Lake event data store id or ARN.'}),
   regions: Flags.string({description: 'Regions to ask LookupEvents in, in parallel (comma-separated). Default: --region.', delimiter: ',', multiple: true}),
   'include-service': Flags.boolean({description: 'Show sessions AWS services assumed for themselves (hidden unless flagged).', default: false}),
-  workers: Flags.integer({description: 'Threads parsing CloudTrail files (--source files). Default: one per CPU.', min: 1}),
+  workers: Flags.integer({description: 'Threads parsing CloudTrail files (--source files). Default: one more than the CPUs.', min: 1}),
 }
 
 type TrailFlagValues = {
