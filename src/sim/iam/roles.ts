@@ -4,7 +4,8 @@ import {newRoleId} from '../ids.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
 import {type Role, roleArn} from '../state.js'
-import {applyTags, byPrefix, checkName, checkPolicyDocument, nonWhitespaceLength, paginate, pathOf, removeTags, roleShape, tagsOf} from './shapes.js'
+import {applyTags, byPrefix, checkName, checkPolicyDocument, nonWhitespaceLength, paginate, pathOf, roleShape, tagsOf} from './shapes.js'
+import {tagOps} from './tags.js'
 
 const roleRes = (p: Params, c: OpContext) => {
   const r = c.sim.account.roles.get(String(p.RoleName))
@@ -108,29 +109,5 @@ export const roleOps: OpTable = {
       return undefined
     },
   },
-  TagRole: {
-    readOnly: false,
-    resource: roleRes,
-    resources: roleResource,
-    handle(p, c) {
-      const r = c.sim.role(p.RoleName)
-      r.tags = applyTags(r.tags, tagsOf(p))
-      return undefined
-    },
-  },
-  UntagRole: {
-    readOnly: false,
-    resource: roleRes,
-    resources: roleResource,
-    handle(p, c) {
-      const r = c.sim.role(p.RoleName)
-      r.tags = removeTags(r.tags, p.TagKeys)
-      return undefined
-    },
-  },
-  ListRoleTags: {
-    readOnly: true,
-    resource: roleRes,
-    handle: (p, c) => paginate(c.sim.role(p.RoleName).tags, p, 'Tags'),
-  },
+  ...tagOps('Role', (p, c) => c.sim.role(p.RoleName), roleRes, roleResource),
 }

@@ -5,7 +5,8 @@ import {newLongTermKeyId, newSecret, newUserId} from '../ids.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
 import {type User, userArn} from '../state.js'
-import {applyTags, byPrefix, checkName, paginate, pathOf, removeTags, tagsOf, userShape} from './shapes.js'
+import {applyTags, byPrefix, checkName, paginate, pathOf, tagsOf, userShape} from './shapes.js'
+import {tagOps} from './tags.js'
 
 const userRes = (p: Params, c: OpContext) => {
   const name = p.UserName ?? callerUser(c.sim.account, c.caller)?.name
@@ -19,6 +20,14 @@ function targetUser(p: Params, c: OpContext): User {
   const u = callerUser(c.sim.account, c.caller)
   if (!u) throw validation('Must specify userName when calling with non-User credentials')
   return u
+}
+
+/** The user's access key named in the request; AWS's NoSuchEntity when it is not that user's. */
+function userKey(p: Params, c: OpContext) {
+  const u = targetUser(p, c)
+  const k = c.sim.account.keys.get(String(p.AccessKeyId))
+  if (!k || k.userName !== u.name) throw noSuchEntity(`The Access Key with id ${p.AccessKeyId} cannot be found.`)
+  return k
 }
 
 const userResource = (p: Params, r: unknown, c: OpContext) => {
@@ -78,33 +87,7 @@ export const userOps: OpTable = {
       return undefined
     },
   },
-  TagUser: {
-    readOnly: false,
-    resource: userRes,
-    resources: userResource,
-    handle(p, c) {
-      const u = c.sim.user(p.UserName)
-      u.tags = applyTags(u.tags, tagsOf(p))
-      return undefined
-    },
-  },
-  UntagUser: {
-    readOnly: false,
-    resource: userRes,
-    resources: userResource,
-    handle(p, c) {
-      const u = c.sim.user(p.UserName)
-      u.tags = removeTags(u.tags, p.TagKeys)
-      return undefined
-    },
-  },
-  ListUserTags: {
-    readOnly: true,
-    resource: userRes,
-    handle(p, c) {
-      return paginate(c.sim.user(p.UserName).tags, p, 'Tags')
-    },
-  },
+  ...tagOps('User', (p, c) => c.sim.user(p.UserName), userRes, userResource),
   CreateAccessKey: {
     readOnly: false,
     resource: userRes,
@@ -132,9 +115,7 @@ export const userOps: OpTable = {
     resource: userRes,
     resources: (p, r, c) => [...userResource(p, r, c), {type: 'AWS::IAM::AccessKey', name: String(p.AccessKeyId)}],
     handle(p, c) {
-      const u = targetUser(p, c)
-      const k = c.sim.account.keys.get(String(p.AccessKeyId))
-      if (!k || k.userName !== u.name) throw noSuchEntity(`The Access Key with id ${p.AccessKeyId} cannot be found.`)
+      const k = userKey(p, c)
       if (p.Status !== 'Active' && p.Status !== 'Inactive') throw validation(`1 validation error detected: Value '${p.Status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`)
       k.status = p.Status
       return undefined
@@ -145,9 +126,7 @@ export const userOps: OpTable = {
     resource: userRes,
     resources: (p, r, c) => [...userResource(p, r, c), {type: 'AWS::IAM::AccessKey', name: String(p.AccessKeyId)}],
     handle(p, c) {
-      const u = targetUser(p, c)
-      const k = c.sim.account.keys.get(String(p.AccessKeyId))
-      if (!k || k.userName !== u.name) throw noSuchEntity(`The Access Key with id ${p.AccessKeyId} cannot be found.`)
+      const k = userKey(p, c)
       c.sim.account.keys.delete(k.id)
       return undefined
     },
