@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {FLAWS2, ROOT} from './helpers.js'
+import {flaws2, ROOT} from './helpers.js'
 
 function lockdown(...args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'dev.js'), ...args], {cwd: ROOT, encoding: 'utf8', timeout: 60_000})
@@ -16,7 +16,7 @@ const WINDOW = ['--since', '2018-11-28T00:00Z', '--until', '2018-11-29T00:00Z']
 
 describe('lockdown trail', () => {
   it('chains prints the tree: Lambda → level1 session flagged for the IP change', () => {
-    const r = lockdown('trail', 'chains', '--path', FLAWS2, ...WINDOW)
+    const r = lockdown('trail', 'chains', '--path', flaws2(), ...WINDOW)
     expect(r.code).toBe(0)
     const lines = r.stdout.split('\n')
     expect(lines[0]).toBe('lambda.amazonaws.com')
@@ -26,7 +26,7 @@ describe('lockdown trail', () => {
   })
 
   it('chains --json returns the report object; --include-service shows all three ECS/Lambda sessions', () => {
-    const r = lockdown('trail', 'chains', '--path', FLAWS2, ...WINDOW, '--include-service', '--json')
+    const r = lockdown('trail', 'chains', '--path', flaws2(), ...WINDOW, '--include-service', '--json')
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout)
     expect(out.sessions.map((s: {accessKeyIds: string[]}) => s.accessKeyIds[0]).sort()).toEqual(['ASIAZQNB3KHGIGYQXVVG', 'ASIAZQNB3KHGMG7YRUEW', 'ASIAZQNB3KHGNXWXBSJS'])
@@ -35,7 +35,7 @@ describe('lockdown trail', () => {
   it('report writes the format the file name asks for', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trail-report-'))
     const out = join(dir, 'nested', 'flaws2.html')
-    const r = lockdown('trail', 'report', '--path', FLAWS2, ...WINDOW, '--out', out, '--title', 'flaws2 level1')
+    const r = lockdown('trail', 'report', '--path', flaws2(), ...WINDOW, '--out', out, '--title', 'flaws2 level1')
     expect(r.code).toBe(0)
     expect(existsSync(out)).toBe(true)
     const html = readFileSync(out, 'utf8')
@@ -45,7 +45,7 @@ describe('lockdown trail', () => {
   })
 
   it('bad input exits 2 and says what was expected', () => {
-    const r = lockdown('trail', 'chains', '--path', FLAWS2, '--since', 'last tuesday')
+    const r = lockdown('trail', 'chains', '--path', flaws2(), '--since', 'last tuesday')
     expect(r.code).toBe(2)
     expect(r.stderr).toContain("--since 'last tuesday' is neither a duration")
     const f = lockdown('trail', 'chains', '--source', 'files')

@@ -2,11 +2,11 @@
 // read from the eight delivery files (see ../shared/cloudtrail/SOURCES.md), not from this code.
 import {describe, expect, it} from 'vitest'
 
-import {byKey, FLAWS2, reportOf} from './helpers.js'
+import {byKey, flaws2, reportOf} from './helpers.js'
 
 describe('flaws2-cloud', () => {
   it('links the level1 Lambda key to its AssumeRole and sees it move to the attacker IP', async () => {
-    const r = await reportOf(FLAWS2)
+    const r = await reportOf(flaws2())
     const s = byKey(r, 'ASIAZQNB3KHGIGYQXVVG')
     expect(s.arn).toBe('arn:aws:sts::653711331788:assumed-role/level1/level1')
     expect(s.principal).toBe('arn:aws:iam::653711331788:role/service-role/level1')
@@ -27,11 +27,11 @@ describe('flaws2-cloud', () => {
   })
 
   it('hides the unflagged ECS sessions as service noise unless asked for', async () => {
-    const quiet = await reportOf(FLAWS2)
+    const quiet = await reportOf(flaws2())
     expect(quiet.sessions.map((s) => s.accessKeyIds[0])).toEqual(['ASIAZQNB3KHGIGYQXVVG'])
     expect(quiet.summary.hiddenServiceSessions).toBe(2)
 
-    const all = await reportOf(FLAWS2, {includeService: true})
+    const all = await reportOf(flaws2(), {includeService: true})
     expect(all.sessions).toHaveLength(3)
     const level3 = byKey(all, 'ASIAZQNB3KHGNXWXBSJS')
     expect(level3.arn).toBe('arn:aws:sts::653711331788:assumed-role/level3/d190d14a-2404-45d6-9113-4eda22d7f2c7')
@@ -42,7 +42,7 @@ describe('flaws2-cloud', () => {
   })
 
   it('an explicit --role selects a service session even without flags', async () => {
-    const r = await reportOf(FLAWS2, {roles: ['level3']})
+    const r = await reportOf(flaws2(), {roles: ['level3']})
     expect(r.sessions.map((s) => s.accessKeyIds[0])).toEqual(['ASIAZQNB3KHGNXWXBSJS'])
   })
 })

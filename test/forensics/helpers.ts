@@ -1,14 +1,35 @@
 // Shared test helpers: read a fixture set through the files source and build the report.
 import {fileURLToPath} from 'node:url'
-import {dirname, join} from 'node:path'
+import {execFileSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {dirname, isAbsolute, join} from 'node:path'
 
 import {collectReport, FileSource} from '../../src/forensics/index.js'
 import type {ForensicReport, SessionRow} from '../../src/report/types.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'cloudtrail')
-/** flaws2 has no licence, so it is not copied into the repo: CI has shared/ beside the clone. */
-export const FLAWS2 = join(ROOT, '..', 'shared', 'cloudtrail', 'flaws2-cloud')
+/**
+ * flaws2 has no licence, so it is not copied into the repo. It is read from shared/ beside the clone
+ * (as CI lays it out), beside the checkout this one was cloned from, or from $LOCKDOWN_FLAWS2_DIR.
+ */
+
+
+export function flaws2(): string {
+  const tail = join('shared', 'cloudtrail', 'flaws2-cloud')
+  const candidates = [process.env.LOCKDOWN_FLAWS2_DIR, join(ROOT, '..', tail)]
+  try {
+    const origin = execFileSync('git', ['remote', 'get-url', 'origin'], {cwd: ROOT, encoding: 'utf8'}).trim()
+    if (isAbsolute(origin)) candidates.push(join(origin, '..', tail))
+  } catch {
+    // Not a git checkout, or no origin: only the other places count.
+  }
+  const found = candidates.find((c): c is string => Boolean(c) && existsSync(c!))
+  if (!found) {
+    throw new Error(`the flaws2 CloudTrail logs are not at ${candidates.filter(Boolean).join(' or ')}; set LOCKDOWN_FLAWS2_DIR (see shared/cloudtrail/SOURCES.md)`)
+  }
+  return found
+}
 
 export const ALL_TIME = {start: new Date('2010-01-01T00:00:00Z'), end: new Date('2030-01-01T00:00:00Z')}
 
