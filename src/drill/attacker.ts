@@ -19,7 +19,10 @@ export interface Identity {
   credentials: Credentials
   /** For long-term keys: the owner, so the drill can check the key's status. */
   userName?: string
+  /** One attempt per call: each probe's outcome is measured as it is. */
   clients: Clients
+  /** Retrying clients for the attack steps: a transient 5xx must not abort the detonation. */
+  actor: Clients
 }
 
 export interface CallRecord {
@@ -40,12 +43,12 @@ export class Attacker {
   private stopped = false
   private loops: Promise<void>[] = []
 
-  constructor(private readonly clientsFor: (c: Credentials) => Clients) {}
+  constructor(private readonly clientsFor: (c: Credentials, maxAttempts: number) => Clients) {}
 
   hold(id: string, c: Credentials, kind: Identity['kind'], userName?: string): Identity {
     // Keep only what signs requests (an expiration string would confuse the SDK's credential cache).
     const credentials = {accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken}
-    const identity = {id, kind, credentials, userName, clients: this.clientsFor(credentials)}
+    const identity = {id, kind, credentials, userName, clients: this.clientsFor(credentials, 1), actor: this.clientsFor(credentials, 4)}
     this.identities.set(id, identity)
     return identity
   }
@@ -63,23 +66,23 @@ export class Attacker {
       const from = this.get(s.as)
       const account = /^\d{12}$/.test(s.role) ? s.role : undefined
       const roleArn = s.role.startsWith('arn:') ? s.role : `arn:aws:iam::${account ?? (await this.accountOf(from))}:role/${s.role}`
-      const r = await assumeRole(from.clients, {roleArn, sessionName: s.sessionName, sourceIdentity: s.sourceIdentity})
+      const r = await assumeRole(from.actor, {roleArn, sessionName: s.sessionName, sourceIdentity: s.sourceIdentity})
       this.hold(step.id, r.credentials, 'session')
       return `${s.as} assumed ${s.role} as ${r.assumedRoleArn}`
     }
     if ('getSessionToken' in step) {
       const from = this.get(step.getSessionToken.as)
-      this.hold(step.id, await getSessionToken(from.clients), 'session')
+      this.hold(step.id, await getSessionToken(from.actor), 'session')
       return `${step.getSessionToken.as} got session-token credentials that outlive a key deactivation`
     }
     if ('createAccessKey' in step) {
       const s = step.createAccessKey
-      const key = await createAccessKey(this.get(s.as).clients, s.user)
+      const key = await createAccessKey(this.get(s.as).actor, s.user)
       this.hold(step.id, key, 'key', s.user)
       return `${s.as} created backdoor key …${key.accessKeyId.slice(-4)} for ${s.user}`
     }
     const s = step.putRolePolicy
-    await putRolePolicyAs(this.get(s.as).clients, s.role, s.name, s.document)
+    await putRolePolicyAs(this.get(s.as).actor, s.role, s.name, s.document)
     return `${s.as} put inline policy ${s.name} on ${s.role}`
   }
 
@@ -104,16 +107,20 @@ export class Attacker {
 
   /** One more call per identity, after everything: the final word on whether it is contained. */
   async finalProbe(id: string, call: ProbeAction = 'iam:GetUser'): Promise<CallOutcome> {
-    return probe(this.get(id).clients, call)
+    // Retrying: a transient 5xx is not an answer; a refusal is final and is not retried.
+    return probe(this.get(id).actor, call)
   }
 
   destroy(): void {
-    for (const i of this.identities.values()) i.clients.destroy()
+    for (const i of this.identities.values()) {
+      i.clients.destroy()
+      i.actor.destroy()
+    }
   }
 
   private account?: string
   private async accountOf(from: Identity): Promise<string> {
-    this.account ??= (await getIdentity(from.clients)).account
+    this.account ??= (await getIdentity(from.actor)).account
     return this.account
   }
 }

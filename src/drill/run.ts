@@ -63,7 +63,7 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
     ? await sandboxTarget({scenarioPath: loaded.scenarioPath, aws: opts.sandbox.aws, accountId: opts.sandbox.accountId, journalDir: opts.journalDir, drillId})
     : await simTarget(loaded.scenarioPath, Boolean(opts.ideal))
   const aws = target.aws
-  const attacker = new Attacker((c) => makeClients({endpoint: aws.endpoint, region: target.region, credentials: c, maxAttempts: 1}))
+  const attacker = new Attacker((c, maxAttempts) => makeClients({endpoint: aws.endpoint, region: target.region, credentials: c, maxAttempts}))
   const st: State = {loaded, target, attacker, aws, respondStart: 0, respondEnd: 0, checks: [], reports: [], revert: {ok: false, detail: 'not reached'}}
   const d = loaded.drill
   // Ctrl-C must not leave a seeded sandbox behind: revert, then leave.
@@ -196,7 +196,7 @@ async function responderGetsIn(st: State, user: string): Promise<Check> {
       mfaCode: totp(seed, Date.now()),
     })
     const {accessKeyId, secretAccessKey, sessionToken} = r.credentials
-    const clients = makeClients({...st.aws, credentials: {accessKeyId, secretAccessKey, sessionToken}, maxAttempts: 1})
+    const clients = makeClients({...st.aws, credentials: {accessKeyId, secretAccessKey, sessionToken}, maxAttempts: 4})
     try {
       const o = await probe(clients, 'iam:ListRoles')
       return {target: user, name: 'responder can assume break-glass and work', ok: o.ok, detail: o.ok ? `as ${r.assumedRoleArn}` : `assumed, but ListRoles refused: ${o.error}`}

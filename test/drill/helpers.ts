@@ -18,7 +18,7 @@ export interface Card {
 export async function drill(file: string, flags: string[] = [], env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lockdown-drill-'))
   const r = await runCli(['drill', 'run', file, '--json', '--journal-dir', join(dir, 'journal'), '--report-dir', join(dir, 'reports'), ...flags], env)
-  if (r.json?.error) return {code: r.code, card: undefined as unknown as Card, failed: [] as string[], why: '', error: r.json.error.message as string}
+  if (r.json?.error) return {code: r.code, card: undefined as unknown as Card, failed: [] as string[], why: `${r.json.error.name}: ${r.json.error.message}`, error: r.json.error.message as string}
   if (!r.json) throw new Error(`no JSON scorecard (exit ${r.code}): ${r.stdout.slice(0, 400)} ${r.stderr.slice(0, 1500)}`)
   const card = r.json as Card
   const failed = card.checks.filter((c) => !c.ok).map((c) => `${c.name} (${c.target})`)
