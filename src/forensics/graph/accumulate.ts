@@ -172,32 +172,53 @@ export class Accumulator {
   }
 
   private addUse(e: TrailEvent): void {
+    const use = useOf(e.actor)
+    if (!use) return
     const a = e.actor
-    const key = a.accessKeyId
-    if (key && key.startsWith('ASIA') && a.arn) {
-      const created = a.sessionCreated ?? 0
-      const k = `${key}|${created}|${a.arn}`
-      let rec = this.observed.get(k)
+    if (use.session) {
+      let rec = this.observed.get(use.key)
       if (!rec) {
-        rec = {key, created, arn: a.arn, actor: a, account: e.account, activity: new ActivityAcc()}
-        this.observed.set(k, rec)
+        rec = {key: a.accessKeyId!, created: a.sessionCreated ?? 0, arn: a.arn!, actor: a, account: e.account, activity: new ActivityAcc()}
+        this.observed.set(use.key, rec)
       }
       rec.activity.add(e)
       return
     }
     // Long-term identities: IAM user keys and root. Calls with no key (console-invoked) count for the user.
-    if ((a.type === 'IAMUser' || a.type === 'Root') && a.arn && e.name !== 'ConsoleLogin') {
-      const k = `${a.arn}|${key ?? ''}`
-      let rec = this.longTerm.get(k)
-      if (!rec) {
-        rec = {arn: a.arn, key, activity: new ActivityAcc(), useSeconds: new Map()}
-        this.longTerm.set(k, rec)
-      }
-      rec.activity.add(e)
-      const sec = Math.floor(e.time / 1000)
-      rec.useSeconds.set(sec, (rec.useSeconds.get(sec) ?? 0) + 1)
+    if (e.name === 'ConsoleLogin') return
+    let rec = this.longTerm.get(use.key)
+    if (!rec) {
+      rec = {arn: a.arn!, key: a.accessKeyId, activity: new ActivityAcc(), useSeconds: new Map()}
+      this.longTerm.set(use.key, rec)
     }
+    rec.activity.add(e)
+    const sec = Math.floor(e.time / 1000)
+    rec.useSeconds.set(sec, (rec.useSeconds.get(sec) ?? 0) + 1)
   }
+}
+
+/** Whose activity an actor's calls count for: a session (key, creationDate, ARN) or a long-term identity. */
+interface Use {
+  session: boolean
+  key: string
+}
+
+/**
+ * Use per Actor object. The file scanner hands every call of a session the same Actor, so the key string
+ * is built (and hashed by the Maps above) once per session instead of once per event.
+ */
+const uses = new WeakMap<Actor, Use | null>()
+
+function useOf(a: Actor): Use | null {
+  let use = uses.get(a)
+  if (use === undefined) {
+    const key = a.accessKeyId
+    if (key && key.startsWith('ASIA') && a.arn) use = {session: true, key: `${key}|${a.sessionCreated ?? 0}|${a.arn}`}
+    else if ((a.type === 'IAMUser' || a.type === 'Root') && a.arn) use = {session: false, key: `${a.arn}|${key ?? ''}`}
+    else use = null
+    uses.set(a, use)
+  }
+  return use
 }
 
 /** Issued credentials are identified by key + issue time + the ARN they act as; keys alone recur. */
