@@ -134,7 +134,9 @@ function issuedOf(r: Json): Issued | undefined {
 /** Shared stand-in for absent sub-objects: no allocation per event on the hot path. */
 const EMPTY: Json = Object.freeze({})
 
-function actorOf(u: Json): Actor {
+/** The Actor behind a record's userIdentity (absent or null: an Unknown actor). */
+export function actorOf(userIdentity: unknown): Actor {
+  const u: Json = userIdentity && typeof userIdentity === 'object' ? (userIdentity as Json) : EMPTY
   const ctx: Json = u.sessionContext ?? EMPTY
   const attrs: Json = ctx.attributes ?? EMPTY
   const issuer: Json = ctx.sessionIssuer ?? EMPTY
@@ -157,12 +159,23 @@ function actorOf(u: Json): Actor {
 
 const PARAM_EVENTS = new Set(['UpdateAccessKey', 'CreateAccessKey', 'DeleteAccessKey', 'PutRolePolicy', 'PutUserPolicy'])
 
-/** Normalizes one raw CloudTrail record; undefined when it is not a CloudTrail event at all. */
-export function normalizeRecord(r: Json): TrailEvent | undefined {
+/**
+ * Whether normalizeRecord reads requestParameters, responseElements or additionalEventData for this
+ * event name. For every other event those objects (most of a record's bytes) can go unparsed.
+ */
+export function readsDetail(eventName: string): boolean {
+  return ISSUING.has(eventName) || PARAM_EVENTS.has(eventName)
+}
+
+/**
+ * Normalizes one raw CloudTrail record; undefined when it is not a CloudTrail event at all. `actor`, when
+ * given, is actorOf(r.userIdentity) already made (a session's calls share one, see record-scan.ts).
+ */
+export function normalizeRecord(r: Json, actor?: Actor): TrailEvent | undefined {
   if (!r || typeof r !== 'object' || typeof r.eventName !== 'string') return undefined
   const time = parseTrailTime(r.eventTime)
   if (time === undefined) return undefined
-  const actor = actorOf(r.userIdentity ?? EMPTY)
+  actor ??= actorOf(r.userIdentity)
   // One object literal with every field: a single hidden class for millions of events.
   const ev: TrailEvent = {
     id: str(r.eventID) ?? `${r.eventName}@${r.eventTime}`,

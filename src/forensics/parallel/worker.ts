@@ -3,8 +3,9 @@
 // main thread can count cross-account copies once across workers.
 import {parentPort, workerData} from 'node:worker_threads'
 
-import {loadTrailFile, recordsOf} from '../sources/files.js'
-import {normalizeRecord, type TrailEvent} from '../event.js'
+import {eventsOf, loadTrailFile} from '../sources/files.js'
+import {RecordScanner} from '../sources/record-scan.js'
+import type {TrailEvent} from '../event.js'
 import {Accumulator} from '../graph/accumulate.js'
 import {matchesQuery, type TrailQuery} from '../sources/types.js'
 
@@ -17,14 +18,13 @@ async function run(job: ScanJob): Promise<void> {
   const acc = new Accumulator()
   const shared: TrailEvent[] = []
   let events = 0
+  const scanner = new RecordScanner()
   // One file ahead: gunzip of the next runs on libuv's pool while this one parses.
   let next = job.files.length ? loadTrailFile(job.files[0]) : undefined
   for (let i = 0; i < job.files.length; i++) {
-    const text = await next!
+    const bytes = await next!
     next = i + 1 < job.files.length ? loadTrailFile(job.files[i + 1]) : undefined
-    for (const r of recordsOf(text, job.files[i])) {
-      const e = normalizeRecord(r as Record<string, unknown>)
-      if (!e) continue
+    for (const e of eventsOf(bytes, job.files[i], scanner)) {
       events++
       if (!matchesQuery(e, job.query)) continue
       if (e.sharedId) shared.push(e)
