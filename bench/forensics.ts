@@ -2,6 +2,9 @@
 // building. Targets: ≥ 150,000 events/s end to end, peak RSS ≤ 400 MB. Printed beside jq running a
 // simpler filter (select AssumeRole) over the same files.
 //
+// Measured twice over the same files: as shipped (the WebAssembly scanner), and with LOCKDOWN_SCAN=json
+// (every file through JSON.parse), printed as a ratio.
+//
 // The files are made by repeating real grycap records (Apache-2.0, test/fixtures) with fresh event ids,
 // written to a temp dir. The measured run happens in a child process so its peak RSS is its own.
 import {execFileSync, spawnSync} from 'node:child_process'
@@ -90,15 +93,21 @@ export async function benchForensics(): Promise<string> {
     const genS = ((performance.now() - tg) / 1000).toFixed(1)
     const loadBefore = loadavg()[0].toFixed(2)
     const cpus = availableParallelism()
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dir], {cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20})
-    if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`)
-    const m = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measured
+    const run = (env: Record<string, string>): Measured => {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dir], {cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20, env: {...process.env, ...env}})
+      if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`)
+      return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measured
+    }
+    const m = run({})
+    const plain = run({LOCKDOWN_SCAN: 'json'})
     const rate = m.events / (m.ms / 1000)
+    const plainRate = plain.events / (plain.ms / 1000)
     const lines = [
       `forensics: ${m.events.toLocaleString('en')} events in ${files} gzipped files (generated in ${genS}s)`,
       `  parse + graph (${m.workers} worker${m.workers > 1 ? 's' : ''}): ${(m.ms / 1000).toFixed(2)}s = ${Math.round(rate).toLocaleString('en')} events/s (target ≥ 150,000) ${rate >= 150_000 ? 'OK' : 'BELOW TARGET'}`,
       `  CPU: ${(m.cpuMs / 1000).toFixed(2)}s in all threads = ${Math.round(m.events / (m.cpuMs / 1000)).toLocaleString('en')} events per CPU-second (≈ ${Math.round((m.events / (m.cpuMs / 1000)) * Math.min(m.workers, cpus)).toLocaleString('en')} events/s on ${Math.min(m.workers, cpus)} idle cores); load average before the run ${loadBefore}`,
       `  peak RSS: ${m.rssMb.toFixed(0)} MB (target ≤ 400) ${m.rssMb <= 400 ? 'OK' : 'ABOVE TARGET'}; ${m.sessions} sessions`,
+      `  same files, every one through JSON.parse (LOCKDOWN_SCAN=json): ${(plain.ms / 1000).toFixed(2)}s = ${Math.round(plainRate).toLocaleString('en')} events/s, peak RSS ${plain.rssMb.toFixed(0)} MB; scanner/JSON.parse = ${(rate / plainRate).toFixed(2)}×${plain.sessions === m.sessions ? '' : ` — SESSIONS DIFFER (${plain.sessions} vs ${m.sessions})`}`,
     ]
     const jq = jqRate(dir)
     if (jq) {
