@@ -77,11 +77,13 @@ export class RecordScanner {
       const base = (this.base = align8(this.wasm.heap_base()))
       const rowsAt = align8(base + input.length)
       const timesAt = align8(rowsAt + capacity * ROW * 4)
-      this.reserve(timesAt + capacity * 8)
+      // Past what the module's memory can grow to (a file of hundreds of MB), JSON.parse takes over.
+      if (!this.reserve(timesAt + capacity * 8)) return undefined
       this.bytes.set(input, base)
       const rows = this.wasm.scan(base, input.length, rowsAt, timesAt, capacity)
-      if (rows === ERR_ROWS && capacity < input.length) {
-        capacity = input.length
+      const most = Math.ceil(input.length / 3) + 16 // `{}` and a comma: no record is shorter
+      if (rows === ERR_ROWS && capacity < most) {
+        capacity = most
         continue
       }
       if (rows === ERR_TABLE && !tableReset) {
@@ -102,12 +104,16 @@ export class RecordScanner {
     this.actors = []
   }
 
-  private reserve(bytes: number): void {
+  private reserve(bytes: number): boolean {
     const memory = this.wasm.memory
-    if (memory.buffer.byteLength < bytes) {
+    if (memory.buffer.byteLength >= bytes) return true
+    try {
       memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
-      this.bytes = Buffer.from(memory.buffer)
+    } catch {
+      return false // RangeError: past the 4 GB of a 32-bit module, or what the host allows
     }
+    this.bytes = Buffer.from(memory.buffer)
+    return true
   }
 
   private events(count: number, rowsAt: number, timesAt: number): TrailEvent[] {
