@@ -1,11 +1,12 @@
 // Loads a playbook file: YAML with positions -> variables -> envelope schema. Every problem is collected
 // and thrown at once as an InvalidInputError (exit 2) naming file:line:column; nothing reaches AWS.
 import {createHash} from 'node:crypto'
-import {readFile} from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
 
 import {InvalidInputError, type SourceIssue} from '../errors.js'
 import {playbookSchema, type Playbook} from './schema.js'
 import {substitute, type VarValue} from './vars.js'
+import {decodeUtf8, MAX_YAML_BYTES, sizeIssue} from './yaml-limits.js'
 import {parseYamlSource, valueAt, zodIssues, type YamlSource} from './yaml-source.js'
 
 export interface LoadedPlaybook {
@@ -15,15 +16,25 @@ export interface LoadedPlaybook {
   playbook: Playbook
 }
 
+/** Reads a playbook as strict UTF-8, refusing one over the size limit before reading it (a 50 MB file is not parsed). */
 export async function readPlaybookText(file: string): Promise<string> {
+  let buf: Buffer
   try {
-    return await readFile(file, 'utf8')
+    const size = (await stat(file)).size
+    if (size > MAX_YAML_BYTES) throw new InvalidInputError(`${file} is too large`, [sizeIssue(file, size)], {next: `split the playbook (one is a few KiB), then run: lockdown validate ${file}`})
+    buf = await readFile(file)
   } catch (error) {
+    if (error instanceof InvalidInputError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new InvalidInputError(code === 'ENOENT' ? `playbook not found: ${file}` : `cannot read ${file}: ${code}`, [], {
       next: 'ls playbooks/   # the shipped playbooks',
     })
   }
+  // A file that grew past the limit between stat and read is still refused.
+  if (buf.length > MAX_YAML_BYTES) throw new InvalidInputError(`${file} is too large`, [sizeIssue(file, buf.length)], {next: `split the playbook (one is a few KiB), then run: lockdown validate ${file}`})
+  const decoded = decodeUtf8(buf, file)
+  if ('issue' in decoded) throw new InvalidInputError(`${file} is not UTF-8`, [decoded.issue], {next: `save it as UTF-8, then run: lockdown validate ${file}`})
+  return decoded.text
 }
 
 /** Checks a layer above adds (the engine: each step's action and `with:`), run even when the envelope fails. */

@@ -4,6 +4,7 @@ import {isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Documen
 import type {ZodError, ZodType} from 'zod'
 
 import {InvalidInputError, type SourceIssue} from '../errors.js'
+import {aliasIssues, depthIssue, firstAliasIssue, MAX_ALIAS_COUNT, MAX_YAML_BYTES, sizeIssue} from './yaml-limits.js'
 
 export type PathKey = string | number
 
@@ -21,18 +22,27 @@ export function formatPath(path: readonly PathKey[]): string {
 
 /** Parses YAML text; syntax errors become positioned InvalidInputErrors (all of them at once). */
 export function parseYamlSource(text: string, file: string): YamlSource {
+  const refuse = (issues: SourceIssue[]) => new InvalidInputError(`${file} is not valid YAML`, issues, {next: `fix the YAML syntax, then run: lockdown validate ${file}`})
+  // Size and depth first: the parser recurses with depth and holds the whole tree.
+  if (text.length > MAX_YAML_BYTES || Buffer.byteLength(text) > MAX_YAML_BYTES) throw refuse([sizeIssue(file, Buffer.byteLength(text))])
+  const deep = depthIssue(text, file)
+  if (deep) throw refuse([deep])
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
   const pos = (offset: number) => {
     const p = lineCounter.linePos(offset)
     return {line: p.line, column: p.col}
   }
-  if (doc.errors.length) {
-    throw new InvalidInputError(
-      `${file} is not valid YAML`,
-      doc.errors.map((e) => ({...pos(e.pos[0]), file, path: '', message: e.message.split('\n')[0]})),
-      {next: `fix the YAML syntax, then run: lockdown validate ${file}`},
-    )
+  if (doc.errors.length) throw refuse(doc.errors.map((e) => ({...pos(e.pos[0]), file, path: '', message: e.message.split('\n')[0]})))
+  const badAliases = aliasIssues(doc, lineCounter, file)
+  if (badAliases.length) throw refuse(badAliases)
+  let data: unknown
+  try {
+    data = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
+  } catch (error) {
+    // yaml throws a ReferenceError without a position when aliases expand past the count (a billion laughs).
+    if (!(error instanceof ReferenceError)) throw error
+    throw refuse([firstAliasIssue(doc, lineCounter, file, `aliases expand to more than ${MAX_ALIAS_COUNT} copies (an alias bomb); write the values out`)])
   }
   const locate = (path: readonly PathKey[], opts: {key?: boolean} = {}) => {
     const {node, pair} = walk(doc, path)
@@ -42,7 +52,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   }
   return {
     file,
-    data: doc.toJS({maxAliasCount: 100}),
+    data,
     locate,
     issue(path, message, extra = {}) {
       return {file, ...locate(path, {key: extra.key}), path: formatPath(path), stepId: extra.stepId, message}
