@@ -1,10 +1,15 @@
 // CSV: one row per session, for spreadsheets and SIEM imports (RFC 4180 quoting).
+import {visible} from './text.js'
 import type {ForensicReport} from './types.js'
 
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula; an
+ * attacker picks session names and user agents, so such cells get a leading ' (OWASP's advice), which
+ * spreadsheets show as text. Controls and bidi overrides are made visible; quoted newlines are RFC 4180.
+ */
 const q = (v: unknown) => {
-  const s = v === undefined || v === null ? '' : String(v)
-  // Quote always when needed; neutralise spreadsheet formulas in attacker-controlled text.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s
+  const s = visible(v === undefined || v === null ? '' : String(v), '\n\r\t')
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }
 

@@ -1,8 +1,10 @@
 // The Markdown report: what a responder pastes into the incident channel or commits next to the playbook.
 import {chainGraph, detailedSessions, issuerShort, shortArn, subjectLabeler} from './chains.js'
+import {mdText as md, mermaidText} from './text.js'
 import type {Activity, ForensicReport, SessionRow} from './types.js'
 
-const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')
+/** Every cell goes through mdText: most of what a report shows was chosen by whoever signed the call. */
+const cell = (v: unknown) => md(v)
 const time = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/\.000Z$/, 'Z') : '')
 
 function table(head: string[], rows: unknown[][]): string {
@@ -23,10 +25,10 @@ export function mermaid(r: ForensicReport): string {
   const drawn = new Set(nodes.map((n) => n.id))
   const edges = g.edges.filter((e) => drawn.has(e.from) && drawn.has(e.to))
   const idx = new Map(nodes.map((n, i) => [n.id, mermaidId(i)]))
-  const label = (s: string) => `"${s.replace(/"/g, '#quot;')}"`
+  const label = (s: string) => `"${mermaidText(s)}"`
   const lines = ['flowchart LR']
   for (const n of nodes) lines.push(`  ${idx.get(n.id)}${n.kind === 'principal' ? `([${label(n.label)}])` : `[${label(n.label)}]`}`)
-  for (const e of edges) lines.push(`  ${idx.get(e.from)} -->|${e.label}| ${idx.get(e.to)}`)
+  for (const e of edges) lines.push(`  ${idx.get(e.from)} -->|${mermaidText(e.label)}| ${idx.get(e.to)}`)
   const flagged = nodes.filter((n) => n.flagged).map((n) => idx.get(n.id))
   if (flagged.length) lines.push('  classDef flagged stroke:#c62828,stroke-width:3px', `  class ${flagged.join(',')} flagged`)
   return lines.join('\n')
@@ -34,22 +36,22 @@ export function mermaid(r: ForensicReport): string {
 
 function topCalls(a: Activity, n = 8): string {
   const e = Object.entries(a.byName)
-  return e.slice(0, n).map(([k, v]) => `${k} ×${v}`).join(', ') + (e.length > n ? `, … (${e.length - n} more)` : '')
+  return e.slice(0, n).map(([k, v]) => `${md(k)} ×${v}`).join(', ') + (e.length > n ? `, … (${e.length - n} more)` : '')
 }
 
 function sessionSection(s: SessionRow): string {
   const a = s.activity
   const lines = [
-    `### ${shortArn(s.arn)}${s.flags.length ? ` ⚠ ${s.flags.join(', ')}` : ''}`,
+    `### ${md(shortArn(s.arn))}${s.flags.length ? ` ⚠ ${md(s.flags.join(', '))}` : ''}`,
     '',
-    `- kind: ${s.kind}${s.inferred ? ' (seen only by its calls)' : ''}; keys: ${s.accessKeyIds.join(', ') || '—'}`,
-    `- issued ${time(s.issuedAt) || '?'}${s.expiresAt ? `, expires ${time(s.expiresAt)}` : ''} by ${s.issuer.kind} ${s.issuer.id || '?'}${s.issuer.accessKeyId ? ` (key ${s.issuer.accessKeyId})` : ''}`,
-    `- from ${s.sourceIp ?? '?'}${s.userAgent ? ` (${s.userAgent})` : ''}; MFA ${s.mfa === undefined ? '?' : s.mfa ? 'yes' : 'no'}${s.sourceIdentity ? `; source identity ${s.sourceIdentity}` : ''}`,
-    `- ${a.calls} calls${a.calls ? ` between ${time(a.first)} and ${time(a.last)}` : ''}${a.regions.length ? ` in ${a.regions.join(', ')}` : ''}`,
+    `- kind: ${s.kind}${s.inferred ? ' (seen only by its calls)' : ''}; keys: ${md(s.accessKeyIds.join(', ')) || '—'}`,
+    `- issued ${time(s.issuedAt) || '?'}${s.expiresAt ? `, expires ${time(s.expiresAt)}` : ''} by ${s.issuer.kind} ${md(s.issuer.id) || '?'}${s.issuer.accessKeyId ? ` (key ${md(s.issuer.accessKeyId)})` : ''}`,
+    `- from ${md(s.sourceIp ?? '?')}${s.userAgent ? ` (${md(s.userAgent)})` : ''}; MFA ${s.mfa === undefined ? '?' : s.mfa ? 'yes' : 'no'}${s.sourceIdentity ? `; source identity ${md(s.sourceIdentity)}` : ''}`,
+    `- ${a.calls} calls${a.calls ? ` between ${time(a.first)} and ${time(a.last)}` : ''}${a.regions.length ? ` in ${md(a.regions.join(', '))}` : ''}`,
   ]
   if (a.calls) lines.push(`- calls: ${topCalls(a)}`)
-  if (Object.keys(a.ips).length) lines.push(`- IPs: ${Object.entries(a.ips).map(([ip, n]) => `${ip} (${n})`).join(', ')}`)
-  if (Object.keys(a.errors).length) lines.push(`- errors: ${Object.entries(a.errors).map(([c, n]) => `${c} ×${n}`).join(', ')}`)
+  if (Object.keys(a.ips).length) lines.push(`- IPs: ${Object.entries(a.ips).map(([ip, n]) => `${md(ip)} (${n})`).join(', ')}`)
+  if (Object.keys(a.errors).length) lines.push(`- errors: ${Object.entries(a.errors).map(([c, n]) => `${md(c)} ×${n}`).join(', ')}`)
   return lines.join('\n')
 }
 
@@ -57,9 +59,9 @@ export function renderMarkdown(r: ForensicReport): string {
   const s = r.summary
   const label = subjectLabeler(r)
   const out: string[] = [
-    `# ${r.title}`,
+    `# ${md(r.title)}`,
     '',
-    `Window ${time(r.window.start)} → ${time(r.window.end)} · source: ${r.source.description} · generated ${time(r.generatedAt)}`,
+    `Window ${time(r.window.start)} → ${time(r.window.end)} · source: ${md(r.source.description)} · generated ${time(r.generatedAt)}`,
     '',
     '## Summary',
     '',
@@ -95,6 +97,6 @@ export function renderMarkdown(r: ForensicReport): string {
   if (r.principals.length) {
     out.push('## Long-term credentials in use', '', table(['principal', 'key', 'calls', 'first', 'last', 'IPs'], r.principals.slice(0, 50).map((p) => [shortArn(p.arn), p.accessKeyId ?? '(console/no key)', p.activity.calls, time(p.activity.first), time(p.activity.last), Object.keys(p.activity.ips).join(' ')])), '')
   }
-  out.push('## What this data cannot show', '', ...r.gaps.map((g) => `- ${g}`), '')
+  out.push('## What this data cannot show', '', ...r.gaps.map((g) => `- ${md(g)}`), '')
   return out.join('\n')
 }

@@ -20,14 +20,14 @@ describe('markdown', () => {
     const id = (label: string) => new RegExp(`(n\\d+)[\\[(]+"${label.replace(/[()[\]]/g, '\\$&')}`).exec(block)?.[1]
     const alice = id('user/alice')!
     const one = id('app/ci (ASIAONE)')!
-    const two = id('admin/<script>#quot;x#quot; (ASIATWO)')!
+    const two = id('admin/#lt;script#gt;#quot;x#quot; (ASIATWO)')!
     expect(block).toContain(`${alice} -->|AssumeRole| ${one}`)
     expect(block).toContain(`${one} -->|AssumeRole| ${two}`)
     expect(block).toMatch(new RegExp(`class [^\\n]*${two}[^\\n]* flagged`))
   })
 
   it('escapes pipes inside table cells, so every row keeps the header column count', () => {
-    expect(md).toContain('<script>"x"\\|evil')
+    expect(md).toContain('&lt;script&gt;"x"\\|evil')
     const table = md.slice(md.indexOf('## Who assumed what'), md.indexOf('## Chains')).split('\n').filter((l) => l.startsWith('|'))
     const cols = (l: string) => l.split(/(?<!\\)\|/).length
     expect(table).toHaveLength(4)
@@ -43,7 +43,7 @@ describe('large reports', () => {
     const md = renderMarkdown(r)
     const sections = md.slice(md.indexOf('## Sessions')).match(/^### /gm)!
     expect(sections).toHaveLength(300)
-    expect(md).toContain('### admin/<script>"x"')
+    expect(md).toContain('### admin/&lt;script&gt;"x"')
     expect(md).toContain('_101 more sessions are in the table above')
     // The who-assumed-what table keeps every session: header, separator and 401 rows.
     expect(md.slice(md.indexOf('## Who assumed what'), md.indexOf('## Chains')).split('\n').filter((l) => l.startsWith('| '))).toHaveLength(403)
