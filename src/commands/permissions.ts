@@ -12,7 +12,8 @@ export default class Permissions extends BaseCommand<typeof Permissions> {
   static override flags = {set: setFlag}
 
   async run() {
-    const {steps} = await loadAndValidate(this.args.file, setVars(this.flags.set))
+    // The policy depends only on the actions, so required variables need no values here.
+    const {steps} = await loadAndValidate(this.args.file, setVars(this.flags.set), undefined, {pendingVars: true})
     const policy = leastPrivilegePolicy(steps.map((v) => v.action))
     this.say(JSON.stringify(policy, null, 2))
     return policy

@@ -22,12 +22,16 @@ export default class Validate extends BaseCommand<typeof Validate> {
   async run() {
     const files = this.argv.filter((a) => !a.startsWith('-') && !this.flags.set.includes(a))
     const issues: SourceIssue[] = []
-    const results: {file: string; valid: boolean; steps: number}[] = []
+    const results: {file: string; valid: boolean; steps: number; required?: string[]; unchecked?: string[]}[] = []
     for (const file of files) {
       try {
-        const {loaded, steps} = await loadAndValidate(file, setVars(this.flags.set))
-        results.push({file, valid: true, steps: steps.length})
+        const {loaded, steps} = await loadAndValidate(file, setVars(this.flags.set), undefined, {pendingVars: true})
+        const deferred = steps.filter((s) => s.deferred).map((s) => s.step.id)
+        results.push({file, valid: true, steps: steps.length, ...(loaded.pending.length ? {required: loaded.pending, unchecked: deferred} : {})})
         this.say(`✓ ${file}: ${loaded.playbook.name}, ${steps.length} step(s)`)
+        if (loaded.pending.length) {
+          this.say(`  plan and run need ${loaded.pending.map((n) => `--set ${n}=VALUE`).join(' ')}; step(s) ${deferred.join(', ')} are checked once they are given`)
+        }
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error
         results.push({file, valid: false, steps: 0})

@@ -4,7 +4,7 @@ import type {VarValue} from '../playbook/vars.js'
 import {ACTIONS, findAction} from '../actions/index.js'
 import type {AnyAction} from '../actions/types.js'
 import type {SourceIssue} from '../errors.js'
-import {invalid, loadPlaybook, parsePlaybook, type LoadedPlaybook} from '../playbook/load.js'
+import {invalid, loadPlaybook, parsePlaybook, type LoadedPlaybook, type LoadOptions} from '../playbook/load.js'
 import type {PlaybookStep} from '../playbook/schema.js'
 import {didYouMean, zodIssues, type YamlSource} from '../playbook/yaml-source.js'
 
@@ -14,27 +14,39 @@ export interface ValidStep {
   params: unknown
   /** False when `when:` evaluated to false: the step is shown but not run. */
   enabled: boolean
+  /** Required variables its `with:` uses that were not given (validate, permissions): `with:` not checked yet. */
+  deferred?: string[]
 }
 
 /** Validates each step's action and `with:`; works on raw data so it runs even when the envelope is invalid. */
-export function stepIssues(data: Record<string, unknown>, source: YamlSource): SourceIssue[] {
-  return checkSteps(data, source).issues
+export function stepIssues(data: Record<string, unknown>, source: YamlSource, pending: readonly string[] = []): SourceIssue[] {
+  return checkSteps(data, source, undefined, pending).issues
 }
 
 export function validateSteps(loaded: LoadedPlaybook): ValidStep[] {
-  const {valid, issues} = checkSteps(loaded.playbook as unknown as Record<string, unknown>, loaded.source, loaded.playbook.steps)
+  const {valid, issues} = checkSteps(loaded.playbook as unknown as Record<string, unknown>, loaded.source, loaded.playbook.steps, loaded.pending ?? [])
   if (issues.length) throw invalid(loaded.file, issues)
   return valid
 }
 
 /** Load a playbook and check everything: envelope, variables, actions, parameters, all reported at once. */
-export async function loadAndValidate(file: string, set: Record<string, VarValue> = {}, text?: string): Promise<{loaded: LoadedPlaybook; steps: ValidStep[]}> {
+export async function loadAndValidate(
+  file: string,
+  set: Record<string, VarValue> = {},
+  text?: string,
+  opts: LoadOptions = {},
+): Promise<{loaded: LoadedPlaybook; steps: ValidStep[]}> {
   // `text` is a playbook built in memory (breakglass commands); `file` then only names it in messages.
-  const loaded = text === undefined ? await loadPlaybook(file, set, stepIssues) : parsePlaybook(text, file, set, stepIssues)
+  const loaded = text === undefined ? await loadPlaybook(file, set, stepIssues, opts) : parsePlaybook(text, file, set, stepIssues, opts)
   return {loaded, steps: validateSteps(loaded)}
 }
 
-function checkSteps(data: Record<string, unknown>, source: YamlSource, parsedSteps?: PlaybookStep[]): {valid: ValidStep[]; issues: SourceIssue[]} {
+function checkSteps(
+  data: Record<string, unknown>,
+  source: YamlSource,
+  parsedSteps?: PlaybookStep[],
+  pending: readonly string[] = [],
+): {valid: ValidStep[]; issues: SourceIssue[]} {
   const issues: SourceIssue[] = []
   const valid: ValidStep[] = []
   const steps = Array.isArray(data.steps) ? (data.steps as Record<string, unknown>[]) : []
@@ -45,6 +57,12 @@ function checkSteps(data: Record<string, unknown>, source: YamlSource, parsedSte
     if (!action) {
       const hint = didYouMean(raw.action, ACTIONS.map((a) => a.name))
       issues.push(source.issue(['steps', i, 'action'], `unknown action '${raw.action}'${hint ? `; did you mean '${hint}'?` : ''} (see: lockdown actions)`, {stepId}))
+      return
+    }
+    const withText = JSON.stringify(raw.with ?? {})
+    const deferred = pending.filter((name) => withText.includes(`\${${name}}`))
+    if (deferred.length) {
+      if (parsedSteps) valid.push({step: parsedSteps[i], action, params: undefined, enabled: false, deferred})
       return
     }
     const parsed = action.params.safeParse(raw.with ?? {})

@@ -5,15 +5,22 @@ import {readFile, stat} from 'node:fs/promises'
 
 import {InvalidInputError, type SourceIssue} from '../errors.js'
 import {playbookSchema, type Playbook} from './schema.js'
-import {substitute, type VarValue} from './vars.js'
+import {declaredVars, referencedVars, substitute, type VarDecl, type VarValue} from './vars.js'
 import {decodeUtf8, MAX_YAML_BYTES, sizeIssue} from './yaml-limits.js'
-import {parseYamlSource, valueAt, zodIssues, type YamlSource} from './yaml-source.js'
+import {didYouMean, parseYamlSource, valueAt, zodIssues, type YamlSource} from './yaml-source.js'
 
 export interface LoadedPlaybook {
   file: string
   sha256: string
   source: YamlSource
   playbook: Playbook
+  /** Required variables not given (only with `pendingVars: true`): steps using them are not fully checked. */
+  pending: string[]
+}
+
+export interface LoadOptions {
+  /** validate / permissions: a required variable without --set is not an error (plan and run refuse it). */
+  pendingVars?: boolean
 }
 
 /** Reads a playbook as strict UTF-8, refusing one over the size limit before reading it (a 50 MB file is not parsed). */
@@ -38,37 +45,66 @@ export async function readPlaybookText(file: string): Promise<string> {
 }
 
 /** Checks a layer above adds (the engine: each step's action and `with:`), run even when the envelope fails. */
-export type ExtraCheck = (data: Record<string, unknown>, source: YamlSource) => SourceIssue[]
+export type ExtraCheck = (data: Record<string, unknown>, source: YamlSource, pending: readonly string[]) => SourceIssue[]
 
-export function parsePlaybook(text: string, file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck): LoadedPlaybook {
+export function parsePlaybook(text: string, file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck, opts: LoadOptions = {}): LoadedPlaybook {
   const source = parseYamlSource(text, file)
   const raw = source.data
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidInputError(`${file} is not a playbook`, [source.issue([], 'expected a mapping with version, name and steps')])
   }
+  const declared = declaredVars(valueAt(raw, ['vars']))
+  checkSetNames(set, declared, referencedVars(text), file)
   const vars: Record<string, VarValue> = {}
-  const declared = valueAt(raw, ['vars'])
-  if (declared && typeof declared === 'object') Object.assign(vars, declared)
+  for (const [name, d] of declared) if (d.default !== undefined) vars[name] = d.default
   // An incident id is text even when it looks like a number (--set incident=2041).
   if (set.incident !== undefined) set = {...set, incident: String(set.incident)}
   const incident = set.incident ?? valueAt(raw, ['incident'])
   if (typeof incident === 'string') vars.incident = incident
   Object.assign(vars, set)
+  const missing = [...declared].filter(([name, d]) => d.required && !(name in vars))
+  if (missing.length && !opts.pendingVars) throw missingVars(missing, source)
+  const pending = missing.map(([name]) => name)
 
-  const substituted = substitute(raw, vars, source)
+  const substituted = substitute(raw, vars, source, pending)
   const data = substituted.data as Record<string, unknown>
   const issues: SourceIssue[] = substituted.issues.map((i) => ({...i, stepId: stepIdAt(data, pathOf(i.path))}))
   if (set.incident) data.incident = set.incident
   const parsed = playbookSchema.safeParse(data)
   if (!parsed.success) issues.push(...zodIssues(source, parsed.error, {schema: playbookSchema, stepIdOf: (p) => stepIdAt(data, p)}))
   issues.push(...duplicateStepIds(data, source))
-  if (extraCheck) issues.push(...extraCheck(data, source))
+  if (extraCheck) issues.push(...extraCheck(data, source, pending))
   if (issues.length || !parsed.success) throw invalid(file, issues)
-  return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data}
+  return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data, pending}
 }
 
-export async function loadPlaybook(file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck): Promise<LoadedPlaybook> {
-  return parsePlaybook(await readPlaybookText(file), file, set, extraCheck)
+export async function loadPlaybook(file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck, opts: LoadOptions = {}): Promise<LoadedPlaybook> {
+  return parsePlaybook(await readPlaybookText(file), file, set, extraCheck, opts)
+}
+
+/** `--set NAME=…` for a variable the playbook neither declares nor uses is a typo that would silently do nothing. */
+function checkSetNames(set: Record<string, VarValue>, declared: Map<string, VarDecl>, referenced: Set<string>, file: string): void {
+  const known = [...new Set(['incident', ...declared.keys(), ...referenced])]
+  const unknown = Object.keys(set).filter((name) => !known.includes(name))
+  if (!unknown.length) return
+  const lines = unknown.map((name) => {
+    const hint = didYouMean(name, known)
+    return `--set ${name}=…: ${file} has no variable '${name}'${hint ? `; did you mean '${hint}'?` : ''}`
+  })
+  throw new InvalidInputError(`${lines.join('\n')}\n  its variables: ${known.join(', ')}`, [], {
+    next: `pass --set with one of: ${known.join(', ')} (see the vars: block of ${file})`,
+  })
+}
+
+/** A required variable without a value: the run would act on nobody, or on the wrong principal. */
+function missingVars(missing: [string, VarDecl][], source: YamlSource): InvalidInputError {
+  const sets = missing.map(([name]) => `--set ${name}=VALUE`).join(' ')
+  const issues = missing.map(([name, d]) =>
+    source.issue(['vars', name], `variable '${name}' is required${d.description ? ` (${d.description})` : ''}: pass --set ${name}=VALUE`, {key: true}),
+  )
+  return new InvalidInputError(`${source.file}: ${missing.length} required variable${missing.length === 1 ? '' : 's'} not set`, issues, {
+    next: `add ${sets} to the command`,
+  })
 }
 
 export function invalid(file: string, issues: SourceIssue[]): InvalidInputError {

@@ -16,6 +16,20 @@ export const stepSchema = z.strictObject({
   allowSelf: z.boolean().default(false),
 })
 
+const scalar = z.union([z.string(), z.number(), z.boolean()])
+
+/** A variable: its default, or a declaration. Incident playbooks declare `required: true` and ship no default. */
+const varSchema = z.union([
+  scalar,
+  z.strictObject({
+    /** A run without `--set NAME=VALUE` for it is refused (exit 2). */
+    required: z.boolean().default(false),
+    /** What the value is, shown when it is missing. */
+    description: z.string().optional(),
+    default: scalar.optional(),
+  }),
+])
+
 const accountSchema = z.union([
   z.literal('current'),
   z.string().regex(/^\d{12}$/, 'expected a 12-digit account id or "current"'),
@@ -32,7 +46,7 @@ export const playbookSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   incident: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected an incident id of letters, digits, . _ -').optional(),
-  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  vars: z.record(z.string(), varSchema).default({}),
   accounts: z.array(accountSchema).min(1).default(['current']),
   regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region like us-east-1')).min(1).default(['us-east-1']),
   guards: guardsSchema.default({maxTargets: 50, protect: []}),

@@ -12,6 +12,8 @@ export function substitute(
   data: unknown,
   vars: Record<string, VarValue>,
   src: YamlSource,
+  /** Required variables not given (validate, permissions): left as `${name}`, not an error. */
+  pending: readonly string[] = [],
 ): {data: unknown; issues: SourceIssue[]} {
   const issues: SourceIssue[] = []
   const known = Object.keys(vars)
@@ -31,6 +33,7 @@ export function substitute(
     return text.replace(REF, (match, escaped: string, name: string) => {
       if (escaped) return match.slice(1)
       if (name in vars) return String(vars[name])
+      if (pending.includes(name)) return match
       const hint = known.length ? ` (defined: ${known.join(', ')})` : ''
       issues.push(src.issue(path, `unknown variable '\${${name}}'; define it under vars: or pass --set ${name}=VALUE${hint}`))
       return match
@@ -57,4 +60,32 @@ export function parseSetFlags(sets: readonly string[]): {vars: Record<string, Va
 function typed(v: string): VarValue {
   if (v === 'true' || v === 'false') return v === 'true'
   return /^-?\d{1,9}$/.test(v) ? Number(v) : v
+}
+
+/** A declared variable: a plain default, or `{required, description, default}`. */
+export interface VarDecl {
+  required: boolean
+  description?: string
+  default?: VarValue
+}
+
+const isScalar = (v: unknown): v is VarValue => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+
+/** Reads the `vars:` block as written (before substitution); shapes it cannot read are left to the schema. */
+export function declaredVars(block: unknown): Map<string, VarDecl> {
+  const out = new Map<string, VarDecl>()
+  if (!block || typeof block !== 'object' || Array.isArray(block)) return out
+  for (const [name, v] of Object.entries(block)) {
+    if (isScalar(v)) out.set(name, {required: false, default: v})
+    else if (v && typeof v === 'object') {
+      const d = v as {required?: unknown; description?: unknown; default?: unknown}
+      out.set(name, {required: d.required === true, description: typeof d.description === 'string' ? d.description : undefined, default: isScalar(d.default) ? d.default : undefined})
+    }
+  }
+  return out
+}
+
+/** Names a playbook refers to as `${name}` anywhere (a variable need not be declared to be used). */
+export function referencedVars(text: string): Set<string> {
+  return new Set([...text.matchAll(REF)].filter((m) => !m[1]).map((m) => m[2]))
 }

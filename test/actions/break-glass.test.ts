@@ -112,7 +112,7 @@ describe('break-glass', () => {
   })
 
   it('never lets later steps of the same run touch the responders or the break-glass role', async () => {
-    const plan = await cli(['plan', 'playbooks/break-glass.yaml', '--json'])
+    const plan = await cli(['plan', 'playbooks/break-glass.yaml', '--set', `responder=${RESPONDER}`, '--json'])
     expect(plan.code).toBe(0)
     const [, roles, keys] = plan.json.steps as {changes: {principal: string}[]; skipped: {target: string; reason: string}[]}[]
     expect(roles.changes.map((c) => c.principal)).not.toContain(RESPONDER)
