@@ -5,7 +5,7 @@ import {z} from 'zod'
 
 import {maskKeyId} from '../aws/arn.js'
 import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
-import {durationField, formatDuration} from '../playbook/time.js'
+import {durationField, formatDuration, settleField} from '../playbook/time.js'
 import {matchesAnySelector, matchesTags, selectorList, tagFilter} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
@@ -27,7 +27,7 @@ const params = z
     /** Only keys not used for this long (a never-used key counts from its creation). */
     unusedFor: durationField.optional(),
     /** IAM propagation time: verification waits this long after the write. */
-    settle: durationField.prefault('2s'),
+    settle: settleField.prefault('2s'),
     /** Users (any selector form) or key ids to leave alone. */
     exclude: z.array(z.string()).default([]),
   })

@@ -8,13 +8,14 @@ import {z} from 'zod'
 import {collectReport} from '../forensics/collect.js'
 import {LookupSource} from '../forensics/sources/lookup.js'
 import {parseTimeArg} from '../forensics/time-window.js'
+import {timeText} from '../playbook/time.js'
 import {formatOfPath, renderReport, REPORT_FORMATS, type ReportFormat} from '../report/index.js'
 import type {Action, Applied, Change, Ctx, StepPlan} from './types.js'
 
 const params = z
   .object({
-    since: z.string().min(1).describe('Start of the window: a duration back from now (48h) or an ISO time.'),
-    until: z.string().min(1).optional().describe('End of the window; default: the moment the step runs.'),
+    since: timeText.describe('Start of the window: a duration back from now (48h) or an ISO time.'),
+    until: timeText.optional().describe('End of the window; default: the moment the step runs.'),
     roles: z.array(z.string().min(1)).optional().describe('Role ARN or name globs to keep, with their chains.'),
     principals: z.array(z.string().min(1)).optional().describe('User/principal ARN or name globs to keep.'),
     accessKeys: z.array(z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{4,}$/)).optional().describe('Access key ids to keep.'),

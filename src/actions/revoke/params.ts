@@ -1,7 +1,7 @@
 // revoke-sessions parameters: whom to revoke (roles, users, single sessions), from when, and how.
 import {z} from 'zod'
 
-import {durationField, timeField} from '../../playbook/time.js'
+import {settleField, timeField} from '../../playbook/time.js'
 import {selectorList, tagFilter} from '../lib/selectors.js'
 
 const sessionSelector = z.union([
@@ -30,7 +30,7 @@ export const revokeParams = z
     /** `managed` writes one customer managed policy and attaches it, for principals whose inline budget is full. */
     policyMode: z.enum(['inline', 'managed']).default('inline'),
     /** IAM propagation time: verification waits this long after the write. */
-    settle: durationField.prefault('2s'),
+    settle: settleField.prefault('2s'),
   })
   .refine((p) => p.roles || p.roleTags || p.users || p.sessions, {message: 'name what to revoke: roles, roleTags, users or sessions (at least one)'})
 
