@@ -1,12 +1,7 @@
 // The CloudTrail calls forensics makes, as plain-typed functions: forensics never imports the SDK, so
 // a source takes a client from `Clients.cloudtrail(region)` and calls these.
-import {
-  GetQueryResultsCommand,
-  LookupEventsCommand,
-  StartQueryCommand,
-  type CloudTrailClient,
-  type LookupAttributeKey,
-} from '@aws-sdk/client-cloudtrail'
+import type {CloudTrailClient, LookupAttributeKey} from '@aws-sdk/client-cloudtrail'
+import {cloudTrailSdk} from './sdk.js'
 
 export type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
@@ -28,6 +23,7 @@ export async function lookupEventsPage(
   req: {attr?: LookupAttr; start: Date; end: Date; nextToken?: string},
   signal?: AbortSignal,
 ): Promise<LookupPage> {
+  const {LookupEventsCommand} = await cloudTrailSdk()
   const out = await client.send(
     new LookupEventsCommand({
       LookupAttributes: req.attr ? [{AttributeKey: req.attr.key as LookupAttributeKey, AttributeValue: req.attr.value}] : undefined,
@@ -49,6 +45,7 @@ export function isThrottle(err: unknown): boolean {
 
 /** Starts a CloudTrail Lake query; returns its id. */
 export async function startLakeQuery(client: CloudTrailClient, sql: string, signal?: AbortSignal): Promise<string> {
+  const {StartQueryCommand} = await cloudTrailSdk()
   const out = await client.send(new StartQueryCommand({QueryStatement: sql}), {abortSignal: signal})
   if (!out.QueryId) throw new Error('StartQuery returned no QueryId')
   return out.QueryId
@@ -68,6 +65,7 @@ export async function getLakeResults(
   req: {queryId: string; eventDataStore?: string; nextToken?: string},
   signal?: AbortSignal,
 ): Promise<LakeResultPage> {
+  const {GetQueryResultsCommand} = await cloudTrailSdk()
   const out = await client.send(
     new GetQueryResultsCommand({QueryId: req.queryId, EventDataStore: req.eventDataStore, NextToken: req.nextToken}),
     {abortSignal: signal},

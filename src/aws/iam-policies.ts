@@ -1,29 +1,11 @@
 // Inline and customer managed policies of users and roles, one interface for both principal kinds, so
 // actions write a policy to "a principal" without branching on its kind at every call.
-import {
-  AttachRolePolicyCommand,
-  AttachUserPolicyCommand,
-  CreatePolicyCommand,
-  DeletePolicyCommand,
-  DeleteRolePolicyCommand,
-  DeleteUserPolicyCommand,
-  DetachRolePolicyCommand,
-  DetachUserPolicyCommand,
-  GetPolicyCommand,
-  GetRolePolicyCommand,
-  GetUserPolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListAttachedUserPoliciesCommand,
-  ListRolePoliciesCommand,
-  ListUserPoliciesCommand,
-  PutRolePolicyCommand,
-  PutUserPolicyCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam'
+import type {IAMClient} from '@aws-sdk/client-iam'
 
 import type {PolicyDocument} from './policies/document.js'
 import {decodePolicy} from './iam-roles.js'
 import {allPages} from './paginate.js'
+import {iamSdk} from './sdk.js'
 
 export type PrincipalKind = 'role' | 'user'
 export interface PrincipalRef {
@@ -35,6 +17,7 @@ type Opts = {signal?: AbortSignal}
 const isNoSuchEntity = (e: unknown) => (e as {name?: string}).name === 'NoSuchEntity' || (e as {name?: string}).name === 'NoSuchEntityException'
 
 export async function listInlinePolicies(iam: IAMClient, p: PrincipalRef, opts: Opts = {}): Promise<Map<string, PolicyDocument>> {
+  const {ListRolePoliciesCommand, ListUserPoliciesCommand} = await iamSdk()
   const names = await allPages(async (Marker) => {
     const r =
       p.kind === 'role'
@@ -51,6 +34,7 @@ export async function listInlinePolicies(iam: IAMClient, p: PrincipalRef, opts: 
 }
 
 export async function getInlinePolicy(iam: IAMClient, p: PrincipalRef, policyName: string, opts: Opts = {}): Promise<PolicyDocument | undefined> {
+  const {GetRolePolicyCommand, GetUserPolicyCommand} = await iamSdk()
   try {
     const r =
       p.kind === 'role'
@@ -64,6 +48,7 @@ export async function getInlinePolicy(iam: IAMClient, p: PrincipalRef, policyNam
 }
 
 export async function putInlinePolicy(iam: IAMClient, p: PrincipalRef, policyName: string, doc: PolicyDocument, opts: Opts = {}): Promise<void> {
+  const {PutRolePolicyCommand, PutUserPolicyCommand} = await iamSdk()
   const PolicyDocument = JSON.stringify(doc)
   if (p.kind === 'role') await iam.send(new PutRolePolicyCommand({RoleName: p.name, PolicyName: policyName, PolicyDocument}), {abortSignal: opts.signal})
   else await iam.send(new PutUserPolicyCommand({UserName: p.name, PolicyName: policyName, PolicyDocument}), {abortSignal: opts.signal})
@@ -71,6 +56,7 @@ export async function putInlinePolicy(iam: IAMClient, p: PrincipalRef, policyNam
 
 /** Deletes an inline policy; already gone counts as done (undo may run twice). */
 export async function deleteInlinePolicy(iam: IAMClient, p: PrincipalRef, policyName: string, opts: Opts = {}): Promise<void> {
+  const {DeleteRolePolicyCommand, DeleteUserPolicyCommand} = await iamSdk()
   try {
     if (p.kind === 'role') await iam.send(new DeleteRolePolicyCommand({RoleName: p.name, PolicyName: policyName}), {abortSignal: opts.signal})
     else await iam.send(new DeleteUserPolicyCommand({UserName: p.name, PolicyName: policyName}), {abortSignal: opts.signal})
@@ -80,6 +66,7 @@ export async function deleteInlinePolicy(iam: IAMClient, p: PrincipalRef, policy
 }
 
 export async function listAttachedPolicyArns(iam: IAMClient, p: PrincipalRef, opts: Opts = {}): Promise<string[]> {
+  const {ListAttachedRolePoliciesCommand, ListAttachedUserPoliciesCommand} = await iamSdk()
   return allPages(async (Marker) => {
     const r =
       p.kind === 'role'
@@ -90,11 +77,13 @@ export async function listAttachedPolicyArns(iam: IAMClient, p: PrincipalRef, op
 }
 
 export async function attachManagedPolicy(iam: IAMClient, p: PrincipalRef, policyArn: string, opts: Opts = {}): Promise<void> {
+  const {AttachRolePolicyCommand, AttachUserPolicyCommand} = await iamSdk()
   if (p.kind === 'role') await iam.send(new AttachRolePolicyCommand({RoleName: p.name, PolicyArn: policyArn}), {abortSignal: opts.signal})
   else await iam.send(new AttachUserPolicyCommand({UserName: p.name, PolicyArn: policyArn}), {abortSignal: opts.signal})
 }
 
 export async function detachManagedPolicy(iam: IAMClient, p: PrincipalRef, policyArn: string, opts: Opts = {}): Promise<void> {
+  const {DetachRolePolicyCommand, DetachUserPolicyCommand} = await iamSdk()
   try {
     if (p.kind === 'role') await iam.send(new DetachRolePolicyCommand({RoleName: p.name, PolicyArn: policyArn}), {abortSignal: opts.signal})
     else await iam.send(new DetachUserPolicyCommand({UserName: p.name, PolicyArn: policyArn}), {abortSignal: opts.signal})
@@ -111,6 +100,7 @@ export async function ensureManagedPolicy(
   doc: PolicyDocument,
   opts: Opts & {path?: string; description?: string} = {},
 ): Promise<string> {
+  const {CreatePolicyCommand} = await iamSdk()
   const path = opts.path ?? '/lockdown/'
   const arn = `arn:aws:iam::${account}:policy${path}${name}`
   const existing = await managedPolicyAttachments(iam, arn, opts)
@@ -130,6 +120,7 @@ export async function ensureManagedPolicy(
 
 /** Number of principals the policy is attached to; undefined when it does not exist. */
 export async function managedPolicyAttachments(iam: IAMClient, arn: string, opts: Opts = {}): Promise<number | undefined> {
+  const {GetPolicyCommand} = await iamSdk()
   try {
     const r = await iam.send(new GetPolicyCommand({PolicyArn: arn}), {abortSignal: opts.signal})
     return r.Policy?.AttachmentCount ?? 0
@@ -140,6 +131,7 @@ export async function managedPolicyAttachments(iam: IAMClient, arn: string, opts
 }
 
 export async function deleteManagedPolicy(iam: IAMClient, arn: string, opts: Opts = {}): Promise<void> {
+  const {DeletePolicyCommand} = await iamSdk()
   try {
     await iam.send(new DeletePolicyCommand({PolicyArn: arn}), {abortSignal: opts.signal})
   } catch (error) {

@@ -1,21 +1,10 @@
 // IAM roles as plain data: listing with trust policies, tags, last use. Pagination is followed here.
-import {
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  GetRoleCommand,
-  ListRolesCommand,
-  ListRoleTagsCommand,
-  TagRoleCommand,
-  UntagRoleCommand,
-  UpdateAssumeRolePolicyCommand,
-  UpdateRoleCommand,
-  type IAMClient,
-  type Role,
-} from '@aws-sdk/client-iam'
+import type {IAMClient, Role} from '@aws-sdk/client-iam'
 
 import {allPages} from './paginate.js'
 
 import {parsePolicy, type PolicyDocument} from './policies/document.js'
+import {iamSdk} from './sdk.js'
 
 export interface IamRole {
   name: string
@@ -45,6 +34,7 @@ function toRole(x: Role): IamRole {
 }
 
 export async function listRoles(iam: IAMClient, opts: Opts & {pathPrefix?: string} = {}): Promise<IamRole[]> {
+  const {ListRolesCommand} = await iamSdk()
   return allPages(async (Marker) => {
     const r = await iam.send(new ListRolesCommand({Marker, PathPrefix: opts.pathPrefix}), {abortSignal: opts.signal})
     return {...r, items: (r.Roles ?? []).map(toRole)}
@@ -52,6 +42,7 @@ export async function listRoles(iam: IAMClient, opts: Opts & {pathPrefix?: strin
 }
 
 export async function listRoleTags(iam: IAMClient, roleName: string, opts: Opts = {}): Promise<Record<string, string>> {
+  const {ListRoleTagsCommand} = await iamSdk()
   const tags = await allPages(async (Marker) => {
     const r = await iam.send(new ListRoleTagsCommand({RoleName: roleName, Marker}), {abortSignal: opts.signal})
     return {...r, items: r.Tags ?? []}
@@ -67,6 +58,7 @@ export interface RoleDetail extends IamRole {
 
 /** The role with its tags and last use, or undefined when it does not exist. */
 export async function getRole(iam: IAMClient, roleName: string, opts: Opts = {}): Promise<RoleDetail | undefined> {
+  const {GetRoleCommand} = await iamSdk()
   try {
     const r = await iam.send(new GetRoleCommand({RoleName: roleName}), {abortSignal: opts.signal})
     const x = r.Role!
@@ -82,6 +74,7 @@ export async function createRole(
   role: {name: string; path: string; trust: PolicyDocument; maxSessionDuration: number; tags: Record<string, string>; description?: string},
   opts: Opts = {},
 ): Promise<string> {
+  const {CreateRoleCommand} = await iamSdk()
   const r = await iam.send(
     new CreateRoleCommand({
       RoleName: role.name,
@@ -102,6 +95,7 @@ export async function updateRole(
   change: {trust?: PolicyDocument; maxSessionDuration?: number; tags?: Record<string, string>; untag?: string[]},
   opts: Opts = {},
 ): Promise<void> {
+  const {TagRoleCommand, UntagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand} = await iamSdk()
   if (change.trust) await iam.send(new UpdateAssumeRolePolicyCommand({RoleName: roleName, PolicyDocument: JSON.stringify(change.trust)}), {abortSignal: opts.signal})
   if (change.maxSessionDuration) await iam.send(new UpdateRoleCommand({RoleName: roleName, MaxSessionDuration: change.maxSessionDuration}), {abortSignal: opts.signal})
   if (change.untag?.length) await iam.send(new UntagRoleCommand({RoleName: roleName, TagKeys: change.untag}), {abortSignal: opts.signal})
@@ -111,6 +105,7 @@ export async function updateRole(
 }
 
 export async function deleteRole(iam: IAMClient, roleName: string, opts: Opts = {}): Promise<void> {
+  const {DeleteRoleCommand} = await iamSdk()
   try {
     await iam.send(new DeleteRoleCommand({RoleName: roleName}), {abortSignal: opts.signal})
   } catch (error) {

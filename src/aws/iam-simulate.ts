@@ -1,8 +1,9 @@
 // iam:SimulatePrincipalPolicy with context entries: how lockdown proves a deny on aws:TokenIssueTime
 // really applies to a principal, without holding any of its sessions.
-import {SimulatePrincipalPolicyCommand, type IAMClient} from '@aws-sdk/client-iam'
+import type {IAMClient} from '@aws-sdk/client-iam'
 
 import {allPages} from './paginate.js'
+import {iamSdk} from './sdk.js'
 
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny'
 export type ContextValues = Record<string, {type: 'date' | 'string' | 'boolean'; value: string}>
@@ -15,6 +16,7 @@ export async function simulateDecisions(
   context: ContextValues,
   opts: {signal?: AbortSignal; resource?: string} = {},
 ): Promise<Record<string, Decision>> {
+  const {SimulatePrincipalPolicyCommand} = await iamSdk()
   const results = await allPages(async (Marker) => {
     const r = await iam.send(
       new SimulatePrincipalPolicyCommand({

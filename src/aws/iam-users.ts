@@ -1,14 +1,8 @@
 // IAM users and their access keys, as plain data. Pagination is followed here so callers see whole lists.
-import {
-  GetAccessKeyLastUsedCommand,
-  ListAccessKeysCommand,
-  ListUserTagsCommand,
-  ListUsersCommand,
-  UpdateAccessKeyCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam'
+import type {IAMClient} from '@aws-sdk/client-iam'
 
 import {allPages} from './paginate.js'
+import {iamSdk} from './sdk.js'
 
 export interface IamUser {
   name: string
@@ -35,6 +29,7 @@ export interface KeyLastUsed {
 type Opts = {signal?: AbortSignal}
 
 export async function listUsers(iam: IAMClient, opts: Opts & {pathPrefix?: string} = {}): Promise<IamUser[]> {
+  const {ListUsersCommand} = await iamSdk()
   return allPages(async (Marker) => {
     const r = await iam.send(new ListUsersCommand({Marker, PathPrefix: opts.pathPrefix}), {abortSignal: opts.signal})
     return {...r, items: (r.Users ?? []).map((u) => ({name: u.UserName!, arn: u.Arn!, path: u.Path ?? '/', userId: u.UserId!}))}
@@ -42,6 +37,7 @@ export async function listUsers(iam: IAMClient, opts: Opts & {pathPrefix?: strin
 }
 
 export async function listUserTags(iam: IAMClient, userName: string, opts: Opts = {}): Promise<Record<string, string>> {
+  const {ListUserTagsCommand} = await iamSdk()
   const tags = await allPages(async (Marker) => {
     const r = await iam.send(new ListUserTagsCommand({UserName: userName, Marker}), {abortSignal: opts.signal})
     return {...r, items: r.Tags ?? []}
@@ -50,6 +46,7 @@ export async function listUserTags(iam: IAMClient, userName: string, opts: Opts 
 }
 
 export async function listAccessKeys(iam: IAMClient, userName: string, opts: Opts = {}): Promise<AccessKey[]> {
+  const {ListAccessKeysCommand} = await iamSdk()
   return allPages(async (Marker) => {
     const r = await iam.send(new ListAccessKeysCommand({UserName: userName, Marker}), {abortSignal: opts.signal})
     const items = (r.AccessKeyMetadata ?? []).map((k) => ({userName, accessKeyId: k.AccessKeyId!, status: k.Status as AccessKey['status'], createDate: k.CreateDate!.toISOString()}))
@@ -58,6 +55,7 @@ export async function listAccessKeys(iam: IAMClient, userName: string, opts: Opt
 }
 
 export async function getAccessKeyLastUsed(iam: IAMClient, accessKeyId: string, opts: Opts = {}): Promise<KeyLastUsed> {
+  const {GetAccessKeyLastUsedCommand} = await iamSdk()
   const r = await iam.send(new GetAccessKeyLastUsedCommand({AccessKeyId: accessKeyId}), {abortSignal: opts.signal})
   const u = r.AccessKeyLastUsed
   return {
@@ -75,5 +73,6 @@ export async function setAccessKeyStatus(
   status: 'Active' | 'Inactive',
   opts: Opts = {},
 ): Promise<void> {
+  const {UpdateAccessKeyCommand} = await iamSdk()
   await iam.send(new UpdateAccessKeyCommand({UserName: userName, AccessKeyId: accessKeyId, Status: status}), {abortSignal: opts.signal})
 }

@@ -1,7 +1,8 @@
 // sts:GetCallerIdentity plus the access key the client signs with (never the secret).
-import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
+
 
 import type {Clients} from './clients.js'
+import {stsSdk} from './sdk.js'
 
 export interface Identity {
   account: string
@@ -11,6 +12,7 @@ export interface Identity {
 }
 
 export async function getIdentity(clients: Clients, signal?: AbortSignal): Promise<Identity> {
+  const {GetCallerIdentityCommand} = await stsSdk()
   const id = await clients.sts.send(new GetCallerIdentityCommand({}), {abortSignal: signal})
   const creds = await clients.sts.config.credentials()
   return {account: id.Account!, arn: id.Arn!, userId: id.UserId!, accessKeyId: creds.accessKeyId}

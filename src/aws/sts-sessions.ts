@@ -1,10 +1,11 @@
 // Starting sessions: AssumeRole with MFA and SourceIdentity (break-glass), and finding the caller's MFA
 // device. Credentials are returned to the caller only; nothing here logs them.
-import {ListMFADevicesCommand} from '@aws-sdk/client-iam'
-import {AssumeRoleCommand} from '@aws-sdk/client-sts'
+
+
 
 import type {Clients} from './clients.js'
 import {allPages} from './paginate.js'
+import {iamSdk, stsSdk} from './sdk.js'
 
 export interface SessionCredentials {
   accessKeyId: string
@@ -18,6 +19,7 @@ export async function assumeRole(
   req: {roleArn: string; sessionName: string; sourceIdentity?: string; serialNumber?: string; tokenCode?: string; durationSeconds?: number; externalId?: string},
   opts: {signal?: AbortSignal} = {},
 ): Promise<{credentials: SessionCredentials; assumedRoleArn: string; assumedRoleId: string}> {
+  const {AssumeRoleCommand} = await stsSdk()
   const r = await clients.sts.send(
     new AssumeRoleCommand({
       RoleArn: req.roleArn,
@@ -40,6 +42,7 @@ export async function assumeRole(
 
 /** Serial numbers of the user's MFA devices (virtual and hardware). */
 export async function listMfaSerials(clients: Clients, userName: string, opts: {signal?: AbortSignal} = {}): Promise<string[]> {
+  const {ListMFADevicesCommand} = await iamSdk()
   return allPages(async (Marker) => {
     const r = await clients.iam.send(new ListMFADevicesCommand({UserName: userName, Marker}), {abortSignal: opts.signal})
     return {...r, items: (r.MFADevices ?? []).map((d) => d.SerialNumber!)}
