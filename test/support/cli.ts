@@ -1,7 +1,9 @@
 // Runs lockdown commands in-process, as the CLI would, capturing stdout, stderr and the exit code.
-import {Config, run} from '@oclif/core'
+import {Config} from '@oclif/core'
 import {fileURLToPath} from 'node:url'
 import {format} from 'node:util'
+
+import {main} from '../../src/cli/main.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 let config: Config | undefined
@@ -33,7 +35,8 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
   process.exitCode = undefined
   let code = 0
   try {
-    await run(argv, config)
+    // The same entry as bin/run.js: errors outside a command get the same envelope.
+    await main(argv, config)
     code = Number(process.exitCode ?? 0)
   } catch (error) {
     const e = error as {oclif?: {exit?: number}; exitCode?: number}
