@@ -9,6 +9,8 @@ export const EXIT = {
   partial: 4,
   verify: 5,
   undo: 6,
+  /** 128 + SIGINT, what shells report for Ctrl-C. */
+  interrupted: 130,
 } as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
@@ -20,6 +22,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [4, 'partly applied; journal and report written; `undo` or `--resume` named in the message'],
   [5, 'verification failed: applied, but containment does not hold'],
   [6, 'undo failed; a human is needed'],
+  [130, 'interrupted (SIGINT/SIGTERM); the journal holds what was applied; the message names --resume and undo'],
 ]
 
 export function exitCodeHelp(): string {
@@ -95,5 +98,12 @@ export class VerificationError extends LockdownError {
 export class UndoError extends LockdownError {
   constructor(message: string, opts: {next?: string; detail?: unknown; cause?: unknown} = {}) {
     super(message, EXIT.undo, opts)
+  }
+}
+
+/** Exit 130: SIGINT/SIGTERM stopped the command. What applied is journaled; `next` names --resume and undo. */
+export class InterruptedError extends LockdownError {
+  constructor(message: string, opts: {next?: string; detail?: unknown; cause?: unknown} = {}) {
+    super(message, EXIT.interrupted, opts)
   }
 }

@@ -3,7 +3,9 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 
 import type {AwsOptions} from '../aws/clients.js'
-import {LockdownError} from '../errors.js'
+import {CommandLine, type FlagShape} from './command-line.js'
+import {errorEnvelope, errorLines, isExitRequest, toLockdownError} from './error-envelope.js'
+import {catchSignals, type SignalScope} from './signals.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -23,6 +25,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
+  /** Set while withSignals() runs: which signal, if any, stopped the command. */
+  private signals?: SignalScope
 
   public override async init(): Promise<void> {
     await super.init()
@@ -52,18 +56,35 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) this.log(text)
   }
 
-  protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    if (err instanceof LockdownError) {
-      process.exitCode = err.exitCode
-      if (this.jsonEnabled()) {
-        this.logJson({error: {name: err.name, exitCode: err.exitCode, message: err.message, next: err.next, detail: err.detail}})
-        return
-      }
-      this.logToStderr(`Error: ${err.message}`)
-      if (err.next) this.logToStderr(`Next: ${err.next}`)
-      if (process.env.DEBUG?.startsWith('lockdown')) this.logToStderr(err.stack ?? '')
-      this.exit(err.exitCode)
+  /** What the person typed, for `Next:` hints that keep their flags (src/cli/command-line.ts). */
+  protected commandLine(): CommandLine {
+    const all = {...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags} as Record<string, FlagShape>
+    return CommandLine.parse(this.id ?? '', this.argv, all)
+  }
+
+  /** Runs `fn` owning SIGINT/SIGTERM: they abort the signal passed down (the engine ends with exit 130). */
+  protected async withSignals<R>(fn: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    const scope = catchSignals((sig) => {
+      if (!this.jsonEnabled()) process.stderr.write(`\n${sig}: cancelling the call in flight and stopping; Ctrl-C again to leave at once\n`)
+    })
+    this.signals = scope
+    try {
+      return await fn(scope.signal)
+    } finally {
+      scope.dispose()
     }
-    return super.catch(err)
+  }
+
+  protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    if (isExitRequest(err)) throw err
+    const ctx = {command: this.id?.replaceAll(':', ' '), interrupted: this.signals?.received}
+    const e = toLockdownError(err, ctx)
+    process.exitCode = e.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson(errorEnvelope(e, ctx))
+      return
+    }
+    for (const line of errorLines(e, ctx)) this.logToStderr(line)
+    this.exit(e.exitCode)
   }
 }

@@ -1,11 +1,11 @@
 // How a finished run is told to a person: counts, residual risk, journal, the undo command.
-import type {RunResult} from '../engine/run.js'
+import type {RunCommands, RunResult} from '../engine/run.js'
 
-export function runSummary(result: RunResult): string[] {
+export function runSummary(result: RunResult, commands?: Pick<RunCommands, 'undo'>): string[] {
   if (result.status === 'cancelled') return ['Cancelled: nothing was changed.']
   const ok = result.checks.filter((c) => c.ok).length
   const lines = [`\nRun ${result.runId}: ${result.applied} change(s) applied, ${ok}/${result.checks.length} check(s) hold.`]
   for (const s of result.plan?.steps ?? []) for (const n of s.notes) lines.push(`! ${s.id}: ${n}`)
-  lines.push(`Journal: ${result.journal}`, `Undo:    lockdown undo ${result.runId}`)
+  lines.push(`Journal: ${result.journal}`, `Undo:    ${commands?.undo(result.runId) ?? `lockdown undo ${result.runId}`}`)
   return lines
 }

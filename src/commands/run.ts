@@ -30,8 +30,13 @@ export default class Run extends BaseCommand<typeof Run> {
   async run(): Promise<RunResult> {
     const {file} = this.args
     const f = this.flags
-    requireConfirmable(f.yes, `lockdown run ${file}`)
-    if (f.resume && !RUN_ID.test(f.resume)) throw new InvalidInputError(`--resume ${f.resume}: not a run id`, [], {next: 'lockdown runs'})
+    const typed = this.commandLine()
+    requireConfirmable(f.yes, typed.retry({drop: ['yes']}))
+    if (f.resume && !RUN_ID.test(f.resume)) throw new InvalidInputError(`--resume ${f.resume}: not a run id`, [], {next: typed.other('runs')})
+    const commands = {
+      resume: (id: string) => typed.retry({drop: ['resume', 'yes'], add: ['--resume', id, '--yes']}),
+      undo: (id: string) => typed.other('undo', [id]),
+    }
     const opts = {
       file,
       set: setVars(f.set),
@@ -41,9 +46,10 @@ export default class Run extends BaseCommand<typeof Run> {
       quiet: this.jsonEnabled(),
       showPlan: f.yes || this.jsonEnabled() ? undefined : (plan: Parameters<typeof formatPlan>[0]) => this.say(formatPlan(plan)),
       confirm: f.yes ? undefined : () => askYesNo('Apply these changes?'),
+      commands,
     }
-    const result = f.resume ? await resumeRun(f.resume, opts) : await runPlaybook(opts)
-    for (const line of runSummary(result)) this.say(line)
+    const result = await this.withSignals((signal) => (f.resume ? resumeRun(f.resume, {...opts, signal}) : runPlaybook({...opts, signal})))
+    for (const line of runSummary(result, commands)) this.say(line)
     return result
   }
 }

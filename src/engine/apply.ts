@@ -38,6 +38,9 @@ export function listrOptions(quiet: boolean) {
     fallbackRenderer: 'simple' as const,
     silentRendererCondition: quiet,
     exitOnError: false,
+    // listr2's own SIGINT handler calls process.exit(127) mid-call, before the journal knows; the command
+    // owns signals and aborts the run's AbortSignal instead.
+    registerSignalListeners: false,
     rendererOptions: {collapseSubtasks: false},
   }
 }
@@ -49,6 +52,7 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
     input.steps.map((step) => ({
       title: `${step.id} (${step.action}): ${step.changes.length} change${step.changes.length === 1 ? '' : 's'}`,
       skip: () => {
+        if (input.ctxFor(step).signal.aborted) return 'interrupted'
         if (stopped) outcome.notRun.push(step.id)
         return stopped ? 'not run: an earlier step failed' : false
       },
@@ -59,8 +63,10 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
         const sub = task.newListr(
           step.changes.map((change, index) => ({
             title: change.summary,
-            task: async () => {
+            task: async (_c, t) => {
               if (input.done.has(changeKey(step.id, index))) return
+              // Interrupted: start nothing new; the run reports what applied and how to resume.
+              if (ctx.signal.aborted) return t.skip('interrupted')
               try {
                 const applied = await applyOne(action, change as Change, index, step.id, ctx, input.journal)
                 outcome.applied.set(changeKey(step.id, index), applied)

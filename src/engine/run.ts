@@ -4,7 +4,7 @@ import type {VarValue} from '../playbook/vars.js'
 import {findAction} from '../actions/index.js'
 import type {AnyAction, Applied, Check} from '../actions/types.js'
 import type {AwsOptions} from '../aws/clients.js'
-import {InvalidInputError, PartialApplyError, PreflightError, VerificationError} from '../errors.js'
+import {InterruptedError, InvalidInputError, PartialApplyError, PreflightError, VerificationError} from '../errors.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import {VERSION} from '../version.js'
 import {applySteps, type Failure} from './apply.js'
@@ -31,7 +31,16 @@ export interface RunOptions {
   /** Print the plan before confirming (human mode). */
   showPlan?: (plan: RunPlan) => void
   quiet?: boolean
+  /** Aborted by the command on SIGINT/SIGTERM: no new change starts, the run ends with exit 130. */
   signal?: AbortSignal
+  /** The commands a person runs next, rebuilt by the CLI from what they typed (flags included). */
+  commands?: RunCommands
+}
+
+export interface RunCommands {
+  /** Finishes this run: the typed command with --resume RUN --yes. */
+  resume(runId: string): string
+  undo(runId: string): string
 }
 
 export interface RunResult {
@@ -139,6 +148,7 @@ async function execute(x: {
     quiet: opts.quiet ?? false,
   })
   for (const [k, a] of done) outcome.applied.set(k, a)
+  if (session.signal.aborted) throw interrupted(opts, session.runId, outcome.applied.size, steps)
   const checks = await verifySteps({
     steps,
     actionOf,
@@ -164,10 +174,7 @@ async function execute(x: {
       `${outcome.failures.length} change(s) failed, ${outcome.applied.size} applied (run ${session.runId}; journal ${result.journal})\n` +
         outcome.failures.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n'),
       {
-        next:
-          opts.text === undefined
-            ? `lockdown run ${opts.file} --resume ${session.runId}   # retry what failed   |   lockdown undo ${session.runId}   # revert what applied`
-            : `${opts.retry ?? 'run the command again'}   # retry   |   lockdown undo ${session.runId}   # revert what applied`,
+        next: `${resumeCommand(opts, session.runId)}   # retry what failed   |   ${undoCommand(opts, session.runId)}   # revert what applied`,
         detail: result,
       },
     )
@@ -175,8 +182,28 @@ async function execute(x: {
   if (status === 'verify-failed') {
     throw new VerificationError(
       `applied, but ${failedChecks.length} check(s) show containment does not hold:\n` + failedChecks.map((c) => `  ${c.target}: ${c.name}: ${c.detail}`).join('\n'),
-      {next: `investigate the targets above; lockdown undo ${session.runId} reverts the run`, detail: result},
+      {next: `investigate the targets above; ${undoCommand(opts, session.runId)} reverts the run`, detail: result},
     )
   }
   return result
+}
+
+function resumeCommand(opts: RunOptions, runId: string): string {
+  if (opts.commands) return opts.commands.resume(runId)
+  return opts.text === undefined ? `lockdown run ${opts.file} --resume ${runId} --yes` : (opts.retry ?? 'run the command again')
+}
+
+function undoCommand(opts: RunOptions, runId: string): string {
+  return opts.commands?.undo(runId) ?? `lockdown undo ${runId}`
+}
+
+/** The journal has an intent/applied (or failed) line for everything sent; no end line, so --resume finishes it. */
+function interrupted(opts: RunOptions, runId: string, applied: number, steps: JournalStepPlan[]): InterruptedError {
+  const total = steps.reduce((n, s) => n + s.changes.length, 0)
+  const resume = resumeCommand(opts, runId)
+  const undo = undoCommand(opts, runId)
+  return new InterruptedError(`interrupted after ${applied}/${total} changes; resume: ${resume}; undo: ${undo}`, {
+    next: `${resume}   # finish the run   |   ${undo}   # revert what applied`,
+    detail: {runId, journal: journalPath(opts.journalDir, runId), applied, planned: total},
+  })
 }

@@ -1,0 +1,81 @@
+// SIGINT/SIGTERM in the middle of `lockdown run --yes`: the command cancels the call in flight, journals
+// it, says how far it got and how to resume (with the --set flags it was started with) or undo, and exits
+// 130. A real child process, because signals are what is under test.
+import {CreateAccessKeyCommand, CreateUserCommand} from '@aws-sdk/client-iam'
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {runCli} from '../support/cli.js'
+import {useSim} from '../support/sim.js'
+
+const USERS = 20
+const sim = await useSim({scenario: 'playbooks/scenarios/empty-account.yaml'})
+for (let i = 0; i < USERS; i++) {
+  const name = `sig-${String(i).padStart(2, '0')}`
+  await sim.clients.iam.send(new CreateUserCommand({UserName: name}))
+  await sim.clients.iam.send(new CreateAccessKeyCommand({UserName: name}))
+}
+const env = {AWS_ACCESS_KEY_ID: sim.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sim.rootCredentials.secretAccessKey}
+const PLAYBOOK = 'test/fixtures/playbooks/signal-keys.yaml'
+const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l)) : [])
+
+async function interruptRun(signal: NodeJS.Signals) {
+  const journalDir = mkdtempSync(join(tmpdir(), 'lockdown-signal-'))
+  sim.setFaults({latencyMs: 80})
+  const args = ['run', PLAYBOOK, '--set', 'prefix=sig', '--yes', '--concurrency', '1', '--journal-dir', journalDir, '--endpoint', sim.endpoint]
+  const child = spawn(process.execPath, ['bin/dev.js', ...args], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+  let journal = ''
+  const deadline = Date.now() + 25_000
+  while (Date.now() < deadline) {
+    const runs = existsSync(join(journalDir, 'runs')) ? readdirSync(join(journalDir, 'runs')) : []
+    if (runs[0]) journal = join(journalDir, 'runs', runs[0], 'journal.jsonl')
+    if (journal && lines(journal).filter((l) => l.type === 'applied').length >= 3) break
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  const sentAt = Date.now()
+  child.kill(signal)
+  const code = await exited
+  sim.setFaults({latencyMs: 0})
+  return {code, stdout, stderr, journal, journalDir, stoppedInMs: Date.now() - sentAt}
+}
+
+describe('an interrupted run', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal}: journals the call in flight, names resume and undo, exits 130`, async () => {
+      const r = await interruptRun(signal)
+      expect(r.code, r.stderr).toBe(130)
+      expect(r.stoppedInMs).toBeLessThan(5000)
+      const journal = lines(r.journal)
+      const runId = journal[0].runId as string
+      const applied = journal.filter((l) => l.type === 'applied').length
+      expect(applied).toBeGreaterThanOrEqual(3)
+      expect(applied).toBeLessThan(USERS)
+      // Every intent has its outcome on disk (applied, or failed for the cancelled call), and no end line.
+      for (const intent of journal.filter((l) => l.type === 'intent')) {
+        expect(journal.some((l) => (l.type === 'applied' || l.type === 'failed') && l.index === intent.index)).toBe(true)
+      }
+      expect(journal.some((l) => l.type === 'end')).toBe(false)
+      const resume = `lockdown run ${PLAYBOOK} --set prefix=sig --concurrency 1 --journal-dir ${r.journalDir} --endpoint ${sim.endpoint} --resume ${runId} --yes`
+      const undo = `lockdown undo ${runId} --journal-dir ${r.journalDir} --endpoint ${sim.endpoint}`
+      expect(r.stderr).toContain(`interrupted after ${applied}/${USERS} changes; resume: ${resume}; undo: ${undo}`)
+
+      // The resume command it printed finishes the run without applying anything twice.
+      const resumed = await runCli([...resume.split(' ').slice(1), '--json'], env)
+      expect(resumed.code, resumed.stdout).toBe(0)
+      expect(resumed.json).toMatchObject({status: 'done', applied: USERS})
+      const all = lines(r.journal)
+      for (let i = 0; i < USERS; i++) expect(all.filter((l) => l.type === 'applied' && l.index === i)).toHaveLength(1)
+      const undone = await runCli([...undo.split(' ').slice(1), '--yes', '--json'], env)
+      expect(undone.code, undone.stdout).toBe(0)
+      expect(undone.json.undone).toHaveLength(USERS)
+    })
+  }
+})
