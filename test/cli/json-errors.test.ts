@@ -40,7 +40,7 @@ describe('--json failures', () => {
   })
 
   it('a preflight failure keeps its exit code and next command', async () => {
-    const e = expectOneEnvelope(await runCli(['plan', 'playbooks/leaked-access-key.yaml', '--endpoint', 'http://127.0.0.1:9', '--json']), 3)
+    const e = expectOneEnvelope(await runCli(['plan', 'test/fixtures/playbooks/kill-keys.yaml', '--endpoint', 'http://127.0.0.1:9', '--json']), 3)
     expect(e.name).toBe('PreflightError')
   })
 
