@@ -6,7 +6,9 @@ import {z} from 'zod'
 import {maskKeyId} from '../aws/arn.js'
 import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
 import {durationField, formatDuration, settleField} from '../playbook/time.js'
-import {matchesAnySelector, matchesTags, selectorList, tagFilter} from './lib/selectors.js'
+import {isNoSuchEntity} from '../aws/errors.js'
+import {InvalidInputError} from '../errors.js'
+import {matchesAnySelector, matchesTags, selectorList, tagFilter, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
 
@@ -57,29 +59,52 @@ export const deactivateKeys: Action<Params, Data> = {
   async plan(p, ctx) {
     const iam = ctx.clients.iam
     const now = ctx.now().getTime()
-    const {users, excluded} = await candidateUsers(p, ctx)
+    const {users, excluded, warnings} = await candidateUsers(p, ctx)
     const changes: Change<Data>[] = []
     const skipped: Skipped[] = []
     const wantedKeys = p.keys ? new Set(p.keys) : undefined
+    const seenKeys = new Set<string>()
     for (const user of users) {
       const keys = await listAccessKeys(iam, user.name, {signal: ctx.signal})
       for (const key of keys) {
         if (wantedKeys && !wantedKeys.has(key.accessKeyId)) continue
+        seenKeys.add(key.accessKeyId)
         const target = `${user.arn}/accesskey/${key.accessKeyId}`
         const label = `${user.name} ${maskKeyId(key.accessKeyId)}`
+        // A key named by id is shown whatever filter leaves it alone: the person asked for that key.
+        const named = wantedKeys !== undefined
         if (p.exclude.includes(key.accessKeyId)) {
           skipped.push({target, reason: `${label}: excluded by key id`})
           continue
         }
-        if (key.status !== 'Active') continue
+        if (key.status !== 'Active') {
+          skipped.push({target, reason: `${label}: already ${key.status}`})
+          continue
+        }
         const age = now - Date.parse(key.createDate)
-        if (p.olderThan !== undefined && age < p.olderThan) continue
-        if (p.newerThan !== undefined && age > p.newerThan) continue
+        if (p.olderThan !== undefined && age < p.olderThan) {
+          if (named) skipped.push({target, reason: `${label}: ${formatDuration(age)} old, not older than ${formatDuration(p.olderThan)}`})
+          continue
+        }
+        if (p.newerThan !== undefined && age > p.newerThan) {
+          if (named) skipped.push({target, reason: `${label}: ${formatDuration(age)} old, not newer than ${formatDuration(p.newerThan)}`})
+          continue
+        }
         const lastUsed = await getAccessKeyLastUsed(iam, key.accessKeyId, {signal: ctx.signal})
         const idle = now - Date.parse(lastUsed.lastUsedDate ?? key.createDate)
-        if (p.unusedFor !== undefined && idle < p.unusedFor) continue
+        if (p.unusedFor !== undefined && idle < p.unusedFor) {
+          if (named) skipped.push({target, reason: `${label}: used ${formatDuration(idle)} ago, within unusedFor ${formatDuration(p.unusedFor)}`})
+          continue
+        }
         changes.push(keyChange(user, key, lastUsed, age, target, p.settle))
       }
+    }
+    const lost = (p.keys ?? []).filter((k) => !seenKeys.has(k) && !p.exclude.includes(k))
+    if (lost.length) {
+      const whose = p.users || p.tags ? ` among the keys of the selected users (${users.map((u) => u.name).join(', ') || 'none'})` : ' in this account'
+      throw new InvalidInputError(`step '${ctx.step.id}': access key${lost.length === 1 ? '' : 's'} ${lost.map((k) => `'${k}'`).join(', ')} not found${whose}`, [], {
+        next: `check the key id (aws iam list-access-keys --user-name NAME), fix the playbook or its --set, and plan again`,
+      })
     }
     const notes = changes.length
       ? [
@@ -90,7 +115,7 @@ export const deactivateKeys: Action<Params, Data> = {
         ]
       : []
     for (const u of excluded) skipped.push({target: u.arn, reason: `${u.name}: excluded by exclude`})
-    return {changes, skipped, notes}
+    return {changes, skipped, notes, warnings}
   },
 
   async apply(c, ctx): Promise<Applied<Data>> {
@@ -130,8 +155,9 @@ function keyChange(user: IamUser, key: AccessKey, lastUsed: KeyLastUsed, ageMs: 
 }
 
 /** Users whose keys are considered: selected by users/tags, or owning an explicitly named key. */
-async function candidateUsers(p: Params, ctx: Ctx): Promise<{users: IamUser[]; excluded: IamUser[]}> {
+async function candidateUsers(p: Params, ctx: Ctx): Promise<{users: IamUser[]; excluded: IamUser[]; warnings: string[]}> {
   const all = await listUsers(ctx.clients.iam, {signal: ctx.signal})
+  const warnings = unmatchedSelectors('user', p.users, all, ctx.step.id)
   const picked = new Map<string, IamUser>()
   const excluded: IamUser[] = []
   for (const u of all) {
@@ -146,10 +172,20 @@ async function candidateUsers(p: Params, ctx: Ctx): Promise<{users: IamUser[]; e
   if (p.keys && !p.users && !p.tags) {
     // The owner of a key id comes from GetAccessKeyLastUsed, one call per key instead of listing every user's keys.
     for (const keyId of p.keys) {
-      const owner = (await getAccessKeyLastUsed(ctx.clients.iam, keyId, {signal: ctx.signal})).userName
+      const owner = await keyOwner(keyId, ctx)
       const u = all.find((x) => x.name === owner)
       if (u && !matchesAnySelector(u, p.exclude)) picked.set(u.name, u)
     }
   }
-  return {users: [...picked.values()], excluded}
+  return {users: [...picked.values()], excluded, warnings}
+}
+
+/** The user a key id belongs to, or undefined when IAM has no such key (the plan then says so). */
+async function keyOwner(keyId: string, ctx: Ctx): Promise<string | undefined> {
+  try {
+    return (await getAccessKeyLastUsed(ctx.clients.iam, keyId, {signal: ctx.signal})).userName
+  } catch (error) {
+    if (isNoSuchEntity(error)) return undefined
+    throw error
+  }
 }

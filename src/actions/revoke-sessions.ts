@@ -25,7 +25,7 @@ import {trustFor} from '../aws/policies/trust.js'
 import {PreflightError} from '../errors.js'
 import {resolveTime, type TimeSpec} from '../playbook/time.js'
 import {mapPool} from './lib/pool.js'
-import {matchesAnySelector} from './lib/selectors.js'
+import {matchesAnySelector, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import {followChains} from './revoke/chains.js'
 import {revokeParams, type RevokeParams} from './revoke/params.js'
@@ -112,6 +112,9 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
       targets.set(t.arn, cur)
     }
 
+    const warnings = unmatchedSelectors('role', p.roles, roles, ctx.step.id)
+    const sessionRoles = (p.sessions ?? []).flatMap((s) => ('role' in s ? [s.role] : []))
+    unmatchedSelectors('role', sessionRoles, roles, ctx.step.id)
     const sel = await selectRoles(roles, {selectors: p.roles, tags: p.roleTags, exclude: p.exclude, tagsOf})
     skipped.push(...sel.skipped)
     for (const {role} of sel.selected) add({kind: 'role', name: role.name, arn: role.arn, all: true})
@@ -136,11 +139,12 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
         if (why) skipped.push({target: role.arn, reason: why})
         else add({kind: 'role', name: role.name, arn: role.arn, sessions: [match]})
       }
-      if ('role' in s && !roles.some((r) => r.name === s.role || r.arn === s.role)) notes.push(`No role ${s.role} in this account: session ${s.sessionName} not revoked.`)
     }
 
     if (p.users) {
-      const us = selectUsers(await listUsers(iam, {signal: ctx.signal}), p.users, p.exclude)
+      const allUsers = await listUsers(iam, {signal: ctx.signal})
+      warnings.push(...unmatchedSelectors('user', p.users, allUsers, ctx.step.id))
+      const us = selectUsers(allUsers, p.users, p.exclude)
       skipped.push(...us.skipped)
       for (const u of us.selected) add({kind: 'user', name: u.name, arn: u.arn, all: true})
       if (us.selected.length) {
@@ -163,7 +167,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
 
     const chainable = p.followChains ? [] : roles.filter((r) => selectedRoles.some((s) => s.arn !== r.arn && trustFor(r.trust, s.arn) === 'direct')).map((r) => r.name)
     notes.push(...residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.caller.account}))
-    return {changes: changes.filter((c): c is Change<RevokeData> => c !== undefined), skipped, notes}
+    return {changes: changes.filter((c): c is Change<RevokeData> => c !== undefined), skipped, notes, warnings}
   },
 
   async apply(c, ctx): Promise<Applied<RevokeData>> {

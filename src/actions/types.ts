@@ -58,6 +58,8 @@ export interface StepPlan<C = unknown> {
   skipped: Skipped[]
   /** Things a person should know that the action cannot fix (residual risk, notes). */
   notes: string[]
+  /** Input that selected nothing (a glob matching no principal): shown in the plan and in --json. */
+  warnings?: string[]
   /** Principals no other step of the same run may touch (break-glass responders and their role). */
   protects?: {arn: string; reason: string}[]
 }

@@ -17,6 +17,7 @@ export function formatPlan(plan: RunPlan): string {
     }
     total += s.changes.length
     lines.push(`Step ${s.id} (${s.action}): ${s.changes.length} change${s.changes.length === 1 ? '' : 's'}${s.readOnly ? ' (read-only)' : ''}`)
+    for (const w of s.warnings ?? []) lines.push(`  warning: ${w}`)
     for (const c of s.changes) {
       lines.push(`  ~ ${c.summary}`)
       if (!s.readOnly) lines.push(`      before: ${short(c.before)}`, `      after:  ${short(c.after)}`)

@@ -19,6 +19,8 @@ export interface PlannedStep {
   changes: Change[]
   skipped: Skipped[]
   notes: string[]
+  /** Input that selected nothing (a glob matching no principal). */
+  warnings: string[]
   protects?: {arn: string; reason: string}[]
 }
 
@@ -75,13 +77,13 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
   for (const v of valid) {
     const base = {id: v.step.id, action: v.action.name, continueOnError: v.step.continueOnError, readOnly: Boolean(v.action.readOnly)}
     if (!v.enabled) {
-      steps.push({...base, disabled: `when: ${String(v.step.when)}`, changes: [], skipped: [], notes: []})
+      steps.push({...base, disabled: `when: ${String(v.step.when)}`, changes: [], skipped: [], notes: [], warnings: []})
       continue
     }
     const ctx = stepCtx(env, {incident: playbook.incident, protect: playbook.guards.protect}, {id: v.step.id, allowSelf: v.step.allowSelf})
     const planned = await v.action.plan(v.params, ctx)
     const {kept, skipped} = excludeGuarded(planned.changes, {caller: env.caller, protect: playbook.guards.protect, allowSelf: v.step.allowSelf})
-    steps.push({...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes, protects: planned.protects})
+    steps.push({...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes, warnings: planned.warnings ?? [], protects: planned.protects})
   }
   shieldProtected(steps)
   const principals = new Set(steps.filter((s) => !s.readOnly).flatMap((s) => s.changes.map((c) => c.principal)))

@@ -2,7 +2,9 @@
 // (`/ci/`). Shared by every action that targets users or roles, so the same words mean the same thing.
 import {z} from 'zod'
 
-import {globToRegExp, isArn} from '../../aws/arn.js'
+import {globToRegExp, isArn, nameFromArn} from '../../aws/arn.js'
+import {InvalidInputError} from '../../errors.js'
+import {didYouMean} from '../../playbook/yaml-source.js'
 
 export interface NamedPrincipal {
   name: string
@@ -27,4 +29,37 @@ export function matchesAnySelector(p: NamedPrincipal, selectors: readonly string
 
 export function matchesTags(tags: Record<string, string>, wanted: Record<string, string>): boolean {
   return Object.entries(wanted).every(([k, v]) => k in tags && (v === '*' || tags[k] === v))
+}
+
+/** A glob or /path/ prefix may rightly match nothing; a plain name, ARN or id names one thing that must exist. */
+export function isPattern(selector: string): boolean {
+  return /[*?]/.test(selector) || (selector.startsWith('/') && selector.endsWith('/'))
+}
+
+/**
+ * Selectors that matched no principal of the account. A named one is a typo or the wrong account: exit 2
+ * with the closest name the account has. A pattern is a warning: the plan shows it, and goes on.
+ */
+export function unmatchedSelectors(kind: 'user' | 'role', selectors: readonly string[] | undefined, all: readonly NamedPrincipal[], stepId: string): string[] {
+  const warnings: string[] = []
+  const missing: string[] = []
+  for (const s of selectors ?? []) {
+    if (all.some((p) => matchesSelector(p, s))) continue
+    if (isPattern(s)) warnings.push(`${kind}s: '${s}' matches no ${kind} in this account`)
+    else missing.push(s)
+  }
+  if (missing.length) throw notFound(kind, missing, all, stepId)
+  return warnings
+}
+
+function notFound(kind: 'user' | 'role', missing: string[], all: readonly NamedPrincipal[], stepId: string): InvalidInputError {
+  const lines = missing.map((s) => {
+    const arn = isArn(s)
+    const hint = didYouMean(arn ? nameFromArn(s) : s, all.map((p) => p.name))
+    const shown = hint && arn ? all.find((p) => p.name === hint)!.arn : hint
+    return `${kind} '${s}' not found${shown ? `; did you mean ${shown}?` : ''}`
+  })
+  return new InvalidInputError(`step '${stepId}': ${lines.join('; ')}`, [], {
+    next: `check the name (aws iam list-${kind}s --query '${kind === 'user' ? 'Users[].UserName' : 'Roles[].RoleName'}'), fix the playbook or its --set, and plan again`,
+  })
 }
