@@ -22,6 +22,25 @@ export interface AwsOptions {
   runId?: string
   /** Attempts per call with adaptive retry (client-side rate limiting on throttles). */
   maxAttempts?: number
+  /** The longest one AWS call may take, retries included (--aws-timeout); default DEFAULT_AWS_TIMEOUT_MS. */
+  timeoutMs?: number
+}
+
+/** Long enough for adaptive retries under throttling, short enough that a silent endpoint is no hang. */
+export const DEFAULT_AWS_TIMEOUT_MS = 60_000
+/** A TCP/TLS connection that is not up by then will not come up; AWS connects in milliseconds. */
+const MAX_CONNECT_TIMEOUT_MS = 10_000
+
+/** An AWS call got no answer in time (an endpoint that accepts connections and never replies). */
+export class AwsTimeoutError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+    readonly endpoint: string | undefined,
+  ) {
+    super(`${operation}: no answer from ${endpoint ?? 'AWS'} within ${timeoutMs / 1000}s`)
+    this.name = 'AwsTimeoutError'
+  }
 }
 
 export interface Clients {
@@ -42,6 +61,7 @@ export function userAgentPairs(runId?: string): [string, string][] {
 
 export function makeClients(opts: AwsOptions = {}): Clients {
   const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_AWS_TIMEOUT_MS
   const common = {
     ...(opts.profile ? {profile: opts.profile} : {}),
     ...(opts.endpoint ? {endpoint: opts.endpoint} : {}),
@@ -49,10 +69,13 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     customUserAgent: userAgentPairs(opts.runId),
     retryMode: 'adaptive' as const,
     maxAttempts: opts.maxAttempts ?? 6,
+    // Per attempt: the SDK's defaults wait minutes on a socket that accepted and never answers.
+    requestHandler: {connectionTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS), requestTimeout: timeoutMs},
   }
-  const iam = new IAMClient({...common, region: 'us-east-1'})
-  const sts = new STSClient({...common, region})
-  const organizations = new OrganizationsClient({...common, region: 'us-east-1'})
+  const bound = <C extends SendsCommands>(c: C) => withDeadline(c, timeoutMs, opts.endpoint ?? process.env.AWS_ENDPOINT_URL)
+  const iam = bound(new IAMClient({...common, region: 'us-east-1'}))
+  const sts = bound(new STSClient({...common, region}))
+  const organizations = bound(new OrganizationsClient({...common, region: 'us-east-1'}))
   const trails = new Map<string, CloudTrailClient>()
   return {
     iam,
@@ -62,7 +85,7 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     cloudtrail(r = region) {
       let c = trails.get(r)
       if (!c) {
-        c = new CloudTrailClient({...common, region: r})
+        c = bound(new CloudTrailClient({...common, region: r}))
         trails.set(r, c)
       }
       return c
@@ -74,4 +97,27 @@ export function makeClients(opts: AwsOptions = {}): Clients {
       for (const c of trails.values()) c.destroy()
     },
   }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SendsCommands = {send: (...args: any[]) => Promise<unknown>}
+
+/**
+ * Bounds every call, all its retries included: each attempt has its own request timeout, but six
+ * attempts with backoff would still be minutes. The caller's abortSignal (SIGINT) is kept.
+ */
+function withDeadline<C extends SendsCommands>(client: C, timeoutMs: number, endpoint: string | undefined): C {
+  const send = client.send.bind(client)
+  const bounded = async (command: {constructor: {name: string}}, options?: {abortSignal?: AbortSignal}) => {
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const abortSignal = options?.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline
+    try {
+      return await send(command, {...options, abortSignal})
+    } catch (error) {
+      if (deadline.aborted && !options?.abortSignal?.aborted) throw new AwsTimeoutError(command.constructor.name.replace(/Command$/, ''), timeoutMs, endpoint)
+      throw error
+    }
+  }
+  client.send = bounded as C['send']
+  return client
 }

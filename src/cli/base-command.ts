@@ -3,6 +3,8 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 
 import type {AwsOptions} from '../aws/clients.js'
+import {InvalidInputError} from '../errors.js'
+import {parseDuration} from '../playbook/time.js'
 import {CommandLine, type FlagShape} from './command-line.js'
 import {errorEnvelope, errorLines, isExitRequest, toLockdownError} from './error-envelope.js'
 import {catchSignals, type SignalScope} from './signals.js'
@@ -18,6 +20,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     region: Flags.string({description: 'AWS region for STS and CloudTrail (IAM is global).', env: 'AWS_REGION', helpGroup: 'AWS'}),
     endpoint: Flags.string({
       description: 'Send every AWS call to this endpoint (e.g. a `lockdown sim serve` URL). Default: AWS_ENDPOINT_URL* or AWS.',
+      helpGroup: 'AWS',
+    }),
+    'aws-timeout': Flags.string({
+      description: 'Longest one AWS call may take, retries included (30s, 2m). Connecting gets at most 10s. Default: 60s.',
+      env: 'LOCKDOWN_AWS_TIMEOUT',
       helpGroup: 'AWS',
     }),
     'journal-dir': Flags.string({description: 'Where runs and their journals live.', default: '.lockdown', helpGroup: 'GLOBAL'}),
@@ -47,6 +54,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       profile: f.profile as string | undefined,
       region: f.region as string | undefined,
       endpoint: f.endpoint as string | undefined,
+      timeoutMs: awsTimeoutMs(f['aws-timeout'] as string | undefined),
       ...extra,
     }
   }
@@ -87,4 +95,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     for (const line of errorLines(e, ctx)) this.logToStderr(line)
     this.exit(e.exitCode)
   }
+}
+
+function awsTimeoutMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const ms = parseDuration(text)
+  if (ms === undefined || ms < 100) {
+    throw new InvalidInputError(`--aws-timeout ${text}: expected a duration like 30s or 2m (from the flag or LOCKDOWN_AWS_TIMEOUT)`, [], {next: 'pass --aws-timeout 60s'})
+  }
+  return ms
 }

@@ -1,6 +1,6 @@
 // Who is running lockdown (sts:GetCallerIdentity), and the preflight errors a person can act on when
 // credentials are missing, wrong or expired, or the endpoint cannot be reached.
-import type {Clients} from '../aws/clients.js'
+import {AwsTimeoutError, type Clients} from '../aws/clients.js'
 import type {Caller} from '../actions/types.js'
 import {principalOf} from '../aws/arn.js'
 import {getIdentity} from '../aws/identity.js'
@@ -26,6 +26,12 @@ export function preflightFromAws(error: unknown): PreflightError {
   }
   if (name === 'InvalidClientTokenId' || name === 'SignatureDoesNotMatch') {
     return new PreflightError(`AWS rejected the credentials (${name})`, {next: 'check AWS_PROFILE / AWS_ACCESS_KEY_ID; run: aws sts get-caller-identity', cause: error})
+  }
+  if (error instanceof AwsTimeoutError) {
+    return new PreflightError(`the AWS endpoint did not answer (${e.message})`, {
+      next: 'check --endpoint / AWS_ENDPOINT_URL* and the network; on a slow link raise --aws-timeout (LOCKDOWN_AWS_TIMEOUT)',
+      cause: error,
+    })
   }
   if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN/.test(`${e.code ?? ''} ${e.message ?? ''}`)) {
     return new PreflightError(`cannot reach the AWS endpoint (${e.message})`, {next: 'check --endpoint / AWS_ENDPOINT_URL* and the network', cause: error})
