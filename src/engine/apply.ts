@@ -1,6 +1,7 @@
 // Apply a journaled plan with a listr2 task list: per step, per target, bounded concurrency. Each
 // change: intent line on disk -> action.apply -> applied/failed line. One failed target does not stop
-// the others; a failed step stops later steps unless it says continueOnError.
+// the others, and one failed step does not stop the next: each step's containment is attempted. Only a
+// step that says stopOnError stops the run, and a step is not run when a step it dependsOn failed.
 import {Listr} from 'listr2'
 
 import type {AnyAction, Applied, Change, Ctx} from '../actions/types.js'
@@ -28,8 +29,10 @@ export interface Failure {
 export interface ApplyOutcome {
   applied: Map<string, Applied>
   failures: Failure[]
-  /** Steps not started because an earlier step failed without continueOnError. */
+  /** Steps not started: a step they depend on failed, or a stopOnError step failed. */
   notRun: string[]
+  /** Why each step in notRun was not run. */
+  notRunWhy: Record<string, string>
 }
 
 export function listrOptions(quiet: boolean) {
@@ -46,15 +49,24 @@ export function listrOptions(quiet: boolean) {
 }
 
 export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
-  const outcome: ApplyOutcome = {applied: new Map(), failures: [], notRun: []}
-  let stopped = false
+  const outcome: ApplyOutcome = {applied: new Map(), failures: [], notRun: [], notRunWhy: {}}
+  let stopped: string | undefined
+  const failedSteps = new Set<string>()
+  const blockedBy = (step: JournalStepPlan): string | undefined => {
+    if (stopped) return `step '${stopped}' failed and says stopOnError`
+    const deps = (step.dependsOn ?? []).filter((d) => failedSteps.has(d) || outcome.notRun.includes(d))
+    return deps.length ? `depends on ${deps.map((d) => `'${d}'`).join(', ')}, which did not succeed` : undefined
+  }
   const tasks = new Listr<unknown, 'default', 'simple'>(
     input.steps.map((step) => ({
       title: `${step.id} (${step.action}): ${step.changes.length} change${step.changes.length === 1 ? '' : 's'}`,
       skip: () => {
         if (input.ctxFor(step).signal.aborted) return 'interrupted'
-        if (stopped) outcome.notRun.push(step.id)
-        return stopped ? 'not run: an earlier step failed' : false
+        const why = blockedBy(step)
+        if (!why) return false
+        outcome.notRun.push(step.id)
+        outcome.notRunWhy[step.id] = why
+        return `not run: ${why}`
       },
       task: async (_ctx, task) => {
         const action = input.actionOf(step)
@@ -83,7 +95,9 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
         await sub.run()
         const failed = outcome.failures.length - failedBefore
         if (failed) {
-          if (!step.continueOnError) stopped = true
+          failedSteps.add(step.id)
+          // Older journals carry continueOnError only: false meant a failure stops the later steps.
+          if (step.stopOnError ?? !step.continueOnError) stopped = step.id
           throw new Error(`${failed} of ${step.changes.length} changes failed`)
         }
       },

@@ -26,7 +26,11 @@ export type JournalEntry =
 export interface JournalStepPlan {
   id: string
   action: string
+  /** Journals before independent steps: false meant stop after this step's failure. */
   continueOnError: boolean
+  /** Steps that must have succeeded for this one to run (absent in older journals). */
+  dependsOn?: string[]
+  stopOnError?: boolean
   changes: {target: string; principal: string; summary: string; before: unknown; after: unknown; data: unknown}[]
   skipped: {target: string; reason: string}[]
   notes: string[]

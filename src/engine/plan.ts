@@ -12,7 +12,10 @@ import {loadAndValidate, validateSteps, type ValidStep} from './validate.js'
 export interface PlannedStep {
   id: string
   action: string
-  continueOnError: boolean
+  /** Steps that must succeed for this one to run (`dependsOn`). */
+  dependsOn: string[]
+  /** A failure in this step stops the run (`stopOnError`). */
+  stopOnError: boolean
   readOnly: boolean
   /** Why the whole step will not run (`when:` false), if so. */
   disabled?: string
@@ -75,7 +78,8 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
   checkAccount(playbook, env.caller)
   const steps: PlannedStep[] = []
   for (const v of valid) {
-    const base = {id: v.step.id, action: v.action.name, continueOnError: v.step.continueOnError, readOnly: Boolean(v.action.readOnly)}
+    const stopOnError = v.step.stopOnError || v.step.continueOnError === false
+    const base = {id: v.step.id, action: v.action.name, dependsOn: v.step.dependsOn, stopOnError, readOnly: Boolean(v.action.readOnly)}
     if (!v.enabled) {
       steps.push({...base, disabled: `when: ${String(v.step.when)}`, changes: [], skipped: [], notes: [], warnings: []})
       continue

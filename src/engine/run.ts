@@ -68,7 +68,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     const journal = JournalWriter.create(opts.journalDir, runId)
     const steps: JournalStepPlan[] = plan.steps
       .filter((s) => !s.disabled)
-      .map(({id, action, continueOnError, changes, skipped, notes}) => ({id, action, continueOnError, changes, skipped, notes}))
+      .map(({id, action, dependsOn, stopOnError, changes, skipped, notes}) => ({id, action, continueOnError: !stopOnError, dependsOn, stopOnError, changes, skipped, notes}))
     journal.append({
       type: 'run',
       runId,
@@ -172,7 +172,8 @@ async function execute(x: {
   if (status === 'partial') {
     throw new PartialApplyError(
       `${outcome.failures.length} change(s) failed, ${outcome.applied.size} applied (run ${session.runId}; journal ${result.journal})\n` +
-        outcome.failures.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n'),
+        outcome.failures.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n') +
+        outcome.notRun.map((id) => `\n  ${id}: not run: ${outcome.notRunWhy[id]}`).join(''),
       {
         next: `${resumeCommand(opts, session.runId)}   # retry what failed   |   ${undoCommand(opts, session.runId)}   # revert what applied`,
         detail: result,

@@ -72,7 +72,7 @@ export function parsePlaybook(text: string, file: string, set: Record<string, Va
   if (set.incident) data.incident = set.incident
   const parsed = playbookSchema.safeParse(data)
   if (!parsed.success) issues.push(...zodIssues(source, parsed.error, {schema: playbookSchema, stepIdOf: (p) => stepIdAt(data, p)}))
-  issues.push(...duplicateStepIds(data, source))
+  issues.push(...duplicateStepIds(data, source), ...unknownDependencies(data, source))
   if (extraCheck) issues.push(...extraCheck(data, source, pending))
   if (issues.length || !parsed.success) throw invalid(file, issues)
   return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data, pending}
@@ -128,6 +128,24 @@ function duplicateStepIds(data: Record<string, unknown>, src: YamlSource): Sourc
     if (typeof s?.id !== 'string') return
     if (seen.has(s.id)) out.push(src.issue(['steps', i, 'id'], `duplicate step id '${s.id}'; step ids must be unique`, {stepId: s.id}))
     seen.add(s.id)
+  })
+  return out
+}
+
+/** `dependsOn` names an earlier step of the same playbook (steps run in order). */
+function unknownDependencies(data: Record<string, unknown>, src: YamlSource): SourceIssue[] {
+  const steps = Array.isArray(data.steps) ? (data.steps as {id?: unknown; dependsOn?: unknown}[]) : []
+  const out: SourceIssue[] = []
+  steps.forEach((s, i) => {
+    if (!Array.isArray(s?.dependsOn)) return
+    const earlier = steps.slice(0, i).flatMap((x) => (typeof x?.id === 'string' ? [x.id] : []))
+    s.dependsOn.forEach((d, j) => {
+      if (typeof d !== 'string' || earlier.includes(d)) return
+      const later = steps.slice(i).some((x) => x?.id === d)
+      const hint = didYouMean(d, earlier)
+      const why = later ? `step '${d}' comes later; a step can depend only on steps above it` : `no earlier step '${d}'${hint ? `; did you mean '${hint}'?` : ''}`
+      out.push(src.issue(['steps', i, 'dependsOn', j], why, {stepId: typeof s.id === 'string' ? s.id : undefined}))
+    })
   })
   return out
 }

@@ -10,8 +10,15 @@ export const stepSchema = z.strictObject({
   with: z.record(z.string(), z.unknown()).default({}),
   /** Run the step only when this (after ${var} substitution) is true/yes/1. */
   when: z.union([z.string(), z.boolean()]).optional(),
-  /** Go on with later steps when this step's changes fail. */
-  continueOnError: z.boolean().default(false),
+  /**
+   * Steps are independent: a failed step does not keep the others from containing their targets. A step
+   * that only makes sense after others succeeded names them here; it is not run when one of them failed.
+   */
+  dependsOn: z.array(z.string().regex(STEP_ID, 'expected a step id')).default([]),
+  /** Stop the run after this step when any of its changes fails (later steps are not run). */
+  stopOnError: z.boolean().default(false),
+  /** Before steps were independent; `continueOnError: false` still means stopOnError. */
+  continueOnError: z.boolean().optional(),
   /** Let this step act on the caller's own principal and key (normally excluded). */
   allowSelf: z.boolean().default(false),
 })
