@@ -2,12 +2,14 @@
 // An indexed one (LookupEvents, Lake) is asked in rounds so nothing unneeded is fetched: first the
 // issuing events in the window, then calls made with the keys of the sessions in question, then console
 // users' calls (a console session has no issued key to look up).
+import {InvalidInputError} from '../errors.js'
 import type {ForensicReport} from '../report/types.js'
 import {ISSUING_EVENTS, type TrailEvent} from './event.js'
 import {Accumulator} from './graph/accumulate.js'
 import {buildReport, type GraphOptions} from './graph/report.js'
 import {scanFilesParallel} from './parallel/scan.js'
 import {FileSource} from './sources/files.js'
+import {describeInput, nothingReadable, type InputReport} from './sources/input-report.js'
 import {expandTrailPaths} from './sources/paths.js'
 import type {TrailSource} from './sources/types.js'
 
@@ -33,6 +35,26 @@ async function feed(acc: Accumulator, it: AsyncIterable<TrailEvent>, seen?: Set<
   }
 }
 
+/**
+ * What the files held that is not an event goes first in the report's gaps and into `source.problems`
+ * (the trail commands print those on stderr). Input with something in it but no readable event at all
+ * is exit 2: an empty report would say "nothing happened" about data that was never read.
+ */
+function withInput(input: InputReport, build: () => ForensicReport): ForensicReport {
+  const problems = describeInput(input)
+  if (nothingReadable(input)) {
+    throw new InvalidInputError(`No readable CloudTrail event in ${input.files} file(s):\n${problems.map((p) => `  ${p}`).join('\n')}`, [], {
+      next: 'check the files named above (gzip -t FILE; head -c 1000 FILE), then rerun lockdown trail report --path <dir-or-glob>',
+    })
+  }
+  const report = build()
+  if (problems.length) {
+    report.gaps.unshift(...problems)
+    report.source.problems = problems
+  }
+  return report
+}
+
 export async function collectReport(source: TrailSource, opts: CollectOptions): Promise<ForensicReport> {
   const acc = new Accumulator()
   const start = opts.window.start.getTime()
@@ -43,13 +65,14 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   }
   // Threads pay off only past a few dozen files (each worker costs a start-up).
   if (source instanceof FileSource && (opts.workers ?? 1) > 1 && (await expandTrailPaths(source.path)).length >= PARALLEL_MIN_FILES) {
-    const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!)
+    const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!, source.readOptions)
     const description = `CloudTrail files at ${source.path} (${scan.files} files, ${scan.events} events, ${opts.workers} workers)`
-    return buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}})
+    return withInput(scan.input, () => buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}}))
   }
   if (!source.indexed) {
     await feed(acc, source.events({start, end}, opts.signal))
-    return buildReport(acc, {...opts, source: sourceInfo()})
+    const report = () => buildReport(acc, {...opts, source: sourceInfo()})
+    return source instanceof FileSource ? withInput(source.inputReport(), report) : report()
   }
 
   const seen = new Set<string>()

@@ -100,7 +100,14 @@ export interface ForensicReport {
   title: string
   generatedAt: string
   window: {start: string; end: string}
-  source: {kind: string; description: string; calls: number; events: number}
+  source: {
+    kind: string
+    description: string
+    calls: number
+    events: number
+    /** Input that could not be read, one line each (file, what, first line); also first in `gaps`. */
+    problems?: string[]
+  }
   summary: {
     events: number
     sessions: number

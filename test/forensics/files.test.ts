@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {FileSource} from '../../src/forensics/index.js'
 import {InvalidInputError} from '../../src/errors.js'
+import {describeInput} from '../../src/forensics/sources/input-report.js'
 import {ALL_TIME, FIXTURES} from './helpers.js'
 
 const rec = (id: string, t = '2024-01-01T00:00:00Z') => ({eventID: id, eventTime: t, eventName: 'ListBuckets', sourceIPAddress: '192.0.2.1', userIdentity: {type: 'IAMUser', arn: 'arn:aws:iam::1:user/a'}})
@@ -41,11 +42,15 @@ describe('files source', () => {
     expect(await ids(join(dir, 'c.jsonl'), {start: Date.parse('2024-03-01T00:00:00Z'), end: ALL_TIME.end.getTime()})).toEqual(['l2'])
   })
 
-  it('names the file and line of a record that is not JSON', async () => {
+  it('names the file and line of a record that is not JSON, and reads the rest', async () => {
     const bad = join(dir, 'bad')
     mkdirSync(bad)
     writeFileSync(join(bad, 'x.json'), `${JSON.stringify(rec('ok'))}\n{oops\n`)
-    await expect(ids(bad)).rejects.toThrow(/x\.json:2/)
+    const src = new FileSource(bad)
+    const got: string[] = []
+    for await (const e of src.events({start: ALL_TIME.start.getTime(), end: ALL_TIME.end.getTime()})) got.push(e.id)
+    expect(got).toEqual(['ok'])
+    expect(describeInput(src.inputReport())).toEqual([`1 of 1 files: 1 record not JSON; first at line 2 of ${join(bad, 'x.json')}`])
     await expect(ids(join(dir, 'missing'))).rejects.toBeInstanceOf(InvalidInputError)
   })
 

@@ -45,7 +45,7 @@ type TrailFlagValues = {
 export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string): Promise<ForensicReport> {
   const window = parseWindow(f.since, f.until, new Date())
   const source = openSource({source: f.source as SourceKind | undefined, path: f.path, lake: f.lake, regions: f.regions ?? (f.region ? [f.region] : undefined)}, clients)
-  return collectReport(source, {
+  const report = await collectReport(source, {
     window,
     roles: f.role,
     principals: f.principal,
@@ -54,6 +54,9 @@ export async function trailReport(f: TrailFlagValues, clients: () => Clients, ti
     workers: f.workers ?? defaultWorkers(),
     title,
   })
+  // Unreadable input is said where the analyst is looking now, not only inside the report file.
+  for (const p of report.source.problems ?? []) process.stderr.write(`Warning: ${p}\n`)
+  return report
 }
 
 export default class TrailChains extends BaseCommand<typeof TrailChains> {

@@ -8,13 +8,25 @@ import {Worker} from 'node:worker_threads'
 
 import type {TrailEvent} from '../event.js'
 import {Accumulator} from '../graph/accumulate.js'
+import {inputReport, type FileFindings, type InputReport} from '../sources/input-report.js'
 import {expandTrailPaths} from '../sources/paths.js'
+import type {ReadOptions} from '../sources/read-file.js'
 import type {TrailQuery} from '../sources/types.js'
 
 export interface ScanResult {
   acc: Accumulator
   files: number
   events: number
+  input: InputReport
+}
+
+interface WorkerResult {
+  acc: Accumulator
+  shared: TrailEvent[]
+  events: number
+  files: number
+  findings: FileFindings[]
+  nonEmpty: number
 }
 
 /**
@@ -39,7 +51,7 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, {eval: true, workerData})
 }
 
-export async function scanFilesParallel(path: string, query: TrailQuery, workers: number): Promise<ScanResult> {
+export async function scanFilesParallel(path: string, query: TrailQuery, workers: number, read: ReadOptions = {}): Promise<ScanResult> {
   const files = await expandTrailPaths(path)
   const n = Math.max(1, Math.min(workers, files.length))
   // Interleave so each worker gets files from the whole time range (delivery files sort by time).
@@ -47,8 +59,8 @@ export async function scanFilesParallel(path: string, query: TrailQuery, workers
   const results = await Promise.all(
     shares.map(
       (share) =>
-        new Promise<{acc: Accumulator; shared: TrailEvent[]; events: number; files: number}>((resolve, reject) => {
-          const w = startWorker({files: share, query})
+        new Promise<WorkerResult>((resolve, reject) => {
+          const w = startWorker({files: share, query, read})
           w.once('message', (m) => {
             void w.terminate()
             if (m.error) reject(new Error(m.error))
@@ -65,5 +77,6 @@ export async function scanFilesParallel(path: string, query: TrailQuery, workers
     events += r.events
   }
   for (const r of results) for (const e of r.shared) acc.add(e)
-  return {acc, files: files.length, events}
+  const input = inputReport(files.length, results.flatMap((r) => r.findings), results.reduce((n, r) => n + r.nonEmpty, 0))
+  return {acc, files: files.length, events, input}
 }

@@ -56,6 +56,9 @@ export class RecordScanner {
   private actors: Actor[] = []
   /** Where the current file's bytes sit in the module's memory: row offsets count from here. */
   private base = 0
+  /** Of the last scan: records (objects) in it, and how many had no userIdentity. Fewer events than records: some were not read. */
+  lastRecords = 0
+  lastNoIdentity = 0
 
   constructor() {
     compiled ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'))
@@ -93,6 +96,7 @@ export class RecordScanner {
         continue
       }
       if (rows < 0) return undefined
+      this.lastRecords = rows
       return this.events(rows, rowsAt, timesAt)
     }
   }
@@ -121,8 +125,10 @@ export class RecordScanner {
     const row = new Uint32Array(buf, rowsAt, count * ROW)
     const times = new Float64Array(buf, timesAt, count)
     const out: TrailEvent[] = []
+    this.lastNoIdentity = 0
     for (let k = 0; k < count; k++) {
       const b = k * ROW
+      if (row[b + 2 * NFIELDS + IDENTITY] === NONE) this.lastNoIdentity++
       const name = this.distinct(row, b, NAME)
       const eventID = this.raw(row, b, ID)
       // The time parsed in the scanner is used as is, unless the event has no usable id: normalizeRecord
