@@ -38,7 +38,9 @@ export function seedAccount(s: ParsedScenario, now: number): Account {
         secret: k.secret ?? newSecret(),
         userName: u.name,
         status: k.status,
-        createdAt: parseWhen(k.createdAt, createdAt),
+        // A relative createdAt (-30d) counts back from now, like every other date in a scenario; a key
+        // without one was made with its user.
+        createdAt: k.createdAt === undefined ? createdAt : parseWhen(k.createdAt, now),
         lastUsed: k.lastUsed && {at: parseWhen(k.lastUsed.at, now), service: k.lastUsed.service, region: k.lastUsed.region},
       })
     }
