@@ -1,6 +1,7 @@
 // One normalized CloudTrail event: the few fields the session graph needs, whichever source produced it
 // (S3 log files, LookupEvents' CloudTrailEvent JSON, CloudTrail Lake rows). Keeping it small matters: the
 // graph sees millions of these and keeps only aggregates.
+import {CALLS, callFacts} from './detections/calls.js'
 
 /** Events that hand out credentials or start a session; the first thing a forensic query asks for. */
 export const ISSUING_EVENTS = [
@@ -26,6 +27,9 @@ export const PERSISTENCE_EVENTS = new Set([
   'AttachUserPolicy',
 ])
 
+/** Single calls the detections read (detections/calls.ts): each is kept as a note with its target. */
+export const NOTED_EVENTS: ReadonlySet<string> = new Set([...PERSISTENCE_EVENTS, ...Object.keys(CALLS)])
+
 export interface Actor {
   /** userIdentity.type: IAMUser, AssumedRole, FederatedUser, AWSService, Root, AWSAccount, SAMLUser, WebIdentityUser, Unknown. */
   type: string
@@ -43,6 +47,8 @@ export interface Actor {
   issuerArn?: string
   issuerType?: string
   sourceIdentity?: string
+  /** sessionContext.ec2RoleDelivery: the credentials came from an EC2 instance's metadata service. */
+  ec2RoleDelivery?: string
 }
 
 /** What an issuing event handed out (responseElements + requestParameters). */
@@ -63,6 +69,8 @@ export interface Issued {
   mfaUsed?: boolean
   /** SwitchRole's additionalEventData.SwitchFrom: the console identity that switched. */
   switchFrom?: string
+  /** AssumeRole / GetSessionToken with requestParameters.serialNumber: the caller passed an MFA code. */
+  mfa?: boolean
 }
 
 export interface TrailEvent {
@@ -81,7 +89,17 @@ export interface TrailEvent {
   actor: Actor
   issued?: Issued
   /** requestParameters fields some flags need (key status, policy names and documents); never secrets. */
-  params?: {accessKeyId?: string; status?: string; userName?: string; roleName?: string; policyName?: string; policyDocument?: string}
+  params?: {
+    accessKeyId?: string
+    status?: string
+    userName?: string
+    roleName?: string
+    policyName?: string
+    policyDocument?: string
+    /** What a notable call acts on and one more fact about it (detections/calls.ts). */
+    target?: string
+    detail?: string
+  }
 }
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -128,6 +146,7 @@ function issuedOf(r: Json): Issued | undefined {
     sessionName: str(req.roleSessionName ?? req.name),
     sourceIdentity: str(resp.sourceIdentity ?? req.sourceIdentity),
     provider: str(req.principalArn ?? resp.provider ?? req.providerId),
+    mfa: req.serialNumber ? true : undefined,
   }
 }
 
@@ -154,10 +173,11 @@ export function actorOf(userIdentity: unknown): Actor {
     issuerArn: str(issuer.arn),
     issuerType: str(issuer.type),
     sourceIdentity: str(ctx.sourceIdentity),
+    ec2RoleDelivery: str(ctx.ec2RoleDelivery),
   }
 }
 
-const PARAM_EVENTS = new Set(['UpdateAccessKey', 'CreateAccessKey', 'DeleteAccessKey', 'PutRolePolicy', 'PutUserPolicy'])
+const PARAM_EVENTS = new Set(['UpdateAccessKey', 'CreateAccessKey', 'DeleteAccessKey', 'PutRolePolicy', 'PutUserPolicy', ...NOTED_EVENTS])
 
 /**
  * Whether normalizeRecord reads requestParameters, responseElements or additionalEventData for this
@@ -192,9 +212,11 @@ export function normalizeRecord(r: Json, actor?: Actor): TrailEvent | undefined 
     issued: issuedOf(r),
     params: undefined,
   }
-  if (PARAM_EVENTS.has(ev.name) && r.requestParameters) {
-    const p: Json = r.requestParameters
+  if (PARAM_EVENTS.has(ev.name)) {
+    // A denied call logs requestParameters as null: the call is still noted, with what is known.
+    const p: Json = r.requestParameters ?? {}
     const resp: Json = r.responseElements?.accessKey ?? {}
+    const facts = callFacts(ev.name, r.requestParameters, r.responseElements)
     ev.params = {
       accessKeyId: str(p.accessKeyId) ?? str(resp.accessKeyId),
       status: str(p.status),
@@ -202,6 +224,8 @@ export function normalizeRecord(r: Json, actor?: Actor): TrailEvent | undefined 
       roleName: str(p.roleName),
       policyName: str(p.policyName),
       policyDocument: str(p.policyDocument),
+      target: facts?.target,
+      detail: facts?.detail,
     }
   }
   return ev

@@ -26,9 +26,16 @@ export interface Activity {
   /** Source IPs with their call counts (AWS-internal and service-invoked calls are left out). */
   ips: Record<string, number>
   regions: string[]
+  /** Calls made by lockdown itself (its user agent carries `lockdown/<v> run/<id>`). */
+  lockdownCalls?: number
 }
 
-export type SessionKind = 'role' | 'federated' | 'session-token' | 'console' | 'role-inferred' | 'switch-role'
+/**
+ * `console-inferred`: an IAM user's console session whose ConsoleLogin is not in the data (its calls are
+ * relayed by signin.amazonaws.com); `forward-access`: an IAM user's short-lived key a service (Lambda…)
+ * used on the user's behalf. Neither is a GetSessionToken session.
+ */
+export type SessionKind = 'role' | 'federated' | 'session-token' | 'console' | 'console-inferred' | 'forward-access' | 'role-inferred' | 'switch-role'
 
 export interface SessionRow {
   /** Stable id for cross-references: `<key>|<issuedAt>|<arn>` for issued sessions. */
@@ -55,6 +62,8 @@ export interface SessionRow {
   consoleLoginId?: string
   /** True when only its calls were seen (issued before the window or outside the data). */
   inferred: boolean
+  /** A responder's break-glass session: MFA, SourceIdentity, a role lockdown granted (path /lockdown/). */
+  breakGlass?: boolean
   activity: Activity
   flags: string[]
 }
@@ -68,13 +77,37 @@ export interface PrincipalRow {
 
 export type FlagKind =
   | 'ip-change'
+  | 'user-agent-change'
+  | 'service-credentials-outside'
   | 'long-term-key'
   | 'deep-chain'
   | 'console-no-mfa'
   | 'persistence'
+  | 'privilege-escalation'
+  | 'defense-evasion'
+  | 'credential-access'
+  | 'exfiltration'
+  | 'execution'
+  | 'impact'
+  | 'discovery'
+  | 'external-access'
   | 'key-reactivated'
   | 'denied-after-revocation'
   | 'failed-issuance'
+
+/** What a playbook would do to contain a finding: explicit names, never globs. */
+export interface Containment {
+  /** revoke-sessions roles: every role on the chain. */
+  roles?: string[]
+  /** revoke-sessions users: their session tokens, federation tokens and console sessions. */
+  users?: string[]
+  /** deactivate-keys keys: long-term keys that signed, or were created. */
+  keys?: string[]
+  /** deactivate-keys users: every key of users the attacker created. */
+  keyUsers?: string[]
+  /** What no lockdown action can do (a bucket policy, a Lambda permission…): for the person. */
+  manual?: string
+}
 
 export interface Flag {
   kind: FlagKind
@@ -82,6 +115,27 @@ export interface Flag {
   /** A session id or principal ARN the flag is about. */
   subject: string
   detail: string
+  /** The detection that raised it (detections/index.ts). */
+  detection?: string
+  /** CloudTrail eventIDs that show it. */
+  evidence?: string[]
+  /** Where the calls came from. */
+  ip?: string
+  contain?: Containment
+}
+
+/** One line at the top of the report: who, what, from where, evidence, and the step that contains it. */
+export interface Finding {
+  detection: string
+  kind: FlagKind
+  at: string
+  who: string
+  what: string
+  from?: string
+  evidence: string[]
+  /** The playbook step text (`revoke-sessions roles: [level3]`), or what a person must do. */
+  step: string
+  contain: Containment
 }
 
 export interface TimelineEntry {
@@ -93,7 +147,10 @@ export interface TimelineEntry {
   detail: string
   ip?: string
   error?: string
-  kind: 'issue' | 'login' | 'first-use' | 'last-use' | 'persistence' | 'key-status' | 'revocation' | 'denied'
+  kind: 'issue' | 'login' | 'first-use' | 'first-ip' | 'last-use' | 'flagged' | 'error' | 'persistence' | 'key-status' | 'revocation' | 'denied'
+  /** The call was lockdown's own (its user agent carries the run id). */
+  lockdown?: boolean
+  eventId?: string
 }
 
 export interface ForensicReport {
@@ -108,6 +165,9 @@ export interface ForensicReport {
     /** Input that could not be read, one line each (file, what, first line); also first in `gaps`. */
     problems?: string[]
   }
+  /** Accounts and regions the events came from. */
+  accounts: string[]
+  regions: string[]
   summary: {
     events: number
     sessions: number
@@ -118,7 +178,11 @@ export interface ForensicReport {
     maxDepth: number
     flags: number
     hiddenServiceSessions: number
+    /** Why the hidden ones were hidden (only unflagged AWS-service sessions ever are). */
+    hiddenReason?: string
   }
+  /** Findings first: what a responder acts on. */
+  findings: Finding[]
   sessions: SessionRow[]
   principals: PrincipalRow[]
   flags: Flag[]

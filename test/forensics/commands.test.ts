@@ -15,14 +15,16 @@ function lockdown(...args: string[]) {
 const WINDOW = ['--since', '2018-11-28T00:00Z', '--until', '2018-11-29T00:00Z']
 
 describe('lockdown trail', () => {
-  it('chains prints the tree: Lambda → level1 session flagged for the IP change', () => {
+  it('chains prints the tree: ECS → level3 and Lambda → level1, both stolen and flagged; the unused one collapsed', () => {
     const r = lockdown('trail', 'chains', '--path', flaws2(), ...WINDOW)
     expect(r.code).toBe(0)
     const lines = r.stdout.split('\n')
-    expect(lines[0]).toBe('lambda.amazonaws.com')
-    expect(lines[1]).toContain('[AssumeRole] level1/level1 (ASIAZQNB3KHGIGYQXVVG) 2018-11-28 23:03Z')
-    expect(lines[1]).toContain('⚠ ip-change')
-    expect(r.stdout).toContain('2 AWS-service sessions hidden')
+    expect(lines[0]).toBe('ecs-tasks.amazonaws.com')
+    expect(lines[1]).toContain('[AssumeRole] level3/d190d14a-2404-45d6-9113-4eda22d7f2c7 (ASIAZQNB3KHGNXWXBSJS)')
+    expect(lines[1]).toContain('⚠ service-credentials-outside')
+    const level1 = lines.find((l) => l.includes('level1/level1 (ASIAZQNB3KHGIGYQXVVG) 2018-11-28 23:03Z'))!
+    expect(level1).toContain('⚠ service-credentials-outside')
+    expect(r.stdout).toContain('1 AWS-service sessions hidden')
   })
 
   it('chains --json returns the report object; --include-service shows all three ECS/Lambda sessions', () => {

@@ -20,16 +20,42 @@ describe('flaws2-cloud', () => {
     expect(s.activity.errors).toEqual({AccessDenied: 5})
     expect(s.activity.first).toBe('2018-11-28T23:03:12.000Z')
     expect(s.activity.last).toBe('2018-11-28T23:06:33.000Z')
-    expect(s.flags).toContain('ip-change')
-    const f = r.flags.find((x) => x.kind === 'ip-change' && x.subject === s.id)!
+    // The Lambda's key used with the aws-cli from an address the Lambda never called from.
+    expect(s.flags).toEqual(['service-credentials-outside'])
+    const f = r.flags.find((x) => x.kind === 'service-credentials-outside' && x.subject === s.id)!
     expect(f.at).toBe('2018-11-28T23:04:54.000Z') // the attacker's first call, ListObjects
-    expect(f.detail).toContain('104.102.221.250')
+    expect(f.ip).toBe('104.102.221.250')
+    expect(f.evidence).toEqual(['8b3e9429-989c-4e28-92b3-da8df5603f6d'])
+    expect(f.detail).toContain('(the service called from 34.234.236.212)')
   })
 
-  it('hides the unflagged ECS sessions as service noise unless asked for', async () => {
+  it('flags the stolen ECS task role level3 by default: aws-cli from the attacker IP, first call ListBuckets', async () => {
+    const r = await reportOf(flaws2())
+    const level3 = byKey(r, 'ASIAZQNB3KHGNXWXBSJS')
+    expect(level3.flags).toEqual(['service-credentials-outside'])
+    const f = r.flags.find((x) => x.subject === level3.id)!
+    expect(f).toMatchObject({at: '2018-11-28T23:09:28.000Z', ip: '104.102.221.250', evidence: ['65e111a0-83ae-4ba8-9673-16291a804873']})
+    expect(f.detail).toContain('first call ListBuckets')
+    expect(f.contain).toEqual({roles: ['level3']})
+  })
+
+  it('shows the 22 anonymous S3 reads from the attacker IP as a finding', async () => {
+    const r = await reportOf(flaws2())
+    const f = r.flags.find((x) => x.kind === 'external-access')!
+    // 22 GetObject records with userIdentity.accountId ANONYMOUS_PRINCIPAL, 23:02:56 → 23:09:36.
+    expect(f.subject).toBe('anonymous from 104.102.221.250')
+    expect(f.detail).toMatch(/^22 anonymous call\(s\) \(GetObject ×22\) from 104\.102\.221\.250/)
+    expect(f.detail).toContain('between 2018-11-28T23:02:56.000Z and 2018-11-28T23:09:36.000Z')
+    // Four reads share the first second; the smallest event id of them is named.
+    expect(f.evidence).toEqual(['38993e7c-b9e9-46eb-9f93-82e710147d39'])
+    expect(r.findings.map((x) => x.detection)).toEqual(['service-credentials-outside', 'service-credentials-outside', 'external-access'])
+  })
+
+  it('collapses only the unused, unflagged ECS execution-role session, and says why', async () => {
     const quiet = await reportOf(flaws2())
-    expect(quiet.sessions.map((s) => s.accessKeyIds[0])).toEqual(['ASIAZQNB3KHGIGYQXVVG'])
-    expect(quiet.summary.hiddenServiceSessions).toBe(2)
+    expect(quiet.sessions.map((s) => s.accessKeyIds[0]).sort()).toEqual(['ASIAZQNB3KHGIGYQXVVG', 'ASIAZQNB3KHGNXWXBSJS'])
+    expect(quiet.summary.hiddenServiceSessions).toBe(1)
+    expect(quiet.summary.hiddenReason).toContain('a flagged session is always shown')
 
     const all = await reportOf(flaws2(), {includeService: true})
     expect(all.sessions).toHaveLength(3)

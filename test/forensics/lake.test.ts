@@ -63,6 +63,6 @@ describe('CloudTrail Lake source', () => {
     expect(s).toMatchObject({arn: 'arn:aws:sts::111122223333:assumed-role/ops/bob', principal: 'arn:aws:iam::111122223333:role/ops', issuedAt: '2024-07-30T21:31:15.000Z'})
     expect(s.activity.byName).toEqual({CreateAccessKey: 1})
     expect(s.flags).toEqual(expect.arrayContaining(['ip-change', 'long-term-key']))
-    expect(r.flags.find((f) => f.kind === 'persistence')!.detail).toContain('CreateAccessKey on backdoor')
+    expect(r.flags.find((f) => f.kind === 'persistence')!.detail).toContain('CreateAccessKey on user/backdoor')
   })
 })

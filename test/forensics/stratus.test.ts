@@ -60,10 +60,22 @@ describe('stratus-red-team', () => {
     expect(console.arn).toBe('arn:aws:iam::562283505220:user/stratus-red-team-nmfalu-jfzdtsvchl')
     expect(console.mfa).toBe(false)
     expect(console.flags).toEqual(['console-no-mfa'])
-    const persistence = r.flags.filter((f) => f.kind === 'persistence').map((f) => f.detail.split(' ')[0]).sort()
-    expect(persistence).toEqual(
-      expect.arrayContaining(['AttachRolePolicy', 'CreateAccessKey', 'CreateAccessKey', 'CreateLoginProfile', 'CreateUser', 'UpdateAssumeRolePolicy']),
-    )
+    const called = (kind: string) => r.flags.filter((f) => f.kind === kind).map((f) => f.detail.split(' ')[0]).sort()
+    expect(called('persistence')).toEqual([
+      'AddPermission20150331v2',
+      'CreateAccessKey',
+      'CreateAccessKey',
+      'CreateLoginProfile',
+      'CreateProfile',
+      'CreateRole',
+      'CreateTrustAnchor',
+      'CreateUser',
+      'GetFederationToken',
+      'UpdateAssumeRolePolicy',
+      'UpdateFunctionCode20150331v2',
+      'UpdateFunctionConfiguration20150331v2',
+    ])
+    expect(called('privilege-escalation')).toEqual(['AttachRolePolicy', 'AttachUserPolicy', 'UpdateLoginProfile'])
     expect(r.flags.filter((f) => f.kind === 'failed-issuance')).toHaveLength(4)
   })
 

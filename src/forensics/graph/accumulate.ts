@@ -1,8 +1,8 @@
 // One pass over the events, in any order: everything the graph needs is accumulated here, keyed so the
 // final join (link.ts) never depends on arrival order. Memory grows with sessions and keys, not events.
 import type {Actor, Issued, TrailEvent} from '../event.js'
-import {PERSISTENCE_EVENTS} from '../event.js'
-import {ActivityAcc} from './activity.js'
+import {NOTED_EVENTS} from '../event.js'
+import {ActivityAcc, isLockdownUa} from './activity.js'
 
 export interface IssueRec {
   id: string
@@ -45,6 +45,16 @@ export interface NoteRec {
   ip: string
   error?: string
   params?: TrailEvent['params']
+  /** Made by lockdown itself (its user agent carries the run id). */
+  lockdown?: boolean
+}
+
+/** Calls made without IAM credentials of this account: anonymous, or another account's principal (S3 data events). */
+export interface ExternalRec {
+  /** 'anonymous' or the calling account id. */
+  account: string
+  ip: string
+  activity: ActivityAcc
 }
 
 /** Caps for the lists that grow with events rather than sessions. */
@@ -62,6 +72,7 @@ export class Accumulator {
   keyStatus: NoteRec[] = []
   revocations: NoteRec[] = []
   notesDropped = 0
+  external = new Map<string, ExternalRec>()
   private shared = new Set<string>()
 
   /** An accumulator that crossed a worker boundary (structured clone drops class prototypes). */
@@ -69,6 +80,7 @@ export class Accumulator {
     const acc = Object.assign(new Accumulator(), o)
     for (const r of acc.observed.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
     for (const r of acc.longTerm.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
+    for (const r of acc.external.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
     return acc
   }
 
@@ -96,6 +108,11 @@ export class Accumulator {
       prev.activity.merge(rec.activity)
       for (const [sec, n] of rec.useSeconds) prev.useSeconds.set(sec, (prev.useSeconds.get(sec) ?? 0) + n)
     }
+    for (const [k, rec] of o.external) {
+      const prev = this.external.get(k)
+      if (prev) prev.activity.merge(rec.activity)
+      else this.external.set(k, rec)
+    }
     const cat = <T>(into: T[], from: T[]) => {
       for (const x of from) {
         if (into.length < MAX_NOTES) into.push(x)
@@ -122,7 +139,7 @@ export class Accumulator {
     this.events++
     if (e.issued) this.addIssue(e)
     this.addUse(e)
-    if (PERSISTENCE_EVENTS.has(e.name)) this.note(this.persistence, e)
+    if (NOTED_EVENTS.has(e.name)) this.note(this.persistence, e)
     if (e.name === 'UpdateAccessKey' || e.name === 'CreateAccessKey' || e.name === 'DeleteAccessKey') this.note(this.keyStatus, e)
     if ((e.name === 'PutRolePolicy' || e.name === 'PutUserPolicy') && !e.error && /aws:TokenIssueTime/.test(e.params?.policyDocument ?? '')) {
       this.note(this.revocations, e)
@@ -134,7 +151,7 @@ export class Accumulator {
       this.notesDropped++
       return
     }
-    list.push({time: e.time, name: e.name, eventId: e.id, actor: e.actor, ip: e.ip, error: e.error, params: e.params})
+    list.push({time: e.time, name: e.name, eventId: e.id, actor: e.actor, ip: e.ip, error: e.error, params: e.params, lockdown: e.userAgent ? isLockdownUa(e.userAgent) : undefined})
   }
 
   private noteAccount(e: TrailEvent): void {
@@ -171,9 +188,24 @@ export class Accumulator {
     }
   }
 
+  private addExternal(e: TrailEvent): void {
+    const account = externalAccount(e)
+    if (!account || !e.ip) return
+    const k = `${account}|${e.ip}`
+    let rec = this.external.get(k)
+    if (!rec) {
+      rec = {account, ip: e.ip, activity: new ActivityAcc()}
+      this.external.set(k, rec)
+    }
+    rec.activity.add(e)
+  }
+
   private addUse(e: TrailEvent): void {
     const use = useOf(e.actor)
-    if (!use) return
+    if (!use) {
+      this.addExternal(e)
+      return
+    }
     const a = e.actor
     if (use.session) {
       let rec = this.observed.get(use.key)
@@ -195,6 +227,15 @@ export class Accumulator {
     const sec = Math.floor(e.time / 1000)
     rec.useSeconds.set(sec, (rec.useSeconds.get(sec) ?? 0) + 1)
   }
+}
+
+/** The account an AWSAccount caller belongs to when it is not this one ('anonymous' for unsigned S3 reads). */
+function externalAccount(e: TrailEvent): string | undefined {
+  const a = e.actor
+  if (a.type !== 'AWSAccount') return undefined
+  const acct = a.accountId ?? a.principalId ?? ''
+  if (acct === 'ANONYMOUS_PRINCIPAL' || acct === 'anonymous' || acct === '') return 'anonymous'
+  return acct !== e.account ? acct : undefined
 }
 
 /** Whose activity an actor's calls count for: a session (key, creationDate, ARN) or a long-term identity. */

@@ -1,9 +1,11 @@
 // What a session (or a long-term key) did, as an aggregate: the graph sees millions of events and keeps
-// counts, first/last times and a few error samples, never the events themselves.
+// counts, first/last times, the first call per IP and per user-agent family, the first call of each
+// watched event name and a few error samples, never the events themselves. Every "first" breaks ties
+// on the event id, so merging workers' shares in any order gives the same aggregate.
 import type {Activity} from '../../report/types.js'
 import type {TrailEvent} from '../event.js'
 
-/** Error samples kept per session: enough to show denials after a revocation, bounded for big inputs. */
+/** Error samples kept per session: the earliest ones, enough to show denials after a revocation. */
 const MAX_ERROR_SAMPLES = 50
 
 export interface ErrorSample {
@@ -11,6 +13,7 @@ export interface ErrorSample {
   name: string
   code: string
   ip: string
+  id: string
 }
 
 /** Addresses that say nothing about where the caller sits. */
@@ -20,12 +23,20 @@ export function meaningfulIp(e: TrailEvent): string | undefined {
   return ip
 }
 
-/** User agents of AWS's own runtimes (Lambda workers, internal callers): a service-held session using them is the service. */
-const RUNTIME_UA = /^(aws-internal|awslambda-worker|AWS Internal)|\.amazonaws\.com$|exec-env\/AWS_Lambda/
+/**
+ * The console's own back end calls on a signed-in user's behalf from Amazon's 72.21.217.0/24 (seen in
+ * grycap's console sessions beside the user's browser IP): such a call says nothing about the user.
+ */
+export function isConsoleRelayIp(ip: string): boolean {
+  return ip.startsWith('72.21.217.')
+}
+
+/** User agents of AWS's own runtimes and services (Lambda workers, ECS tasks, OpsWorks, EMR, internal callers): a service-held session using them is the service. */
+const RUNTIME_UA = /^\[?(aws-internal|awslambda-worker|AWS Internal|OpsWorks |ElasticMapReduce|Elastic ?Beanstalk|AWSConfig)|\.amazonaws\.com\]?$|exec-env\/AWS_(Lambda|ECS)/
 
 /** Few distinct user agents, millions of events: remember the verdict instead of running the regex. */
 const runtimeCache = new Map<string, boolean>()
-function isRuntimeUa(ua: string): boolean {
+export function isRuntimeUa(ua: string): boolean {
   let v = runtimeCache.get(ua)
   if (v === undefined) {
     if (runtimeCache.size > 10_000) runtimeCache.clear()
@@ -35,12 +46,84 @@ function isRuntimeUa(ua: string): boolean {
   return v
 }
 
-/** Per source IP: calls, first seen, calls made directly (not by the console or a service on the caller's behalf), and of those, calls not from an AWS runtime. */
+const familyCache = new Map<string, string>()
+/**
+ * A user agent's product, without versions: `aws-cli`, `boto3`, `aws-sdk-go-v2`, `mozilla`. S3 writes
+ * agents in brackets. Versions change with every upgrade; a change of product is what a person notices.
+ */
+export function uaFamily(ua: string | undefined): string {
+  if (!ua) return ''
+  let f = familyCache.get(ua)
+  if (f === undefined) {
+    if (familyCache.size > 10_000) familyCache.clear()
+    const m = /^\[?\s*([^/\s\]]+)/.exec(ua)
+    f = (m ? m[1] : ua).toLowerCase()
+    familyCache.set(ua, f)
+  }
+  return f
+}
+
+/** Per source IP: calls, the first call, calls made directly (not by the console or a service on the caller's behalf), of those the ones not from an AWS runtime, and console calls from the user's own browser. */
 export interface IpStat {
   n: number
   first: number
+  firstId: string
+  firstName: string
   direct: number
   human: number
+  console: number
+}
+
+/** The first call seen of something (a user-agent family, a watched event name), and how many. */
+export interface Mark {
+  n: number
+  first: number
+  firstId: string
+  ip: string
+}
+
+/** Event names whose first call a detection names as evidence (reconnaissance, secret reads). */
+export const WATCHED = new Set([
+  'GetCallerIdentity',
+  'ListBuckets',
+  'GetAccountAuthorizationDetails',
+  'ListUsers',
+  'ListRoles',
+  'ListAccessKeys',
+  'GetSecretValue',
+  'BatchGetSecretValue',
+  'ListSecrets',
+  'GetParameter',
+  'GetParameters',
+  'GetParametersByPath',
+  'GetPasswordData',
+  'DescribeInstanceAttribute',
+])
+
+/** Errors that mean "not allowed": their first call is kept as a mark under this key. */
+export const DENIED = /AccessDenied|UnauthorizedOperation|Unauthorized|Forbidden/
+export const DENIED_MARK = '!denied'
+
+const earlier = (t: number, id: string, m: {first: number; firstId: string}) => t < m.first || (t === m.first && id < m.firstId)
+
+function markOf(map: Map<string, Mark>, key: string, e: TrailEvent): void {
+  const m = map.get(key)
+  if (!m) map.set(key, {n: 1, first: e.time, firstId: e.id, ip: e.ip})
+  else {
+    m.n++
+    if (earlier(e.time, e.id, m)) [m.first, m.firstId, m.ip] = [e.time, e.id, e.ip]
+  }
+}
+
+function mergeMarks(into: Map<string, Mark>, from: Map<string, Mark>): void {
+  for (const [k, o] of from) {
+    const m = into.get(k)
+    if (!m) into.set(k, {...o})
+    else {
+      m.n += o.n
+      if (earlier(o.first, o.firstId, m)) [m.first, m.firstId, m.ip] = [o.first, o.firstId, o.ip]
+    }
+  }
 }
 
 export class ActivityAcc {
@@ -53,6 +136,16 @@ export class ActivityAcc {
   ips = new Map<string, IpStat>()
   regions = new Set<string>()
   errorSamples: ErrorSample[] = []
+  /** Direct calls per user-agent family. */
+  agents = new Map<string, Mark>()
+  /** First call per WATCHED event name. */
+  marks = new Map<string, Mark>()
+  /** Calls whose user agent carries lockdown's run id: the responder's tool, not the attacker. */
+  lockdown = 0
+  /** Calls per invokedBy (the console's signin, a service acting for the caller). */
+  via = new Map<string, number>()
+  /** sessionContext mfaAuthenticated seen on calls: 1 false, 2 true (bits, so merging is order-free). */
+  mfaSeen = 0
 
   add(e: TrailEvent): void {
     this.calls++
@@ -61,23 +154,45 @@ export class ActivityAcc {
     if (e.time > this.last) this.last = e.time
     if (e.region) this.regions.add(e.region)
     const ip = meaningfulIp(e)
+    const invokedBy = e.actor.invokedBy
     if (ip) {
       let cur = this.ips.get(ip)
       if (!cur) {
-        cur = {n: 0, first: e.time, direct: 0, human: 0}
+        cur = {n: 0, first: e.time, firstId: e.id, firstName: e.name, direct: 0, human: 0, console: 0}
         this.ips.set(ip, cur)
       }
       cur.n++
-      if (e.time < cur.first) cur.first = e.time
-      if (!e.actor.invokedBy) {
+      if (earlier(e.time, e.id, cur)) [cur.first, cur.firstId, cur.firstName] = [e.time, e.id, e.name]
+      if (!invokedBy) {
         cur.direct++
         if (!isRuntimeUa(e.userAgent ?? '')) cur.human++
-      }
+      } else if (invokedBy === 'signin.amazonaws.com' && !isConsoleRelayIp(ip)) cur.console++
     }
+    if (e.actor.mfa !== undefined) this.mfaSeen |= e.actor.mfa ? 2 : 1
+    // Before invokedBy existed (eventVersion 1.01), console calls said so in their user agent.
+    const by = invokedBy ?? (e.userAgent === 'console.amazonaws.com' ? 'signin.amazonaws.com' : undefined)
+    if (by) this.via.set(by, (this.via.get(by) ?? 0) + 1)
+    if (e.error && DENIED.test(e.error)) markOf(this.marks, DENIED_MARK, e)
+    if (!invokedBy && e.userAgent) markOf(this.agents, uaFamily(e.userAgent), e)
+    if (WATCHED.has(e.name)) markOf(this.marks, e.name, e)
+    if (e.userAgent && isLockdownUa(e.userAgent)) this.lockdown++
     if (e.error) {
       this.errors.set(e.error, (this.errors.get(e.error) ?? 0) + 1)
-      if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push({time: e.time, name: e.name, code: e.error, ip: e.ip})
+      this.addSample({time: e.time, name: e.name, code: e.error, ip: e.ip, id: e.id})
     }
+  }
+
+  /** Keeps the earliest samples (by time, then id): the same set whatever the arrival order. */
+  private addSample(s: ErrorSample): void {
+    const list = this.errorSamples
+    if (list.length >= MAX_ERROR_SAMPLES) {
+      const last = list[list.length - 1]
+      if (!(s.time < last.time || (s.time === last.time && s.id < last.id))) return
+      list.pop()
+    }
+    let i = list.length
+    while (i > 0 && (list[i - 1].time > s.time || (list[i - 1].time === s.time && list[i - 1].id > s.id))) i--
+    list.splice(i, 0, s)
   }
 
   merge(o: ActivityAcc): void {
@@ -90,20 +205,27 @@ export class ActivityAcc {
       const cur = this.ips.get(ip)
       if (cur) {
         cur.n += st.n
-        cur.first = Math.min(cur.first, st.first)
+        if (earlier(st.first, st.firstId, cur)) [cur.first, cur.firstId, cur.firstName] = [st.first, st.firstId, st.firstName]
         cur.direct += st.direct
         cur.human += st.human
+        cur.console += st.console
       } else this.ips.set(ip, {...st})
     }
     for (const r of o.regions) this.regions.add(r)
-    for (const s of o.errorSamples) if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push(s)
+    for (const s of o.errorSamples) this.addSample(s)
+    mergeMarks(this.agents, o.agents)
+    mergeMarks(this.marks, o.marks)
+    this.lockdown += o.lockdown
+    for (const [k, v] of o.via) this.via.set(k, (this.via.get(k) ?? 0) + v)
+    this.mfaSeen |= o.mfaSeen
   }
 
   /** The IP of the earliest call, if any call had a meaningful one. */
   firstIp(): string | undefined {
     let best: string | undefined
     let t = Infinity
-    for (const [ip, {first}] of this.ips) if (first < t) [best, t] = [ip, first]
+    let id = ''
+    for (const [ip, st] of this.ips) if (st.first < t || (st.first === t && st.firstId < id)) [best, t, id] = [ip, st.first, st.firstId]
     return best
   }
 
@@ -115,10 +237,16 @@ export class ActivityAcc {
       errors: sorted(this.errors),
       first: this.calls ? new Date(this.first).toISOString() : undefined,
       last: this.calls ? new Date(this.last).toISOString() : undefined,
-      ips: Object.fromEntries([...this.ips].sort((a, b) => a[1].first - b[1].first).map(([ip, st]) => [ip, st.n])),
+      ips: Object.fromEntries([...this.ips].sort((a, b) => a[1].first - b[1].first || cmp(a[1].firstId, b[1].firstId)).map(([ip, st]) => [ip, st.n])),
       regions: [...this.regions].sort(),
+      ...(this.lockdown ? {lockdownCalls: this.lockdown} : {}),
     }
   }
+}
+
+/** lockdown puts `lockdown/<version> run/<id>` in every SDK user agent (engine/run-id). */
+export function isLockdownUa(ua: string): boolean {
+  return ua.includes('lockdown/') && ua.includes(' run/')
 }
 
 /** Code-unit order: ISO times and ids sort correctly, and it is far cheaper than localeCompare (ICU). */

@@ -17,6 +17,19 @@ export interface LinkedSession {
   issue?: IssueRec
   parentId?: string
   firstIp?: string
+  /** The AWS service that holds these credentials (it issued them, or EC2 delivered them to an instance). */
+  serviceHeld?: string
+}
+
+/** Roles a service uses for itself by convention: /service-role/ paths, service-linked roles, `aws-opsworks-service-role`. */
+const SERVICE_ROLE = /\/(aws-)?service-role\/|service-?role$/i
+
+/** EC2 instance-profile sessions are named after the instance. */
+const INSTANCE_SESSION = /^i-[0-9a-fA-F]{8,17}$/
+
+/** A lockdown break-glass grant lives under the /lockdown/ path; a responder's session has MFA and a SourceIdentity. */
+function isBreakGlass(row: LinkedSession['row']): boolean {
+  return /:role\/lockdown\//.test(row.principal) && row.mfa === true && Boolean(row.sourceIdentity)
 }
 
 function roleOf(arn: string, issuerArn?: string): string {
@@ -74,13 +87,14 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
       expiresAt: iso(i.expiration),
       sourceIp: rec.ip,
       userAgent: rec.userAgent,
-      mfa: rec.actor.mfa,
+      // An MFA code passed to the issuing call; the session's own calls say so too (below).
+      mfa: i.mfa ?? (rec.name === 'GetSessionToken' || rec.name === 'GetFederationToken' ? rec.actor.mfa : undefined),
       sourceIdentity: i.sourceIdentity ?? rec.actor.sourceIdentity,
       issuer: issuerOf(rec),
       inferred: false,
     }
     if (rec.name === 'GetSessionToken') row.arn = rec.actor.arn ?? arn
-    const s: LinkedSession = {row, activity: new ActivityAcc(), issue: rec}
+    const s: LinkedSession = {row, activity: new ActivityAcc(), issue: rec, serviceHeld: rec.actor.type === 'AWSService' ? (rec.actor.invokedBy ?? rec.ip) : undefined}
     sessions.set(row.id, s)
     const list = byKey.get(i.accessKeyId!) ?? []
     list.push(s)
@@ -125,7 +139,7 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
         issuedAt: iso(o.created || undefined),
         sourceIp: login.ip,
         userAgent: login.userAgent,
-        mfa: o.actor.mfa,
+        mfa: undefined,
         sourceIdentity: o.actor.sourceIdentity,
         issuer: from ? {kind: from.includes(':root') ? 'root' : from.includes(':assumed-role/') ? 'session' : 'iam-user', id: from} : {kind: 'unknown', id: ''},
         consoleLoginId: login.id,
@@ -137,7 +151,21 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
     if (login) usedLogins.add(login)
     const activity = new ActivityAcc()
     for (const x of list) activity.merge(x.activity)
-    const kind: SessionKind = login ? 'console' : longTerm ? 'session-token' : o.actor.type === 'FederatedUser' ? 'federated' : 'role-inferred'
+    // An IAM user's short-lived key with no issuance in the data: a console session whose login is
+    // elsewhere (its calls are relayed by signin), a service acting for the user (Lambda's forward access
+    // sessions), or a GetSessionToken session.
+    const via = longTerm && !login ? [...activity.via.keys()].sort() : []
+    const kind: SessionKind = login
+      ? 'console'
+      : longTerm
+        ? via.includes('signin.amazonaws.com')
+          ? 'console-inferred'
+          : via.length
+            ? 'forward-access'
+            : 'session-token'
+        : o.actor.type === 'FederatedUser'
+          ? 'federated'
+          : 'role-inferred'
     const row: LinkedSession['row'] = {
       id: `${o.arn}|${iso(o.created)}`,
       kind,
@@ -149,13 +177,16 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
       issuedAt: iso(o.created || undefined),
       sourceIp: login?.ip,
       userAgent: login?.userAgent,
-      mfa: login ? login.issued.mfaUsed : o.actor.mfa,
+      mfa: login ? login.issued.mfaUsed : undefined,
       sourceIdentity: o.actor.sourceIdentity,
       issuer: login ? {kind: o.actor.type === 'Root' ? 'root' : 'iam-user', id: o.arn} : {kind: 'unknown', id: o.actor.issuerArn ?? ''},
       consoleLoginId: login?.id,
       inferred: !login,
     }
-    sessions.set(row.id, {row, activity})
+    const ec2 = list.some((x) => x.actor.ec2RoleDelivery) || INSTANCE_SESSION.test(row.sessionName ?? '')
+    const runtime = [...activity.ips.values()].some((st) => st.direct > st.human)
+    const serviceHeld = kind !== 'role-inferred' ? undefined : ec2 ? 'ec2.amazonaws.com' : runtime ? 'an AWS runtime' : SERVICE_ROLE.test(row.principal) ? 'an AWS service (service role)' : undefined
+    sessions.set(row.id, {row, activity, serviceHeld})
   }
 
   // A console login with no calls seen is still a session someone opened.
@@ -180,7 +211,13 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
   }
 
   linkParents(sessions)
-  for (const s of sessions.values()) s.firstIp = s.activity.firstIp()
+  for (const s of sessions.values()) {
+    s.firstIp = s.activity.firstIp()
+    // What the session's own calls say (sessionContext mfaAuthenticated) beats the issuer's state.
+    if (s.row.kind !== 'console' && s.activity.mfaSeen & 2) s.row.mfa = true
+    else if (s.row.kind !== 'console' && s.row.mfa === undefined && s.activity.mfaSeen & 1) s.row.mfa = false
+    if (isBreakGlass(s.row)) s.row.breakGlass = true
+  }
   return sessions
 }
 

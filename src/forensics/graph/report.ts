@@ -2,9 +2,10 @@
 // flags, the timeline and what the data cannot show.
 import {pushTo} from '../../report/chains.js'
 import type {Flag, ForensicReport, SessionRow, TimelineEntry} from '../../report/types.js'
-import {cmp, iso} from './activity.js'
+import {cmp} from './activity.js'
 import type {Accumulator} from './accumulate.js'
-import {accountFlags, sessionFlags} from './flags.js'
+import {buildFindings} from '../detections/findings.js'
+import {allFlags} from './flags.js'
 import {linkSessions, type LinkedSession} from './link.js'
 import {buildGaps, buildTimeline} from './timeline.js'
 
@@ -86,11 +87,13 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
     }
   }
 
+  const sessionOfActor = sessionResolver(all)
+  const allRaised = allFlags(acc, all, depth, sessionOfActor)
   const flagsBySession = new Map<string, Flag[]>()
-  for (const s of all.values()) flagsBySession.set(s.row.id, sessionFlags(s, depth.get(s.row.id)!))
-  addRevocationFlags(acc, all, flagsBySession)
+  for (const s of all.values()) flagsBySession.set(s.row.id, [])
+  for (const f of allRaised) flagsBySession.get(f.subject)?.push(f)
 
-  // Service-assumed sessions are noise unless asked for, flagged, or selected explicitly.
+  // Unflagged AWS-service sessions are collapsed unless asked for or selected; a flagged one never is.
   let hidden = 0
   for (const s of all.values()) {
     if (!keep.has(s.row.id) || s.row.issuer.kind !== 'service' || opts.includeService) continue
@@ -110,25 +113,30 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
     }))
     .sort((a, b) => cmp(a.issuedAt ?? a.activity.first ?? '', b.issuedAt ?? b.activity.first ?? '') || cmp(a.id, b.id))
 
-  const sessionOfActor = sessionResolver(all)
   const keptNames = new Set(sessions.flatMap((s) => [s.principal, s.arn]))
-  const flags = [
-    ...[...flagsBySession].filter(([id]) => keep.has(id)).flatMap(([, f]) => f),
-    ...accountFlags(acc, sessionOfActor).filter((f) => !selected(opts) || keep.has(f.subject) || keptNames.has(f.subject)),
-  ].sort((a, b) => cmp(a.at, b.at) || cmp(a.kind, b.kind) || cmp(a.subject, b.subject) || cmp(a.detail, b.detail))
+  // A selection keeps the flags about what it kept, and a named principal's or key's own calls.
+  const ownFlag = (f: Flag) =>
+    keep.has(f.subject) ||
+    keptNames.has(f.subject) ||
+    Boolean(opts.principals?.some((g) => globMatch(g, f.subject))) ||
+    Boolean(opts.accessKeys?.some((k) => f.subject === k || f.contain?.keys?.includes(k)))
+  const flags = allRaised
+    .filter((f) => (all.has(f.subject) ? keep.has(f.subject) : !selected(opts) || ownFlag(f)))
+    .sort((a, b) => cmp(a.at, b.at) || cmp(a.kind, b.kind) || cmp(a.subject, b.subject) || cmp(a.detail, b.detail))
 
   const principals = [...acc.longTerm.values()]
     .filter((l) => !selected(opts) || opts.principals?.some((g) => globMatch(g, l.arn)) || (l.key && opts.accessKeys?.includes(l.key)))
     .map((l) => ({arn: l.arn, accessKeyId: l.key, activity: l.activity.toActivity()}))
     .sort((a, b) => b.activity.calls - a.activity.calls)
 
-  const {entries, dropped} = buildTimeline(acc, sessions, all, sessionOfActor)
+  const {entries, dropped} = buildTimeline(acc, sessions, all, sessionOfActor, flags)
   const timeline: TimelineEntry[] = entries.filter((t) => !selected(opts) || !t.sessionId || keep.has(t.sessionId))
   return {
     title: opts.title ?? 'Session forensics',
     generatedAt: (opts.now ?? new Date()).toISOString(),
     window: {start: opts.window.start.toISOString(), end: opts.window.end.toISOString()},
     source: opts.source,
+    ...scopeOf(acc, all),
     summary: {
       events: acc.events,
       sessions: sessions.length,
@@ -139,7 +147,9 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
       maxDepth: Math.max(0, ...sessions.map((s) => s.depth)),
       flags: flags.length,
       hiddenServiceSessions: hidden,
+      ...(hidden ? {hiddenReason: 'sessions AWS services assumed for themselves that raised no flag (--include-service shows them); a flagged session is always shown'} : {}),
     },
+    findings: buildFindings(flags, sessions),
     sessions,
     principals,
     flags,
@@ -162,21 +172,20 @@ function sessionResolver(all: Map<string, LinkedSession>) {
   }
 }
 
-/** AccessDenied after a revoke-older-sessions policy on the session's role: containment working. */
-function addRevocationFlags(acc: Accumulator, all: Map<string, LinkedSession>, out: Map<string, Flag[]>): void {
-  for (const rev of acc.revocations) {
-    const name = rev.params?.roleName
-    if (!name) continue
-    for (const s of all.values()) {
-      if (!s.row.principal.endsWith(`/${name}`)) continue
-      const denied = s.activity.errorSamples.filter((e) => e.time > rev.time && /AccessDenied|UnauthorizedOperation/.test(e.code))
-      if (!denied.length) continue
-      out.get(s.row.id)!.push({
-        kind: 'denied-after-revocation',
-        at: iso(denied[0].time)!,
-        subject: s.row.id,
-        detail: `${denied.length} call(s) denied after ${rev.name} ${rev.params?.policyName ?? ''} on ${name} at ${iso(rev.time)} (first: ${denied[0].name} from ${denied[0].ip}): containment evidence`,
-      })
-    }
+/** The accounts and regions the events came from, for the report's header. */
+function scopeOf(acc: Accumulator, all: Map<string, LinkedSession>): {accounts: string[]; regions: string[]} {
+  const accounts = new Set<string>()
+  const regions = new Set<string>()
+  for (const s of all.values()) {
+    if (s.row.account) accounts.add(s.row.account)
+    for (const r of s.activity.regions) regions.add(r)
+    if (s.issue?.region) regions.add(s.issue.region)
   }
+  for (const l of acc.longTerm.values()) {
+    const m = /^arn:[^:]+:iam::(\d+):/.exec(l.arn)
+    if (m) accounts.add(m[1])
+    for (const r of l.activity.regions) regions.add(r)
+  }
+  for (const x of acc.external.values()) for (const r of x.activity.regions) regions.add(r)
+  return {accounts: [...accounts].sort(), regions: [...regions].sort()}
 }

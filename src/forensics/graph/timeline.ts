@@ -1,6 +1,7 @@
-// The timeline (issuances, logins, first/last use, persistence, key status, revocations) and the list
-// of things the data cannot show. Both are for people: bounded, sorted, plainly worded.
-import type {SessionRow, TimelineEntry} from '../../report/types.js'
+// The timeline (issuances, logins, each session's first call from each IP, its errors, the calls a
+// detection flagged, noted calls, key status, revocations, last use) and the list of things the data
+// cannot show. Both are for people: bounded, sorted, plainly worded. lockdown's own calls are marked.
+import type {Flag, SessionRow, TimelineEntry} from '../../report/types.js'
 import {cmp, iso} from './activity.js'
 import type {Accumulator, NoteRec} from './accumulate.js'
 import type {LinkedSession} from './link.js'
@@ -8,12 +9,16 @@ import type {GraphOptions} from './report.js'
 
 /** A timeline longer than this is not read by anyone; the JSON keeps the sessions in full anyway. */
 const MAX_TIMELINE = 2000
+/** Errors listed per session: the earliest, enough to see what was tried. */
+const ERRORS_PER_SESSION = 5
 
 type Resolver = (a: {accessKeyId?: string; arn?: string; sessionCreated?: number}) => string | undefined
 
 function noteEntry(n: NoteRec, kind: TimelineEntry['kind'], detail: string, resolve: Resolver): TimelineEntry {
   const sessionId = resolve(n.actor)
-  return {at: iso(n.time)!, actor: n.actor.arn ?? n.actor.invokedBy ?? 'unknown', sessionId, event: n.name, detail, ip: n.ip, error: n.error, kind}
+  const e: TimelineEntry = {at: iso(n.time)!, actor: n.actor.arn ?? n.actor.invokedBy ?? 'unknown', sessionId, event: n.name, detail, ip: n.ip, error: n.error, kind, eventId: n.eventId}
+  if (n.lockdown) e.lockdown = true
+  return e
 }
 
 export function buildTimeline(
@@ -21,8 +26,13 @@ export function buildTimeline(
   sessions: SessionRow[],
   all: Map<string, LinkedSession>,
   resolve: Resolver,
+  flags: Flag[],
 ): {entries: TimelineEntry[]; dropped: number} {
   const out: TimelineEntry[] = []
+  // The call each flag points at, so a noted call that was flagged shows as such (once).
+  const flagged = new Map<string, Flag>()
+  for (const f of flags) for (const id of f.evidence ?? []) if (!flagged.has(id)) flagged.set(id, f)
+  const listed = new Set<string>()
   for (const s of sessions) {
     const rec = all.get(s.id)?.issue
     if (rec && s.issuedAt) {
@@ -36,11 +46,27 @@ export function buildTimeline(
         kind: 'issue',
       })
     }
-    if (s.activity.first) {
-      out.push({at: s.activity.first, actor: s.arn, sessionId: s.id, event: 'first use', detail: `${s.activity.calls} calls in all`, ip: Object.keys(s.activity.ips)[0], kind: 'first-use'})
+    const acc2 = all.get(s.id)?.activity
+    const ours = s.activity.lockdownCalls !== undefined && s.activity.lockdownCalls === s.activity.calls
+    const mark = (e: TimelineEntry) => (ours ? {...e, lockdown: true} : e)
+    if (acc2 && acc2.ips.size) {
+      // The first call from each IP: where the session went, and what it did first there.
+      for (const [ip, st] of acc2.ips) {
+        const f = flagged.get(st.firstId)
+        listed.add(st.firstId)
+        out.push(mark({at: iso(st.first)!, actor: s.arn, sessionId: s.id, event: st.firstName, detail: `first call from ${ip} (${st.n} of ${s.activity.calls} calls)${f ? ` ⚠ ${f.kind}` : ''}`, ip, kind: f ? 'flagged' : 'first-ip', eventId: st.firstId}))
+      }
+    } else if (s.activity.first) {
+      out.push(mark({at: s.activity.first, actor: s.arn, sessionId: s.id, event: 'first use', detail: `${s.activity.calls} calls in all`, kind: 'first-use'}))
+    }
+    for (const e of (acc2?.errorSamples ?? []).slice(0, ERRORS_PER_SESSION)) {
+      if (listed.has(e.id)) continue
+      listed.add(e.id)
+      const f = flagged.get(e.id)
+      out.push(mark({at: iso(e.time)!, actor: s.arn, sessionId: s.id, event: e.name, detail: f ? `⚠ ${f.kind}` : 'failed', ip: e.ip, error: e.code, kind: f ? 'flagged' : 'error', eventId: e.id}))
     }
     if (s.activity.last && s.activity.last !== s.activity.first) {
-      out.push({at: s.activity.last, actor: s.arn, sessionId: s.id, event: 'last use', detail: '', kind: 'last-use'})
+      out.push(mark({at: s.activity.last, actor: s.arn, sessionId: s.id, event: 'last use', detail: '', kind: 'last-use'}))
     }
   }
   for (const l of acc.logins) {
@@ -48,7 +74,21 @@ export function buildTimeline(
     const mfa = l.name === 'ConsoleLogin' ? `, MFA ${l.issued.mfaUsed ? 'yes' : 'no'}` : ''
     out.push({at: iso(l.time)!, actor: l.actor.arn ?? 'unknown', event: l.name, detail: `${ok}${mfa}${l.issued.roleArn ? ` → ${l.issued.roleArn}` : ''}`, ip: l.ip, error: l.error, kind: 'login'})
   }
-  for (const n of acc.persistence) out.push(noteEntry(n, 'persistence', n.params?.userName ?? n.params?.roleName ?? '', resolve))
+  for (const n of acc.persistence) {
+    if (listed.has(n.eventId)) continue
+    listed.add(n.eventId)
+    const f = flagged.get(n.eventId)
+    const p = n.params ?? {}
+    const what = [p.target ?? p.userName ?? p.roleName, p.detail].filter(Boolean).join(' ')
+    out.push(noteEntry(n, f ? 'flagged' : 'persistence', f ? `⚠ ${f.kind}${what ? `: ${what}` : ''}` : what, resolve))
+  }
+  // Flagged calls the lists above do not hold (a recon first call, a data read from the attacker's IP).
+  for (const f of flags) {
+    const id = f.evidence?.[0]
+    if (!id || listed.has(id) || f.kind === 'denied-after-revocation' || f.kind === 'failed-issuance' || f.kind === 'long-term-key' || f.kind === 'deep-chain' || f.kind === 'console-no-mfa') continue
+    listed.add(id)
+    out.push({at: f.at, actor: f.subject, sessionId: all.has(f.subject) ? f.subject : undefined, event: f.detection ?? f.kind, detail: `⚠ ${f.detail}`, ip: f.ip, kind: 'flagged', eventId: id})
+  }
   for (const n of acc.keyStatus) {
     const p = n.params ?? {}
     out.push(noteEntry(n, 'key-status', `${p.accessKeyId ?? '(new key)'}${p.status ? ` → ${p.status}` : ''}${p.userName ? ` (user ${p.userName})` : ''}`, resolve))
