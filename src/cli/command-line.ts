@@ -2,6 +2,7 @@
 // a resume hint keeps every --set, --profile, --journal-dir and --endpoint the run was started with, and an
 // undo hint keeps the flags that say where the run lives (which account, which journal directory). A hint
 // built from a template drops them, and the person then resumes against the wrong account or journal.
+import type {RunCommands} from '../engine/run.js'
 
 /** What the parser needs to know about a flag: its name, its one-letter alias, whether it takes a value. */
 export interface FlagShape {
@@ -70,5 +71,16 @@ export class CommandLine {
   /** Whether the person typed this flag (by name or alias). */
   has(flag: string): boolean {
     return this.groups.some((g) => g.flag === flag)
+  }
+}
+
+/**
+ * The follow-up commands of a run started by `typed`: `lockdown run` resumes with --resume RUN --yes;
+ * a one-step command (breakglass grant/revoke/expire) is simply run again with --yes (it re-plans).
+ */
+export function runCommands(typed: CommandLine, resumable: boolean): RunCommands {
+  return {
+    resume: (runId) => (resumable ? typed.retry({drop: ['resume', 'yes'], add: ['--resume', runId, '--yes']}) : typed.retry({drop: ['yes'], add: ['--yes']})),
+    undo: (runId) => typed.other('undo', [runId]),
   }
 }

@@ -6,6 +6,7 @@ import {formatPlan} from './format-plan.js'
 import {askYesNo, requireConfirmable} from './confirm.js'
 import {runPlaybook, type RunResult} from '../engine/run.js'
 import type {AwsOptions} from '../aws/clients.js'
+import {runCommands, type CommandLine} from './command-line.js'
 
 export async function runGenerated(opts: {
   name: string
@@ -15,15 +16,18 @@ export async function runGenerated(opts: {
   json: boolean
   journalDir: string
   aws: AwsOptions
-  retry: string
+  /** What the person typed: retry and undo hints keep its flags. */
+  typed: CommandLine
   say: (text: string) => void
 }): Promise<RunResult> {
-  requireConfirmable(opts.yes, opts.retry)
+  const retry = opts.typed.retry({drop: ['yes']})
+  requireConfirmable(opts.yes, retry)
   const doc = {version: 1, name: opts.name, ...(opts.incident ? {incident: opts.incident} : {}), steps: [opts.step]}
   return runPlaybook({
-    file: `(${opts.retry})`,
+    file: `(${retry})`,
     text: stringify(doc),
-    retry: opts.retry,
+    retry,
+    commands: runCommands(opts.typed, false),
     journalDir: opts.journalDir,
     aws: opts.aws,
     quiet: opts.json,

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {runCommands} from '../cli/command-line.js'
 import {exitCodeHelp} from '../errors.js'
 import {askYesNo, requireConfirmable} from '../cli/confirm.js'
 import {setFlag, setVars} from '../cli/flags.js'
@@ -33,10 +34,7 @@ export default class Run extends BaseCommand<typeof Run> {
     const typed = this.commandLine()
     requireConfirmable(f.yes, typed.retry({drop: ['yes']}))
     if (f.resume && !RUN_ID.test(f.resume)) throw new InvalidInputError(`--resume ${f.resume}: not a run id`, [], {next: typed.other('runs')})
-    const commands = {
-      resume: (id: string) => typed.retry({drop: ['resume', 'yes'], add: ['--resume', id, '--yes']}),
-      undo: (id: string) => typed.other('undo', [id]),
-    }
+    const commands = runCommands(typed, true)
     const opts = {
       file,
       set: setVars(f.set),

@@ -18,7 +18,7 @@ export default class Undo extends BaseCommand<typeof Undo> {
   async run() {
     const {run} = this.args
     if (!RUN_ID.test(run)) throw new InvalidInputError(`${run}: not a run id`, [], {next: 'lockdown runs'})
-    requireConfirmable(this.flags.yes, `lockdown undo ${run}`)
+    requireConfirmable(this.flags.yes, this.commandLine().retry({drop: ['yes']}))
     if (!this.flags.yes && !(await askYesNo(`Revert the changes of run ${run}?`))) {
       this.say('Cancelled: nothing was changed.')
       return {runId: run, cancelled: true}

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {runCommands} from '../../cli/command-line.js'
 import {runGenerated} from '../../cli/generated-run.js'
 import {runSummary} from '../../cli/run-output.js'
 
@@ -19,10 +20,10 @@ export default class Expire extends BaseCommand<typeof Expire> {
       json: this.jsonEnabled(),
       journalDir: this.flags['journal-dir'],
       aws: this.awsOptions(),
-      retry: 'lockdown breakglass expire',
+      typed: this.commandLine(),
       say: (t) => this.say(t),
     })
-    for (const line of runSummary(result)) this.say(line)
+    for (const line of runSummary(result, runCommands(this.commandLine(), false))) this.say(line)
     return result
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {runCommands} from '../../cli/command-line.js'
 import {runGenerated} from '../../cli/generated-run.js'
 import {runSummary} from '../../cli/run-output.js'
 
@@ -37,10 +38,10 @@ export default class Grant extends BaseCommand<typeof Grant> {
       json: this.jsonEnabled(),
       journalDir: f['journal-dir'],
       aws: this.awsOptions(),
-      retry: 'lockdown breakglass grant',
+      typed: this.commandLine(),
       say: (t) => this.say(t),
     })
-    for (const line of runSummary(result)) this.say(line)
+    for (const line of runSummary(result, runCommands(this.commandLine(), false))) this.say(line)
     if (result.status === 'done') this.say(`Responders get in with: lockdown breakglass assume --incident ${f.incident} --mfa-code CODE --format env`)
     return result
   }

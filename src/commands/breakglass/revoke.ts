@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {runCommands} from '../../cli/command-line.js'
 import {runGenerated} from '../../cli/generated-run.js'
 import {runSummary} from '../../cli/run-output.js'
 
@@ -22,10 +23,10 @@ export default class Revoke extends BaseCommand<typeof Revoke> {
       json: this.jsonEnabled(),
       journalDir: f['journal-dir'],
       aws: this.awsOptions(),
-      retry: `lockdown breakglass revoke --incident ${f.incident}`,
+      typed: this.commandLine(),
       say: (t) => this.say(t),
     })
-    for (const line of runSummary(result)) this.say(line)
+    for (const line of runSummary(result, runCommands(this.commandLine(), false))) this.say(line)
     return result
   }
 }

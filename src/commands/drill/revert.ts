@@ -11,7 +11,7 @@ export default class DrillRevert extends BaseCommand<typeof DrillRevert> {
 
   async run() {
     const r = await revertSandbox(this.awsOptions(), this.flags['journal-dir'], this.args.id)
-    if (!r.ok) throw new UndoError(r.detail, {next: `lockdown drill revert ${this.args.id}`})
+    if (!r.ok) throw new UndoError(r.detail, {next: this.commandLine().retry()})
     this.say(r.detail)
     return r
   }
