@@ -1,7 +1,8 @@
 // Flags several commands share, defined once so their help text agrees.
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {InvalidInputError} from '../errors.js'
+import {resolvePlaybookFile} from '../playbook/shipped.js'
 import {parseSetFlags, type VarValue} from '../playbook/vars.js'
 
 export const setFlag = Flags.string({
@@ -15,3 +16,9 @@ export function setVars(sets: readonly string[]): Record<string, VarValue> {
   if (errors.length) throw new InvalidInputError(errors.join('; '), [], {next: 'use --set NAME=VALUE'})
   return vars
 }
+
+/** A playbook: a path, or the name of a shipped one (`leaked-access-key`), so an installed lockdown works from any folder. */
+export const playbookArg = Args.string({description: 'Playbook file, or the name of a shipped playbook (e.g. leaked-access-key)', required: true, parse: async (s) => resolvePlaybookFile(s)})
+
+/** A drill: a path, or the name `lockdown drill list` shows. */
+export const drillArg = Args.string({description: 'Drill file, or a shipped drill by name (see: lockdown drill list)', required: true, parse: async (s) => resolvePlaybookFile(s, 'drill')})

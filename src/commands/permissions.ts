@@ -1,14 +1,12 @@
-import {Args} from '@oclif/core'
-
 import {BaseCommand} from '../cli/base-command.js'
-import {setFlag, setVars} from '../cli/flags.js'
+import {playbookArg, setFlag, setVars} from '../cli/flags.js'
 import {leastPrivilegePolicy} from '../engine/permissions.js'
 import {loadAndValidate} from '../engine/validate.js'
 
 export default class Permissions extends BaseCommand<typeof Permissions> {
   static override summary = 'Print the least-privilege IAM policy that running a playbook needs.'
   static override examples = ['<%= config.bin %> permissions playbooks/leaked-access-key.yaml > lockdown-policy.json']
-  static override args = {file: Args.string({description: 'Playbook file', required: true})}
+  static override args = {file: playbookArg}
   static override flags = {set: setFlag}
 
   async run() {

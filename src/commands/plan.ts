@@ -1,8 +1,6 @@
-import {Args} from '@oclif/core'
-
 import {BaseCommand} from '../cli/base-command.js'
 import {exitCodeHelp} from '../errors.js'
-import {setFlag, setVars} from '../cli/flags.js'
+import {playbookArg, setFlag, setVars} from '../cli/flags.js'
 import {formatPlan} from '../cli/format-plan.js'
 import {planFile} from '../engine/plan.js'
 
@@ -15,7 +13,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     '<%= config.bin %> plan playbooks/leaked-access-key.yaml --set user=ci-deploy --profile prod',
     '<%= config.bin %> plan playbooks/leaked-access-key.yaml --json | jq .steps[].changes',
   ]
-  static override args = {file: Args.string({description: 'Playbook file', required: true})}
+  static override args = {file: playbookArg}
   static override flags = {set: setFlag}
 
   async run() {

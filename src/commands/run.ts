@@ -1,10 +1,10 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {runCommands} from '../cli/command-line.js'
 import {exitCodeHelp} from '../errors.js'
 import {askYesNo, requireConfirmable} from '../cli/confirm.js'
-import {setFlag, setVars} from '../cli/flags.js'
+import {playbookArg, setFlag, setVars} from '../cli/flags.js'
 import {formatPlan} from '../cli/format-plan.js'
 import {runSummary} from '../cli/run-output.js'
 import {resumeRun, runPlaybook, type RunResult} from '../engine/run.js'
@@ -20,7 +20,7 @@ export default class Run extends BaseCommand<typeof Run> {
     '<%= config.bin %> run playbooks/leaked-access-key.yaml --yes --set user=ci-deploy',
     '<%= config.bin %> run playbooks/leaked-access-key.yaml --resume 20261126T091500Z-3fa2 --yes',
   ]
-  static override args = {file: Args.string({description: 'Playbook file', required: true})}
+  static override args = {file: playbookArg}
   static override flags = {
     set: setFlag,
     yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when not at a terminal).', default: false}),

@@ -5,6 +5,7 @@ import {exitCodeHelp} from '../errors.js'
 import {loadAndValidate} from '../engine/validate.js'
 import {InvalidInputError, type SourceIssue} from '../errors.js'
 import {setFlag, setVars} from '../cli/flags.js'
+import {resolvePlaybookFile} from '../playbook/shipped.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check playbooks against the schema and the actions; no AWS calls.'
@@ -16,11 +17,11 @@ export default class Validate extends BaseCommand<typeof Validate> {
     '<%= config.bin %> validate playbooks/leaked-access-key.yaml --set user=ci-deploy',
   ]
   static override strict = false
-  static override args = {file: Args.string({description: 'Playbook file(s)', required: true})}
+  static override args = {file: Args.string({description: 'Playbook file(s), or names of shipped playbooks (e.g. leaked-access-key)', required: true})}
   static override flags = {set: setFlag}
 
   async run() {
-    const files = this.argv.filter((a) => !a.startsWith('-') && !this.flags.set.includes(a))
+    const files = this.argv.filter((a) => !a.startsWith('-') && !this.flags.set.includes(a)).map((a) => resolvePlaybookFile(a))
     const issues: SourceIssue[] = []
     const results: {file: string; valid: boolean; steps: number; required?: string[]; unchecked?: string[]}[] = []
     for (const file of files) {

@@ -8,6 +8,7 @@ import {playbookSchema, type Playbook} from './schema.js'
 import {declaredVars, referencedVars, substitute, type VarDecl, type VarValue} from './vars.js'
 import {decodeUtf8, MAX_YAML_BYTES, sizeIssue} from './yaml-limits.js'
 import {didYouMean, parseYamlSource, valueAt, zodIssues, type YamlSource} from './yaml-source.js'
+import {SHIPPED_DIR} from './shipped.js'
 
 export interface LoadedPlaybook {
   file: string
@@ -34,7 +35,7 @@ export async function readPlaybookText(file: string): Promise<string> {
     if (error instanceof InvalidInputError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new InvalidInputError(code === 'ENOENT' ? `playbook not found: ${file}` : `cannot read ${file}: ${code}`, [], {
-      next: 'ls playbooks/   # the shipped playbooks',
+      next: `ls ${SHIPPED_DIR}   # the shipped playbooks: name one without .yaml, e.g. lockdown validate leaked-access-key`,
     })
   }
   // A file that grew past the limit between stat and read is still refused.

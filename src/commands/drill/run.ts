@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {drillArg} from '../../cli/flags.js'
 import {runDrill} from '../../drill/run.js'
 import type {Scorecard} from '../../drill/scorecard.js'
 import {EXIT, exitCodeHelp} from '../../errors.js'
@@ -11,11 +12,11 @@ export default class DrillRun extends BaseCommand<typeof DrillRun> {
     'Seeds a simulated AWS account, detonates the attack (the attacker keeps calling every ~200 ms), runs the response playbook through the normal engine and journal, verifies containment from the attacker side, rebuilds the attacker chain from CloudTrail, reverts with `lockdown undo`, and prints a scorecard. Exit 0 when every expectation holds, 5 when one fails, so cron or CI can alert.\n\n' +
     exitCodeHelp()
   static override examples = [
-    '<%= config.bin %> drill run playbooks/drills/compromised-role-chain.yaml',
+    '<%= config.bin %> drill run compromised-role-chain',
     '<%= config.bin %> drill run playbooks/drills/leaked-access-key.yaml --ideal --json > scorecard.json',
     '<%= config.bin %> drill run playbooks/drills/compromised-role-chain.yaml --profile sandbox --sandbox-account 123456789012',
   ]
-  static override args = {file: Args.string({description: 'Drill file (see: lockdown drill list)', required: true})}
+  static override args = {file: drillArg}
   static override flags = {
     ideal: Flags.boolean({description: 'No simulated faults (throttling, 5xx, IAM propagation delay).', default: false}),
     'report-dir': Flags.string({description: 'Where the scorecard and forensics reports go.', default: 'reports/drills'}),

@@ -1,0 +1,90 @@
+// The package as users get it: `npm pack`, then `npm install -g` of the tarball into a temporary prefix
+// (from the npm cache, no registry), then the installed `lockdown` run from a folder that holds no
+// playbooks. It must find its own drills, playbooks and schema.
+import {execFile} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {packAndInstall, type Installed} from '../../scripts/pack-install.js'
+import {useSim} from '../support/sim.js'
+
+const exec = promisify(execFile)
+let pkg: Installed
+let cwd: string
+const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml'})
+
+/** Runs the installed lockdown in an empty folder; never throws, returns the exit code. */
+async function lockdown(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await exec(pkg.bin, args, {cwd, env: {PATH: process.env.PATH!, HOME: cwd, AWS_CONFIG_FILE: join(cwd, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'none'), ...env}, maxBuffer: 16 << 20})
+    return {code: 0, stdout: r.stdout, stderr: r.stderr}
+  } catch (error) {
+    const e = error as {code?: number; stdout?: string; stderr?: string}
+    return {code: Number(e.code ?? 1), stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
+  }
+}
+
+describe('npm pack + npm install -g', () => {
+  beforeAll(async () => {
+    pkg = await packAndInstall()
+    cwd = mkdtempSync(join(tmpdir(), 'lockdown-elsewhere-'))
+  }, 300_000)
+  afterAll(() => {
+    pkg?.cleanup()
+    if (cwd) rmSync(cwd, {recursive: true, force: true})
+  })
+
+  it('ships the oclif manifest and the lockfile as npm-shrinkwrap.json, and answers --version', async () => {
+    expect(existsSync(join(pkg.packageDir, 'oclif.manifest.json'))).toBe(true)
+    expect(existsSync(join(pkg.packageDir, 'npm-shrinkwrap.json'))).toBe(true)
+    const r = await lockdown(['--version'])
+    expect(r.stdout).toMatch(/^aws-lockdown\/0\.\d+\.\d+ /)
+  })
+
+  it('lists the shipped drills from any folder, each with the command that runs it by name', async () => {
+    const r = await lockdown(['drill', 'list'])
+    expect(r.code).toBe(0)
+    for (const name of ['compromised-role-chain', 'leaked-access-key', 'persistence-backdoor-key', 'break-glass-under-attack']) {
+      expect(r.stdout).toContain(`lockdown drill run ${name}`)
+    }
+  })
+
+  it('runs a shipped drill by name and it passes', async () => {
+    const r = await lockdown(['drill', 'run', 'compromised-role-chain', '--json', '--report-dir', join(cwd, 'reports')])
+    expect(r.code, r.stderr).toBe(0)
+    const card = JSON.parse(r.stdout)
+    expect(card).toMatchObject({drill: 'compromised-role-chain', passed: true})
+  }, 120_000)
+
+  it('plans a shipped playbook by name, and by its path inside the package, alike', async () => {
+    const set = ['--set', 'user=ci-deploy', '--set', 'key=AKIASIMCIDEPLOY00001']
+    const byName = await lockdown(['plan', 'leaked-access-key', ...set, '--json'], sim.env())
+    expect(byName.code, byName.stderr).toBe(0)
+    const plan = JSON.parse(byName.stdout)
+    const targets = plan.steps.flatMap((s: {changes: {target: string}[]}) => s.changes.map((c) => c.target))
+    expect(targets).toContain('arn:aws:iam::111122223333:user/ci-deploy')
+    const byPath = await lockdown(['plan', 'playbooks/leaked-access-key.yaml', ...set, '--json'], sim.env())
+    expect(byPath.code, byPath.stderr).toBe(0)
+    expect(JSON.parse(byPath.stdout).steps.map((s: {changes: unknown[]}) => s.changes.length)).toEqual(plan.steps.map((s: {changes: unknown[]}) => s.changes.length))
+  })
+
+  it('names a playbook that is neither a file nor shipped as not found (exit 2)', async () => {
+    const r = await lockdown(['validate', 'no-such-playbook'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/not found: no-such-playbook/)
+  })
+
+  it('points editors at the installed schema, which is the schema lockdown prints', async () => {
+    const r = await lockdown(['schema', '--path', '--json'])
+    expect(r.code).toBe(0)
+    const {schema, modeline} = JSON.parse(r.stdout)
+    expect(schema.startsWith(pkg.packageDir)).toBe(true)
+    expect(modeline).toBe(`# yaml-language-server: $schema=file://${schema}`)
+    const printed = await lockdown(['schema'])
+    expect(JSON.parse(readFileSync(schema, 'utf8'))).toEqual(JSON.parse(printed.stdout))
+  })
+})
