@@ -1,16 +1,18 @@
 // break-glass-revoke: end a grant now (or every grant past its expiry). The trust policy is closed to
 // everyone, and sessions issued before this moment are denied: an expiry in the trust policy alone
 // lets a session started just before it live on for up to its full duration.
+import {createHash} from 'node:crypto'
 import {z} from 'zod'
 
 import {deleteInlinePolicy, getInlinePolicy, putInlinePolicy} from '../aws/iam-policies.js'
 import {getRole, listRoles, listRoleTags, updateRole, type RoleDetail} from '../aws/iam-roles.js'
 import {BREAK_GLASS_TAGS, closedTrust, readBreakGlassTrust} from '../aws/policies/break-glass.js'
 import type {PolicyDocument} from '../aws/policies/document.js'
-import {REVOKE_POLICY_NAME, mergeRevokeSpecs, readRevokeSpec, revokePolicy} from '../aws/policies/revoke.js'
+import {REVOKE_POLICY_NAME, runPart, withRunPart, withoutRun} from '../aws/policies/revoke.js'
+import {checkGrantRevokeJournal} from './break-glass/journal-check.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import {proveCutoff} from './revoke/verify.js'
-import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
+import type {Action, Applied, Change, Check, Ctx, Inspection, Skipped} from './types.js'
 
 const params = z
   .strictObject({
@@ -71,15 +73,26 @@ export const breakGlassRevoke: Action<Params, Data> = {
   async apply(c, ctx): Promise<Applied<Data>> {
     const iam = ctx.clients.iam
     const ref = {kind: 'role' as const, name: c.data.roleName}
+    const before = c.before as {trust: PolicyDocument}
+    // The mark first (who closed it, and the hash of the trust it closed), then the trust, then the deny:
+    // the cutoff is taken after the trust is closed, so no session can start between the two.
+    ctx.intend?.(`TagRole ${c.data.roleName}`)
+    await updateRole(iam, c.data.roleName, {tags: {[BREAK_GLASS_TAGS.closedBy]: ctx.runId, [BREAK_GLASS_TAGS.closedBefore]: trustHash(before.trust)}}, {signal: ctx.signal})
+    ctx.intend?.(`UpdateAssumeRolePolicy ${c.data.roleName}`)
+    await updateRole(iam, c.data.roleName, {trust: closedTrust()}, {signal: ctx.signal})
     const cutoff = ctx.now().toISOString()
-    await updateRole(iam, c.data.roleName, {trust: closedTrust(), tags: {[BREAK_GLASS_TAGS.expires]: cutoff}}, {signal: ctx.signal})
+    ctx.intend?.(`TagRole ${c.data.roleName} ${BREAK_GLASS_TAGS.expires}`)
+    await updateRole(iam, c.data.roleName, {tags: {[BREAK_GLASS_TAGS.expires]: cutoff}}, {signal: ctx.signal})
     const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
-    await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, revokePolicy(mergeRevokeSpecs(readRevokeSpec(current), {allBefore: cutoff})), {signal: ctx.signal})
+    ctx.intend?.(`PutRolePolicy ${REVOKE_POLICY_NAME}`)
+    await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, withRunPart(current, ctx.runId, {allBefore: cutoff}), {signal: ctx.signal})
     return {...c, appliedAt: new Date().toISOString(), result: {cutoff}}
   },
 
   async verify(a, ctx): Promise<Check[]> {
-    const {cutoff} = a.result as {cutoff: string}
+    const {cutoff} = (a.result as {cutoff: string} | undefined) ?? {
+      cutoff: runPart(await getInlinePolicy(ctx.clients.iam, {kind: 'role', name: a.data.roleName}, REVOKE_POLICY_NAME, {signal: ctx.signal}), ctx.runId)?.allBefore ?? new Date(0).toISOString(),
+    }
     const closed = await pollUntil(() => getRole(ctx.clients.iam, a.data.roleName, {signal: ctx.signal}), (r) => !readBreakGlassTrust(r?.trust), {signal: ctx.signal})
     const checks: Check[] = [{target: a.target, name: 'trust closed', ok: closed.ok, detail: closed.ok ? 'no principal may assume the role' : 'the trust policy still admits responders'}]
     await settleSince(a.appliedAt, 2000, ctx.signal)
@@ -88,14 +101,43 @@ export const breakGlassRevoke: Action<Params, Data> = {
     return checks
   },
 
-  async undo(a, ctx) {
-    const before = a.before as {trust: PolicyDocument; revokePolicy: PolicyDocument | null}
-    const ref = {kind: 'role' as const, name: a.data.roleName}
-    const grant = readBreakGlassTrust(before.trust)
-    await updateRole(ctx.clients.iam, a.data.roleName, {trust: before.trust, tags: grant ? {[BREAK_GLASS_TAGS.expires]: grant.expiry} : undefined}, {signal: ctx.signal})
-    if (before.revokePolicy) await putInlinePolicy(ctx.clients.iam, ref, REVOKE_POLICY_NAME, before.revokePolicy, {signal: ctx.signal})
-    else await deleteInlinePolicy(ctx.clients.iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+  async inspect(a, ctx): Promise<Inspection> {
+    const role = await getRole(ctx.clients.iam, a.data.roleName, {signal: ctx.signal})
+    const before = a.before as {trust: PolicyDocument}
+    if (!role) return {drift: {exists: false}}
+    const closedByUs = role.tags[BREAK_GLASS_TAGS.closedBy] === ctx.runId
+    if (closedByUs) {
+      const denied = runPart(await getInlinePolicy(ctx.clients.iam, {kind: 'role', name: a.data.roleName}, REVOKE_POLICY_NAME, {signal: ctx.signal}), ctx.runId)
+      return !readBreakGlassTrust(role.trust) && denied ? 'after' : 'partial'
+    }
+    if (!closedByUs && JSON.stringify(role.trust) === JSON.stringify(before.trust)) return 'before'
+    return {drift: {closedBy: role.tags[BREAK_GLASS_TAGS.closedBy], open: Boolean(readBreakGlassTrust(role.trust)), responders: readBreakGlassTrust(role.trust)?.responders ?? []}}
   },
+
+  checkJournal: checkGrantRevokeJournal,
+
+  async undo(a, ctx) {
+    const iam = ctx.clients.iam
+    const before = a.before as {trust: PolicyDocument}
+    const ref = {kind: 'role' as const, name: a.data.roleName}
+    const role = await getRole(iam, a.data.roleName, {signal: ctx.signal})
+    if (!role) return
+    // Reopen only the trust this run closed: its hash is on the role, written by the run that read it.
+    if (role.tags[BREAK_GLASS_TAGS.closedBefore] !== trustHash(before.trust)) {
+      throw new Error(`the journaled trust of ${a.data.roleName} is not the one run ${ctx.runId} closed (role tag ${BREAK_GLASS_TAGS.closedBefore} differs): refusing to reopen it`)
+    }
+    const grant = readBreakGlassTrust(before.trust)
+    ctx.intend?.(`UpdateAssumeRolePolicy ${a.data.roleName}`)
+    await updateRole(iam, a.data.roleName, {trust: before.trust, tags: grant ? {[BREAK_GLASS_TAGS.expires]: grant.expiry} : undefined, untag: [BREAK_GLASS_TAGS.closedBy, BREAK_GLASS_TAGS.closedBefore]}, {signal: ctx.signal})
+    const rest = withoutRun(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), ctx.runId)
+    ctx.intend?.(`${rest ? 'Put' : 'Delete'}RolePolicy ${REVOKE_POLICY_NAME}`)
+    if (rest) await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, rest, {signal: ctx.signal})
+    else await deleteInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+  },
+}
+
+function trustHash(trust: unknown): string {
+  return createHash('sha256').update(JSON.stringify(trust)).digest('hex')
 }
 
 /** Break-glass roles: tagged lockdown:break-glass=true, under /lockdown/ (or the named role wherever it is). */

@@ -2,16 +2,18 @@
 // naming themselves as SourceIdentity — while everyone else is locked out. Granting again for the same
 // incident merges responders and extends (never shortens, unless asked) the expiry. Undo removes a role
 // it created or restores the one it changed.
+import {createHash} from 'node:crypto'
 import {z} from 'zod'
 
-import {attachManagedPolicy, deleteInlinePolicy, detachManagedPolicy, listAttachedPolicyArns, listInlinePolicies, putInlinePolicy} from '../aws/iam-policies.js'
+import {attachManagedPolicy, deleteInlinePolicy, detachManagedPolicy, listAttachedPolicyArns, listInlinePolicies, managedPolicyAttachments, putInlinePolicy} from '../aws/iam-policies.js'
 import {createRole, deleteRole, getRole, updateRole, type RoleDetail} from '../aws/iam-roles.js'
 import {BREAK_GLASS_TAGS, breakGlassTrust, grantDiff, readBreakGlassTrust, type BreakGlassGrant} from '../aws/policies/break-glass.js'
 import type {PolicyDocument} from '../aws/policies/document.js'
 import {InvalidInputError} from '../errors.js'
 import {durationField} from '../playbook/time.js'
 import {pollUntil} from './lib/poll.js'
-import type {Action, Applied, Change, Check, Ctx} from './types.js'
+import {checkGrantJournal} from './break-glass/journal-check.js'
+import type {Action, Applied, Change, Check, Ctx, Inspection} from './types.js'
 
 const RESPONDER = /^arn:aws[a-z-]*:iam::\d{12}:((user|role)\/.+|root)$/
 const MAX_MS = 12 * 3_600_000
@@ -76,6 +78,7 @@ export const breakGlass: Action<Params, GrantData> = {
     'iam:GetRolePolicy',
     'iam:PutRolePolicy',
     'iam:DeleteRolePolicy',
+    'iam:GetPolicy',
   ],
   example: `- id: responders
   action: break-glass
@@ -97,6 +100,14 @@ export const breakGlass: Action<Params, GrantData> = {
     const owner = role?.tags[BREAK_GLASS_TAGS.incident]
     if (role && owner && ctx.incident && owner !== ctx.incident && Date.parse(role.tags[BREAK_GLASS_TAGS.expires] ?? '') > ctx.now().getTime()) {
       throw new InvalidInputError(`break-glass role ${p.roleName} belongs to incident ${owner}, still open`, [], {next: `set roleName: lockdown-break-glass-${ctx.incident} on step '${ctx.step.id}'`})
+    }
+    // A missing policy ARN would fail AttachRolePolicy after the role exists: refuse it before any write.
+    const missing: string[] = []
+    for (const arn of p.policies) if ((await managedPolicyAttachments(ctx.clients.iam, arn, {signal: ctx.signal})) === undefined) missing.push(arn)
+    if (missing.length) {
+      throw new InvalidInputError(`no managed polic${missing.length === 1 ? 'y' : 'ies'} ${missing.join(', ')} in this account`, [], {
+        next: `fix policies on step '${ctx.step.id}' (list them: aws iam list-policies --scope All)`,
+      })
     }
     for (const r of p.responders) if (r.endsWith(':root')) notes.push(`${r}: an account root as responder lets every principal of that account with sts:AssumeRole in.`)
     const preview = mergeGrant(current, p, ctx.now())
@@ -127,20 +138,41 @@ export const breakGlass: Action<Params, GrantData> = {
     const role = await getRole(iam, d.roleName, {signal: ctx.signal})
     const grant = mergeGrant(role && readBreakGlassTrust(role.trust), {...d.grant, duration: d.grant.durationMs}, ctx.now())
     const trust = breakGlassTrust(grant)
-    const tags = {[BREAK_GLASS_TAGS.marker]: 'true', [BREAK_GLASS_TAGS.expires]: grant.expiry, [BREAK_GLASS_TAGS.run]: ctx.runId, ...(ctx.incident ? {[BREAK_GLASS_TAGS.incident]: ctx.incident} : {})}
+    const tags = {
+      [BREAK_GLASS_TAGS.marker]: 'true',
+      [BREAK_GLASS_TAGS.expires]: grant.expiry,
+      [BREAK_GLASS_TAGS.run]: ctx.runId,
+      [BREAK_GLASS_TAGS.before]: beforeHash(c.before),
+      ...(ctx.incident ? {[BREAK_GLASS_TAGS.incident]: ctx.incident} : {}),
+    }
     const maxSessionDuration = maxSession(d.grant.durationMs)
+    const ref = {kind: 'role' as const, name: d.roleName}
     if (!role) {
+      ctx.intend?.(`CreateRole ${d.roleName}`)
       await createRole(iam, {name: d.roleName, path: d.path, trust, maxSessionDuration, tags, description: `lockdown break-glass${ctx.incident ? ` for ${ctx.incident}` : ''}`}, {signal: ctx.signal})
     } else {
-      await updateRole(iam, d.roleName, {trust, maxSessionDuration, tags}, {signal: ctx.signal})
+      // Tags first: from the first write on, the role names this run, so undo and resume recognise it.
+      ctx.intend?.(`TagRole ${d.roleName}`)
+      // A new grant reopens a closed one: the closing run's mark goes, so its undo sees drift, not its own state.
+      const reopened = [BREAK_GLASS_TAGS.closedBy, BREAK_GLASS_TAGS.closedBefore].filter((k) => k in role.tags)
+      await updateRole(iam, d.roleName, {tags, untag: reopened}, {signal: ctx.signal})
+      ctx.intend?.(`UpdateAssumeRolePolicy ${d.roleName}`)
+      await updateRole(iam, d.roleName, {trust, maxSessionDuration}, {signal: ctx.signal})
     }
-    for (const arn of d.policies) await attachManagedPolicy(iam, {kind: 'role', name: d.roleName}, arn, {signal: ctx.signal})
-    if (d.inlinePolicy) await putInlinePolicy(iam, {kind: 'role', name: d.roleName}, BREAK_GLASS_PERMISSIONS_POLICY, d.inlinePolicy, {signal: ctx.signal})
+    for (const arn of d.policies) {
+      ctx.intend?.(`AttachRolePolicy ${arn}`)
+      await attachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
+    }
+    if (d.inlinePolicy) {
+      ctx.intend?.(`PutRolePolicy ${BREAK_GLASS_PERMISSIONS_POLICY}`)
+      await putInlinePolicy(iam, ref, BREAK_GLASS_PERMISSIONS_POLICY, d.inlinePolicy, {signal: ctx.signal})
+    }
     return {...c, appliedAt: new Date().toISOString(), result: {expiry: grant.expiry, responders: grant.responders}}
   },
 
   async verify(a, ctx): Promise<Check[]> {
-    const {expiry, responders} = a.result as {expiry: string; responders: string[]}
+    const found = a.result === undefined ? readBreakGlassTrust((await getRole(ctx.clients.iam, a.data.roleName, {signal: ctx.signal}))?.trust) : undefined
+    const {expiry, responders} = (a.result as {expiry: string; responders: string[]} | undefined) ?? {expiry: found?.expiry ?? '', responders: found?.responders ?? a.data.grant.responders}
     const {value, ok} = await pollUntil(
       () => getRole(ctx.clients.iam, a.data.roleName, {signal: ctx.signal}),
       (r) => readBreakGlassTrust(r?.trust)?.expiry === expiry,
@@ -153,24 +185,69 @@ export const breakGlass: Action<Params, GrantData> = {
     ]
   },
 
+  async inspect(a, ctx): Promise<Inspection> {
+    const before = a.before as Before
+    const role = await getRole(ctx.clients.iam, a.data.roleName, {signal: ctx.signal})
+    if (!role) return before.exists ? {drift: {exists: false}} : 'before'
+    // The role names the run that last granted it: this run's grant is the one in force.
+    if (role.tags[BREAK_GLASS_TAGS.run] === ctx.runId) {
+      const ref = {kind: 'role' as const, name: a.data.roleName}
+      const attached = await listAttachedPolicyArns(ctx.clients.iam, ref, {signal: ctx.signal})
+      const inline = a.data.inlinePolicy ? (await listInlinePolicies(ctx.clients.iam, ref, {signal: ctx.signal})).has(BREAK_GLASS_PERMISSIONS_POLICY) : true
+      const admits = readBreakGlassTrust(role.trust)?.responders ?? []
+      const complete = a.data.policies.every((p) => attached.includes(p)) && inline && a.data.grant.responders.every((r) => admits.includes(r))
+      return complete ? 'after' : 'partial'
+    }
+    if (before.exists && JSON.stringify(role.trust) === JSON.stringify(before.trust)) return 'before'
+    return {drift: {exists: true, grantedBy: role.tags[BREAK_GLASS_TAGS.run], responders: readBreakGlassTrust(role.trust)?.responders ?? [], expires: role.tags[BREAK_GLASS_TAGS.expires]}}
+  },
+
+  checkJournal: checkGrantJournal,
+
   async undo(a, ctx) {
     const d = a.data
     const iam = ctx.clients.iam
     const ref = {kind: 'role' as const, name: d.roleName}
     const before = a.before as Before
-    const attachedNow = await listAttachedPolicyArns(iam, ref, {signal: ctx.signal}).catch(() => [] as string[])
+    const role = await getRole(iam, d.roleName, {signal: ctx.signal})
+    if (!role) return
+    // The grant wrote the hash of the `before` it read onto the role: a journal whose `before` differs
+    // (edited, even with the hash chain recomputed) is not restored.
+    const written = role.tags[BREAK_GLASS_TAGS.before]
+    if (written !== undefined && written !== beforeHash(a.before)) {
+      throw new Error(`the journaled before-state of ${d.roleName} is not the one run ${ctx.runId} read (role tag ${BREAK_GLASS_TAGS.before} differs): refusing to restore it`)
+    }
+    const attachedNow = await listAttachedPolicyArns(iam, ref, {signal: ctx.signal})
+    const inlineNow = [...(await listInlinePolicies(iam, ref, {signal: ctx.signal})).keys()]
     if (!before.exists) {
-      for (const arn of attachedNow) await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
-      for (const name of (await listInlinePolicies(iam, ref, {signal: ctx.signal}).catch(() => new Map())).keys()) await deleteInlinePolicy(iam, ref, name, {signal: ctx.signal})
+      for (const arn of attachedNow) {
+        ctx.intend?.(`DetachRolePolicy ${arn}`)
+        await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
+      }
+      for (const name of inlineNow) {
+        ctx.intend?.(`DeleteRolePolicy ${name}`)
+        await deleteInlinePolicy(iam, ref, name, {signal: ctx.signal})
+      }
+      ctx.intend?.(`DeleteRole ${d.roleName}`)
       await deleteRole(iam, d.roleName, {signal: ctx.signal})
       return
     }
     const addedTags = Object.values(BREAK_GLASS_TAGS).filter((k) => !(k in (before.tags ?? {})))
+    ctx.intend?.(`UpdateAssumeRolePolicy ${d.roleName}`)
     await updateRole(iam, d.roleName, {trust: before.trust, maxSessionDuration: before.maxSessionDuration, tags: before.tags, untag: addedTags}, {signal: ctx.signal})
-    for (const arn of attachedNow) if (!before.attached?.includes(arn)) await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
+    for (const arn of attachedNow) {
+      if (before.attached?.includes(arn)) continue
+      ctx.intend?.(`DetachRolePolicy ${arn}`)
+      await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
+    }
+    ctx.intend?.(`${before.permissions ? 'Put' : 'Delete'}RolePolicy ${BREAK_GLASS_PERMISSIONS_POLICY}`)
     if (before.permissions) await putInlinePolicy(iam, ref, BREAK_GLASS_PERMISSIONS_POLICY, before.permissions, {signal: ctx.signal})
     else await deleteInlinePolicy(iam, ref, BREAK_GLASS_PERMISSIONS_POLICY, {signal: ctx.signal})
   },
+}
+
+function beforeHash(before: unknown): string {
+  return createHash('sha256').update(JSON.stringify(before)).digest('hex')
 }
 
 /** The existing grant (same role) merged with the wanted one: union of responders, later expiry unless `shorten`. */

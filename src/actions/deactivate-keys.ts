@@ -4,13 +4,14 @@
 import {z} from 'zod'
 
 import {maskKeyId} from '../aws/arn.js'
-import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
+import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, tagUser, untagUser, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
 import {durationField, formatDuration, settleField} from '../playbook/time.js'
 import {isNoSuchEntity} from '../aws/errors.js'
 import {InvalidInputError} from '../errors.js'
 import {matchesAnySelector, matchesTags, selectorList, tagFilter, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
-import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
+import {checkKeyJournal, holdersOf, holdTag, withHolder, withoutHolder} from './keys/holders.js'
+import type {Action, Applied, Change, Check, Ctx, Inspection, Skipped} from './types.js'
 
 const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{12,124}$/
 
@@ -47,7 +48,7 @@ export const deactivateKeys: Action<Params, Data> = {
   name: 'deactivate-keys',
   summary: 'Set matched long-term access keys Inactive (by user, tag, key id, age, last use); undo re-activates them',
   params,
-  permissions: ['iam:ListUsers', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey'],
+  permissions: ['iam:ListUsers', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:TagUser', 'iam:UntagUser'],
   example: `- id: keys
   action: deactivate-keys
   with:
@@ -66,6 +67,8 @@ export const deactivateKeys: Action<Params, Data> = {
     const seenKeys = new Set<string>()
     for (const user of users) {
       const keys = await listAccessKeys(iam, user.name, {signal: ctx.signal})
+      // Keys another lockdown run deactivated: this run holds them too, so undoing that run leaves them off.
+      const tags = keys.some((k) => k.status !== 'Active') ? await listUserTags(iam, user.name, {signal: ctx.signal}) : {}
       for (const key of keys) {
         if (wantedKeys && !wantedKeys.has(key.accessKeyId)) continue
         seenKeys.add(key.accessKeyId)
@@ -78,7 +81,9 @@ export const deactivateKeys: Action<Params, Data> = {
           continue
         }
         if (key.status !== 'Active') {
-          skipped.push({target, reason: `${label}: already ${key.status}`})
+          const holders = holdersOf(tags, key.accessKeyId)
+          if (holders.length && !holders.includes(ctx.runId)) changes.push(holdChange(user, key, holders, target, p.settle))
+          else skipped.push({target, reason: `${label}: already ${key.status}`})
           continue
         }
         const age = now - Date.parse(key.createDate)
@@ -119,8 +124,46 @@ export const deactivateKeys: Action<Params, Data> = {
   },
 
   async apply(c, ctx): Promise<Applied<Data>> {
-    await setAccessKeyStatus(ctx.clients.iam, c.data.userName, c.data.accessKeyId, 'Inactive', {signal: ctx.signal})
+    const {userName, accessKeyId} = c.data
+    const iam = ctx.clients.iam
+    // The mark first: a key lockdown deactivated always names the runs that hold it (the user's tag), so
+    // undo of one run re-activates it only when no other run still holds it.
+    const tags = await listUserTags(iam, userName, {signal: ctx.signal})
+    ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
+    await tagUser(iam, userName, {[holdTag(accessKeyId)]: withHolder(tags, accessKeyId, ctx.runId)}, {signal: ctx.signal})
+    ctx.intend?.(`UpdateAccessKey ${accessKeyId} Inactive`)
+    await setAccessKeyStatus(iam, userName, accessKeyId, 'Inactive', {signal: ctx.signal})
     return {...c, appliedAt: new Date().toISOString()}
+  },
+
+  async inspect(a, ctx): Promise<Inspection> {
+    const {userName, accessKeyId} = a.data
+    const iam = ctx.clients.iam
+    const key = (await listAccessKeys(iam, userName, {signal: ctx.signal})).find((k) => k.accessKeyId === accessKeyId)
+    if (!key) return {drift: {status: 'deleted'}}
+    const holders = holdersOf(await listUserTags(iam, userName, {signal: ctx.signal}), accessKeyId)
+    // This run's mark is on the key: its part is there to undo (a half-applied change has the mark only).
+    if (holders.includes(ctx.runId)) return key.status === 'Inactive' ? 'after' : 'partial'
+    if (key.status === 'Active') return 'before'
+    return {drift: {status: key.status, heldBy: holders}}
+  },
+
+  checkJournal: checkKeyJournal,
+
+  async undo(a, ctx, opts) {
+    const {userName, accessKeyId} = a.data
+    const iam = ctx.clients.iam
+    const tags = await listUserTags(iam, userName, {signal: ctx.signal})
+    const others = holdersOf(tags, accessKeyId).filter((r) => r !== ctx.runId)
+    if (others.length && !opts.force) {
+      ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
+      await tagUser(iam, userName, {[holdTag(accessKeyId)]: withoutHolder(tags, accessKeyId, ctx.runId)}, {signal: ctx.signal})
+      return `key ${maskKeyId(accessKeyId)} of ${userName} kept Inactive: run(s) ${others.join(', ')} also deactivated it`
+    }
+    ctx.intend?.(`UpdateAccessKey ${accessKeyId} Active`)
+    await setAccessKeyStatus(iam, userName, accessKeyId, 'Active', {signal: ctx.signal})
+    ctx.intend?.(`UntagUser ${holdTag(accessKeyId)}`)
+    await untagUser(iam, userName, [holdTag(accessKeyId)], {signal: ctx.signal})
   },
 
   async verify(a, ctx): Promise<Check[]> {
@@ -134,10 +177,17 @@ export const deactivateKeys: Action<Params, Data> = {
     return [{target: a.target, name: 'key is Inactive', ok, detail: `ListAccessKeys shows ${status}`}]
   },
 
-  async undo(a, ctx) {
-    const before = (a.before as {status: 'Active' | 'Inactive'}).status
-    await setAccessKeyStatus(ctx.clients.iam, a.data.userName, a.data.accessKeyId, before, {signal: ctx.signal})
-  },
+}
+
+function holdChange(user: IamUser, key: AccessKey, holders: string[], target: string, settleMs: number): Change<Data> {
+  return {
+    target,
+    principal: user.arn,
+    summary: `keep ${user.name} key ${maskKeyId(key.accessKeyId)} inactive (deactivated by run ${holders.join(', ')}; this run holds it too)`,
+    before: {status: key.status, createDate: key.createDate, heldBy: holders},
+    after: {status: 'Inactive'},
+    data: {userName: user.name, accessKeyId: key.accessKeyId, settleMs},
+  }
 }
 
 function keyChange(user: IamUser, key: AccessKey, lastUsed: KeyLastUsed, ageMs: number, target: string, settleMs: number): Change<Data> {

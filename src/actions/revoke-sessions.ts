@@ -20,7 +20,7 @@ import {
   type PrincipalKind,
 } from '../aws/iam-policies.js'
 import {INLINE_LIMIT, policySize, type PolicyDocument} from '../aws/policies/document.js'
-import {REVOKE_POLICY_NAME, mergeRevokeSpecs, readRevokeSpec, revokePolicy, type RevokeSpec, type SessionMatch} from '../aws/policies/revoke.js'
+import {REVOKE_POLICY_NAME, readRevokeParts, readRevokeSpec, revokePolicy, revokeRuns, runPart, withRunPart, withoutRun, type RevokeSpec, type SessionMatch} from '../aws/policies/revoke.js'
 import {trustFor} from '../aws/policies/trust.js'
 import {PreflightError} from '../errors.js'
 import {resolveTime, type TimeSpec} from '../playbook/time.js'
@@ -32,7 +32,8 @@ import {revokeParams, type RevokeParams} from './revoke/params.js'
 import {residualRisk} from './revoke/residual.js'
 import {selectRoles, selectUsers, untouchableRole} from './revoke/targets.js'
 import {proveCutoff} from './revoke/verify.js'
-import type {Action, Applied, Change, Check, Ctx, Skipped} from './types.js'
+import {checkRevokeJournal} from './revoke/journal-check.js'
+import type {Action, Applied, Change, Check, Ctx, Inspection, Skipped} from './types.js'
 
 export interface RevokeData {
   kind: PrincipalKind
@@ -177,30 +178,32 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const wanted: RevokeSpec = {allBefore: d.all ? cutoff : undefined, sessions: d.sessions.map((match) => ({match, before: cutoff}))}
     const ref = {kind: d.kind, name: d.name}
     if (d.mode === 'managed') {
-      const arn = await ensureManagedPolicy(iam, ctx.caller.account, managedPolicyName(d.arn, ctx.runId), revokePolicy(wanted), {
+      const name = managedPolicyName(d.arn, ctx.runId)
+      ctx.intend?.(`CreatePolicy ${name}`)
+      const arn = await ensureManagedPolicy(iam, ctx.caller.account, name, revokePolicy(wanted, ctx.runId), {
         signal: ctx.signal,
         description: `lockdown run ${ctx.runId}: deny sessions of ${d.name} issued before ${cutoff}`,
       })
+      ctx.intend?.(`Attach${d.kind === 'role' ? 'Role' : 'User'}Policy ${arn}`)
       await attachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
       return {...c, appliedAt: new Date().toISOString(), result: {cutoff, managedPolicyArn: arn}}
     }
-    // Read again at apply: another responder may have revoked since the plan; never move a cutoff earlier.
-    const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
-    const doc = revokePolicy(mergeRevokeSpecs(readRevokeSpec(current), wanted))
-    await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, doc, {signal: ctx.signal})
+    // Read again at apply: another run may have revoked since the plan. This run adds its own part
+    // (Sids carry the run id) and keeps every other run's part, so undo can later remove only its own.
+    const doc = await putRunPart(ref, wanted, ctx)
     return {...c, appliedAt: new Date().toISOString(), result: {cutoff, policy: doc}}
   },
 
   async verify(a, ctx): Promise<Check[]> {
     const d = a.data
     const iam = ctx.clients.iam
-    const {cutoff, managedPolicyArn} = a.result as {cutoff: string; managedPolicyArn?: string}
     const ref = {kind: d.kind, name: d.name}
+    const {cutoff, managedPolicyArn} = (a.result as {cutoff: string; managedPolicyArn?: string} | undefined) ?? (await recordedCutoff(a, ctx))
     const landed = await pollUntil(
       async () =>
         managedPolicyArn
           ? (await listAttachedPolicyArns(iam, ref, {signal: ctx.signal})).includes(managedPolicyArn)
-          : coversCutoff(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), d, cutoff),
+          : ownPartCovers(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), d, cutoff, ctx.runId),
       Boolean,
       {signal: ctx.signal},
     )
@@ -216,20 +219,61 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     return checks
   },
 
+  async inspect(a, ctx): Promise<Inspection> {
+    const d = a.data
+    const ref = {kind: d.kind, name: d.name}
+    if (d.mode === 'managed') {
+      const arn = `arn:aws:iam::${ctx.caller.account}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
+      if ((await listAttachedPolicyArns(ctx.clients.iam, ref, {signal: ctx.signal})).includes(arn)) return 'after'
+      return (await managedPolicyAttachments(ctx.clients.iam, arn, {signal: ctx.signal})) === undefined ? 'before' : 'partial'
+    }
+    // This run's part is there (its Sids name the run) or it is not: other runs' parts are theirs.
+    return runPart(await getInlinePolicy(ctx.clients.iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), ctx.runId) ? 'after' : 'before'
+  },
+
+  checkJournal: checkRevokeJournal,
+
   async undo(a, ctx) {
     const d = a.data
     const iam = ctx.clients.iam
     const ref = {kind: d.kind, name: d.name}
     if (d.mode === 'managed') {
       const arn = `arn:aws:iam::${ctx.caller.account}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
+      ctx.intend?.(`Detach${d.kind === 'role' ? 'Role' : 'User'}Policy ${arn}`)
       await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
-      if ((await managedPolicyAttachments(iam, arn, {signal: ctx.signal})) === 0) await deleteManagedPolicy(iam, arn, {signal: ctx.signal})
+      if ((await managedPolicyAttachments(iam, arn, {signal: ctx.signal})) === 0) {
+        ctx.intend?.(`DeletePolicy ${arn}`)
+        await deleteManagedPolicy(iam, arn, {signal: ctx.signal})
+      }
       return
     }
-    const before = (a.before as {policy: PolicyDocument | null}).policy
-    if (before) await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, before, {signal: ctx.signal})
+    // Recomputed from the account, not restored from the journal: only this run's part goes, and a
+    // later run's cutoff or single-session statements stay in force.
+    const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+    const rest = withoutRun(current, ctx.runId)
+    ctx.intend?.(`${rest ? 'Put' : 'Delete'}${d.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
+    if (rest) await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, rest, {signal: ctx.signal})
     else await deleteInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+    if (rest) return `kept the revocation parts of ${revokeRuns(rest).join(', ') || 'other writers'} on ${d.kind} ${d.name}`
   },
+}
+
+/**
+ * Puts this run's part into the principal's policy, keeping the others'. IAM has no compare-and-swap:
+ * a concurrent run may write between our read and our put, so read back and retry until our part is in.
+ */
+async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: RevokeSpec, ctx: Ctx): Promise<PolicyDocument> {
+  const iam = ctx.clients.iam
+  for (let attempt = 0; ; attempt++) {
+    const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+    const doc = withRunPart(current, ctx.runId, wanted)
+    ctx.intend?.(`Put${ref.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
+    await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, doc, {signal: ctx.signal})
+    const landed = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
+    const lost = readRevokeParts(current).some((p) => p.run && !runPart(landed, p.run))
+    if ((runPart(landed, ctx.runId) && !lost) || attempt >= 4) return landed ?? doc
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 200))
+  }
 }
 
 async function planTarget(t: Target, p: RevokeParams, preview: string, ctx: Ctx): Promise<{change?: Change<RevokeData>; tooBig?: string}> {
@@ -237,7 +281,7 @@ async function planTarget(t: Target, p: RevokeParams, preview: string, ctx: Ctx)
   const inline = await listInlinePolicies(ctx.clients.iam, ref, {signal: ctx.signal})
   const current = inline.get(REVOKE_POLICY_NAME)
   const wanted: RevokeSpec = {allBefore: t.all ? preview : undefined, sessions: t.sessions.map((match) => ({match, before: preview}))}
-  const after = revokePolicy(mergeRevokeSpecs(readRevokeSpec(current), wanted))
+  const after = withRunPart(current, ctx.runId, wanted)
   const others = [...inline].filter(([n]) => n !== REVOKE_POLICY_NAME).reduce((n, [, d]) => n + policySize(d), 0)
   const size = others + policySize(after)
   const limit = INLINE_LIMIT[t.kind]
@@ -249,7 +293,7 @@ async function planTarget(t: Target, p: RevokeParams, preview: string, ctx: Ctx)
     principal: t.arn,
     summary: `revoke ${what} of ${t.kind} ${t.name} issued before ${when}${t.via ? ` (chain ${t.via.join(' → ')})` : ''}${p.policyMode === 'managed' ? ' [managed policy]' : ''}`,
     before: {policy: current ?? null},
-    after: p.policyMode === 'managed' ? {managedPolicy: revokePolicy(wanted)} : {policy: after, inlineSize: `${size}/${limit}`},
+    after: p.policyMode === 'managed' ? {managedPolicy: revokePolicy(wanted, ctx.runId)} : {policy: after, inlineSize: `${size}/${limit}`},
     data,
   }
   return {change, tooBig: size > limit ? `${t.kind} ${t.name}: ${size} of ${limit} characters` : undefined}
@@ -265,6 +309,19 @@ async function sessionTargets(s: NonNullable<RevokeParams['sessions']>[number], 
     return role ? [{role, match: {userId: s.assumedRoleId}}] : []
   }
   return roles.filter((r) => matchesAnySelector(r, s.roles)).map((role) => ({role, match: {sourceIdentity: s.sourceIdentity}}))
+}
+
+/** What apply wrote, read back from the account (--resume found the change applied; its result line was lost). */
+async function recordedCutoff(a: Applied<RevokeData>, ctx: Ctx): Promise<{cutoff: string; managedPolicyArn?: string}> {
+  const d = a.data
+  if (d.mode === 'managed') return {cutoff: resolveTime(d.issuedBefore, new Date(a.appliedAt)).toISOString(), managedPolicyArn: `arn:aws:iam::${ctx.caller.account}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`}
+  const part = runPart(await getInlinePolicy(ctx.clients.iam, {kind: d.kind, name: d.name}, REVOKE_POLICY_NAME, {signal: ctx.signal}), ctx.runId)
+  return {cutoff: part?.allBefore ?? part?.sessions?.[0]?.before ?? new Date(0).toISOString()}
+}
+
+/** The policy covers the cutoff and still holds this run's own part (a concurrent writer may have replaced it). */
+function ownPartCovers(doc: PolicyDocument | undefined, d: RevokeData, cutoff: string, runId: string): boolean {
+  return runPart(doc, runId) !== undefined && coversCutoff(doc, d, cutoff)
 }
 
 function coversCutoff(doc: PolicyDocument | undefined, d: RevokeData, cutoff: string): boolean {

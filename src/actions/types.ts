@@ -31,7 +31,22 @@ export interface Ctx {
   step: {id: string; allowSelf: boolean}
   /** Progress text for the task list (never a secret). */
   log(message: string): void
+  /**
+   * Journals a sub-intent before one AWS write inside apply/undo (`CreateRole`, `AttachRolePolicy …`):
+   * a change that fails or dies half-way is then known to have touched AWS and is undone too.
+   * Absent while planning.
+   */
+  intend?(write: string): void
 }
+
+/**
+ * What the account says about one planned change, read now: as the run left it (`after`), partly so
+ * (`partial`: this run's mark is there but not every write landed — a failed or killed apply), as the
+ * run found it (`before`), or neither (`drift`: another run or a person changed it since; the value says
+ * how it stands now). Undo reverts `after` and `partial`; --resume marks `after` applied instead of
+ * sending it again. Undo and --resume judge by this, not only by the journal.
+ */
+export type Inspection = 'after' | 'partial' | 'before' | {drift: unknown}
 
 /** One change to one target, produced by plan() and the only input apply() accepts. */
 export interface Change<C = unknown> {
@@ -93,7 +108,16 @@ export interface Action<P = unknown, C = unknown> {
   plan(p: P, ctx: Ctx): Promise<StepPlan<C>>
   apply(c: Change<C>, ctx: Ctx): Promise<Applied<C>>
   verify?(a: Applied<C>, ctx: Ctx): Promise<Check[]>
-  undo?(a: Applied<C>, ctx: Ctx): Promise<void>
+  /** Reads the account for one change (see Inspection). Undo and --resume call it before any write. */
+  inspect?(c: Applied<C>, ctx: Ctx): Promise<Inspection>
+  /**
+   * Checks a journaled change (its `target`, `before`, `data`) is one this action could have planned,
+   * before undo acts on it: the journal's hash chain has no secret, so a forged line must not make undo
+   * write what the run never read. Returns what is wrong, or undefined.
+   */
+  checkJournal?(c: Change<unknown>): string | undefined
+  /** Reverts this run's part of an `after` change; returns a note when it deliberately kept something. */
+  undo?(a: Applied<C>, ctx: Ctx, opts: {force: boolean}): Promise<string | void>
 }
 
 /** Erases the parameter and data types for the registry. */

@@ -45,6 +45,16 @@ export async function listUserTags(iam: IAMClient, userName: string, opts: Opts 
   return Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? '']))
 }
 
+export async function tagUser(iam: IAMClient, userName: string, tags: Record<string, string>, opts: Opts = {}): Promise<void> {
+  const {TagUserCommand} = await iamSdk()
+  await iam.send(new TagUserCommand({UserName: userName, Tags: Object.entries(tags).map(([Key, Value]) => ({Key, Value}))}), {abortSignal: opts.signal})
+}
+
+export async function untagUser(iam: IAMClient, userName: string, keys: string[], opts: Opts = {}): Promise<void> {
+  const {UntagUserCommand} = await iamSdk()
+  await iam.send(new UntagUserCommand({UserName: userName, TagKeys: keys}), {abortSignal: opts.signal})
+}
+
 export async function listAccessKeys(iam: IAMClient, userName: string, opts: Opts = {}): Promise<AccessKey[]> {
   const {ListAccessKeysCommand} = await iamSdk()
   return allPages(async (Marker) => {

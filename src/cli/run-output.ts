@@ -4,7 +4,9 @@ import type {RunCommands, RunResult} from '../engine/run.js'
 export function runSummary(result: RunResult, commands?: Pick<RunCommands, 'undo'>): string[] {
   if (result.status === 'cancelled') return ['Cancelled: nothing was changed.']
   const ok = result.checks.filter((c) => c.ok).length
-  const lines = [`\nRun ${result.runId}: ${result.applied} change(s) applied, ${ok}/${result.checks.length} check(s) hold.`]
+  const before = result.alreadyApplied ? ` (+${result.alreadyApplied} already applied before this resume, not sent again)` : ''
+  const lines = [`\nRun ${result.runId}: ${result.applied} change(s) applied${before}, ${ok}/${result.checks.length} check(s) hold.`]
+  for (const n of result.notes ?? []) lines.push(`! ${n}`)
   for (const s of result.plan?.steps ?? []) for (const n of s.notes) lines.push(`! ${s.id}: ${n}`)
   lines.push(`Journal: ${result.journal}`, `Undo:    ${commands?.undo(result.runId) ?? `lockdown undo ${result.runId}`}`)
   return lines

@@ -110,7 +110,9 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
 
 async function applyOne(action: AnyAction, change: Change, index: number, stepId: string, ctx: Ctx, journal: JournalWriter): Promise<Applied> {
   if (!action.readOnly) journal.append({type: 'intent', step: stepId, index, target: change.target, before: change.before})
-  const applied = await action.apply(change, ctx)
+  // Each AWS write inside the apply gets its own line first: a change that fails half-way is undone too.
+  const intend = (op: string) => void journal.append({type: 'write', step: stepId, index, op})
+  const applied = await action.apply(change, {...ctx, intend})
   journal.append({type: 'applied', step: stepId, index, at: applied.appliedAt, result: applied.result})
   return applied
 }

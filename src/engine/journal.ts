@@ -4,22 +4,25 @@
 // journal is detected on read. Secrets never enter: writing a line with a secret-looking field throws.
 import type {VarValue} from '../playbook/vars.js'
 import {createHash} from 'node:crypto'
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync} from 'node:fs'
+import {closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {InvalidInputError} from '../errors.js'
+import {InvalidInputError, UndoError} from '../errors.js'
 
 export type JournalEntry =
   | {type: 'run'; runId: string; version: string; playbook: {file: string; name: string; sha256: string}; incident?: string; caller: {account: string; arn: string}; startedAt: string; set: Record<string, VarValue>}
   | {type: 'plan'; steps: JournalStepPlan[]}
   | {type: 'intent'; step: string; index: number; target: string; before: unknown}
-  | {type: 'applied'; step: string; index: number; at: string; result?: unknown}
+  | {type: 'applied'; step: string; index: number; at: string; result?: unknown; found?: true}
+  /** A sub-intent: one AWS write inside an apply (or an undo), on disk before the write is sent. */
+  | {type: 'write'; step: string; index: number; op: string; undo?: true}
   | {type: 'failed'; step: string; index: number; at: string; error: string}
   | {type: 'verified'; step: string; at: string; checks: {target: string; name: string; ok: boolean; detail: string}[]}
   | {type: 'end'; status: RunStatus; at: string}
   | {type: 'resume'; at: string}
   | {type: 'undo-intent'; step: string; index: number}
-  | {type: 'undone'; step: string; index: number; at: string}
+  | {type: 'undone'; step: string; index: number; at: string; note?: string}
+  | {type: 'undo-drift'; step: string; index: number; at: string; now: unknown}
   | {type: 'undo-failed'; step: string; index: number; at: string; error: string}
   | {type: 'undo-end'; status: 'undone' | 'undo-failed'; at: string}
 
@@ -68,11 +71,21 @@ export class JournalWriter {
     return new JournalWriter(path, openSync(path, 'a', 0o600), 0, null)
   }
 
-  /** Re-opens an existing journal to continue it (resume, undo), chaining from its last line. */
-  static reopen(journalDir: string, runId: string): {writer: JournalWriter; lines: JournalLine[]} {
+  /**
+   * Re-opens an existing journal to continue it (resume, undo), chaining from its last line. A torn last
+   * line (kill -9 mid-write) is cut off first — a copy of the whole file is kept beside it — so the next
+   * line starts on a line of its own instead of gluing itself to the partial text.
+   */
+  static reopen(journalDir: string, runId: string): {writer: JournalWriter; lines: JournalLine[]; tornCopy?: string} {
     const path = journalPath(journalDir, runId)
-    const {lines, lastHash} = readJournalFile(path)
-    return {writer: new JournalWriter(path, openSync(path, 'a', 0o600), lines.length, lastHash), lines}
+    const {lines, lastHash, tornAt} = readJournalFile(path)
+    let tornCopy: string | undefined
+    if (tornAt !== undefined) {
+      tornCopy = `${path}.torn-${new Date().toISOString().replace(/[-:.]/g, '')}`
+      copyFileSync(path, tornCopy)
+      truncateSync(path, tornAt)
+    }
+    return {writer: new JournalWriter(path, openSync(path, 'a', 0o600), lines.length, lastHash), lines, tornCopy}
   }
 
   append(entry: JournalEntry): JournalLine {
@@ -96,7 +109,7 @@ export function readJournal(journalDir: string, runId: string): JournalLine[] {
   return readJournalFile(journalPath(journalDir, runId)).lines
 }
 
-function readJournalFile(path: string): {lines: JournalLine[]; lastHash: string | null} {
+function readJournalFile(path: string): {lines: JournalLine[]; lastHash: string | null; tornAt?: number} {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -105,7 +118,11 @@ function readJournalFile(path: string): {lines: JournalLine[]; lastHash: string 
   }
   const rows = text.split('\n')
   // A kill -9 can leave a partial last line: it never completed, so it is not part of the record.
-  if (rows.at(-1) !== '') rows.pop()
+  let tornAt: number | undefined
+  if (rows.at(-1) !== '') {
+    rows.pop()
+    tornAt = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1))
+  }
   const lines: JournalLine[] = []
   let prev: string | null = null
   for (const [i, row] of rows.entries()) {
@@ -114,17 +131,17 @@ function readJournalFile(path: string): {lines: JournalLine[]; lastHash: string 
     try {
       parsed = JSON.parse(row) as JournalLine
     } catch {
-      throw new InvalidInputError(`${path}:${i + 1}: journal line is not JSON`, [], {next: 'inspect the journal by hand; do not edit it'})
+      throw new UndoError(`${path}:${i + 1}: journal line is not JSON`, {next: 'inspect the journal by hand; do not edit it'})
     }
     if (parsed.prev !== prev) {
-      throw new InvalidInputError(`${path}:${i + 1}: journal hash chain broken (line edited or removed)`, [], {
+      throw new UndoError(`${path}:${i + 1}: journal hash chain broken (line edited or removed)`, {
         next: 'inspect the journal by hand; lockdown will not act on a journal it cannot trust',
       })
     }
     lines.push(parsed)
     prev = sha256(row)
   }
-  return {lines, lastHash: prev}
+  return {lines, lastHash: prev, tornAt}
 }
 
 function sha256(text: string): string {

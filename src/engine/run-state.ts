@@ -13,7 +13,11 @@ export interface ChangeRecord {
   at?: string
   result?: unknown
   error?: string
-  undo: 'none' | 'intent' | 'undone' | 'failed'
+  /** AWS writes journaled inside the apply (sub-intents): a failed change with writes may have reached AWS. */
+  writes: string[]
+  /** The applied line was written by --resume after reading the account, not by the apply. */
+  found?: boolean
+  undo: 'none' | 'intent' | 'undone' | 'failed' | 'drift'
 }
 
 export interface RunState {
@@ -32,7 +36,7 @@ export function foldJournal(lines: JournalLine[]): RunState {
   if (!run || !plan) throw new Error('journal has no run or plan line')
   const changes = new Map<string, ChangeRecord>()
   for (const s of plan.steps) {
-    s.changes.forEach((_, index) => changes.set(changeKey(s.id, index), {step: s.id, index, state: 'pending', undo: 'none'}))
+    s.changes.forEach((_, index) => changes.set(changeKey(s.id, index), {step: s.id, index, state: 'pending', writes: [], undo: 'none'}))
   }
   let status: RunState['status'] = 'interrupted'
   const verified: RunState['verified'] = []
@@ -46,7 +50,13 @@ export function foldJournal(lines: JournalLine[]): RunState {
         }
         break
       case 'applied':
-        if (rec) Object.assign(rec, {state: 'applied', at: l.at, result: l.result, error: undefined})
+        if (rec) Object.assign(rec, {state: 'applied', at: l.at, result: l.result, error: undefined, found: l.found})
+        break
+      case 'write':
+        if (rec && !l.undo) rec.writes.push(l.op)
+        break
+      case 'undo-drift':
+        if (rec && rec.undo !== 'undone') rec.undo = 'drift'
         break
       case 'failed':
         if (rec) Object.assign(rec, {state: 'failed', at: l.at, error: l.error})
@@ -77,9 +87,22 @@ export function foldJournal(lines: JournalLine[]): RunState {
   return {run, steps: plan.steps, changes, status, verified}
 }
 
-/** Changes that may have reached AWS: applied, or an intent with no outcome (killed mid-call). */
+/** True when the journal says the change may have reached AWS: applied, an intent with no outcome (killed mid-call), or failed after a write. */
+export function mayHaveTouched(c: ChangeRecord): boolean {
+  return c.state === 'applied' || c.state === 'intent' || (c.state === 'failed' && c.writes.length > 0)
+}
+
+/** Changes that may have reached AWS, in the order they were attempted. */
 export function touchedChanges(state: RunState): ChangeRecord[] {
-  return [...state.changes.values()]
-    .filter((c) => c.state === 'applied' || c.state === 'intent')
-    .sort((a, b) => (a.intentSeq ?? 0) - (b.intentSeq ?? 0))
+  return [...state.changes.values()].filter(mayHaveTouched).sort((a, b) => (a.intentSeq ?? 0) - (b.intentSeq ?? 0))
+}
+
+/**
+ * Every planned change in the order undo takes them: the attempted ones newest first, then those the
+ * journal never shows attempted (a truncated tail may have lost their lines: undo asks the account).
+ */
+export function undoOrder(state: RunState): ChangeRecord[] {
+  const all = [...state.changes.values()]
+  const attempted = all.filter((c) => c.intentSeq !== undefined).sort((a, b) => b.intentSeq! - a.intentSeq!)
+  return [...attempted, ...all.filter((c) => c.intentSeq === undefined).reverse()]
 }

@@ -11,7 +11,8 @@ import {applySteps, type Failure} from './apply.js'
 import {JournalWriter, journalPath, readJournal, type JournalStepPlan, type RunStatus} from './journal.js'
 import {planRun, stepCtx, type RunPlan} from './plan.js'
 import {newRunId} from './run-id.js'
-import {changeKey, foldJournal} from './run-state.js'
+import {changeKey, foldJournal, type RunState} from './run-state.js'
+import {lockJournalDir} from './journal-lock.js'
 import {openSession, type EngineSession} from './session.js'
 import {loadAndValidate} from './validate.js'
 import {verifySteps} from './verify.js'
@@ -47,12 +48,17 @@ export interface RunResult {
   runId: string
   journal: string
   status: RunStatus | 'cancelled'
+  /** Changes applied by this invocation. */
   applied: number
+  /** --resume: changes already applied before (journaled, or found applied in the account). */
+  alreadyApplied: number
   failures: Failure[]
   notRun: string[]
   checks: Check[]
   /** The plan shown before applying (absent on --resume, which applies the journaled plan). */
   plan?: RunPlan
+  /** Things the engine did that a person should know (a stale journal lock taken over, a torn line cut). */
+  notes: string[]
 }
 
 export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
@@ -63,9 +69,17 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     const plan = await planRun(loaded, session, valid)
     opts.showPlan?.(plan)
     if (opts.confirm && !(await opts.confirm(plan))) {
-      return {runId, journal: '', status: 'cancelled', applied: 0, failures: [], notRun: [], checks: [], plan}
+      return {runId, journal: '', status: 'cancelled', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: []}
     }
-    const journal = JournalWriter.create(opts.journalDir, runId)
+    const lock = lockJournalDir(opts.journalDir, runId)
+    const notes = lock.note ? [lock.note] : []
+    let journal: JournalWriter
+    try {
+      journal = JournalWriter.create(opts.journalDir, runId)
+    } catch (error) {
+      lock.release()
+      throw error
+    }
     const steps: JournalStepPlan[] = plan.steps
       .filter((s) => !s.disabled)
       .map(({id, action, dependsOn, stopOnError, changes, skipped, notes}) => ({id, action, continueOnError: !stopOnError, dependsOn, stopOnError, changes, skipped, notes}))
@@ -81,9 +95,10 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     })
     journal.append({type: 'plan', steps})
     try {
-      return await execute({loaded, session, journal, steps, done: new Map(), opts, plan})
+      return await execute({loaded, session, journal, steps, done: new Map(), opts, plan, notes})
     } finally {
       journal.close()
+      lock.release()
     }
   } finally {
     session.close()
@@ -102,26 +117,56 @@ export async function resumeRun(runId: string, opts: RunOptions): Promise<RunRes
     throw new InvalidInputError(`run ${runId} was undone; it cannot be resumed`, [], {next: `start a new run: lockdown run ${opts.file}`})
   }
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
-  const {writer: journal} = JournalWriter.reopen(opts.journalDir, runId)
   try {
-    journal.append({type: 'resume', at: new Date().toISOString()})
-    const done = new Map<string, Applied>()
-    for (const step of state.steps) {
-      step.changes.forEach((c, index) => {
-        const rec = state.changes.get(changeKey(step.id, index))!
-        if (rec.state === 'applied') done.set(changeKey(step.id, index), {...c, appliedAt: rec.at!, result: rec.result})
-      })
-    }
     if (session.caller.account !== state.run.caller.account) {
       throw new PreflightError(`run ${runId} was made in account ${state.run.caller.account}; these credentials are for ${session.caller.account}`, {
         next: 'pass --profile for the account of the original run',
       })
     }
-    return await execute({loaded, session, journal, steps: state.steps, done, opts})
+    const lock = lockJournalDir(opts.journalDir, runId)
+    const notes = lock.note ? [lock.note] : []
+    try {
+      const {writer: journal, tornCopy} = JournalWriter.reopen(opts.journalDir, runId)
+      if (tornCopy) notes.push(`the journal's last line was torn (kill -9 mid-write): cut off, the whole file kept as ${tornCopy}`)
+      try {
+        journal.append({type: 'resume', at: new Date().toISOString()})
+        const done = await alreadyApplied(state, session, loaded, journal)
+        return await execute({loaded, session, journal, steps: state.steps, done, opts, notes})
+      } finally {
+        journal.close()
+      }
+    } finally {
+      lock.release()
+    }
   } finally {
-    journal.close()
     session.close()
   }
+}
+
+/**
+ * Changes --resume must not send again: journaled as applied, or an intent without outcome (killed
+ * mid-call) that the account shows applied — the action reads it first, and the journal is told.
+ */
+async function alreadyApplied(state: RunState, session: EngineSession, loaded: LoadedPlaybook, journal: JournalWriter): Promise<Map<string, Applied>> {
+  const done = new Map<string, Applied>()
+  const runInfo = {incident: loaded.playbook.incident, protect: loaded.playbook.guards.protect}
+  for (const step of state.steps) {
+    const action = findAction(step.action)!
+    for (const [index, c] of step.changes.entries()) {
+      const rec = state.changes.get(changeKey(step.id, index))!
+      if (rec.state === 'applied') {
+        done.set(changeKey(step.id, index), {...c, appliedAt: rec.at!, result: rec.result})
+        continue
+      }
+      if (rec.state !== 'intent' || !action.inspect) continue
+      const ctx = stepCtx(session, runInfo, {id: step.id, allowSelf: true})
+      if ((await action.inspect({...c, appliedAt: state.run.startedAt}, ctx)) !== 'after') continue
+      const at = new Date().toISOString()
+      journal.append({type: 'applied', step: step.id, index, at, found: true})
+      done.set(changeKey(step.id, index), {...c, appliedAt: at})
+    }
+  }
+  return done
 }
 
 async function execute(x: {
@@ -132,6 +177,7 @@ async function execute(x: {
   done: Map<string, Applied>
   opts: RunOptions
   plan?: RunPlan
+  notes: string[]
 }): Promise<RunResult> {
   const {loaded, session, journal, steps, done, opts} = x
   const runInfo = {incident: loaded.playbook.incident, protect: loaded.playbook.guards.protect}
@@ -147,6 +193,7 @@ async function execute(x: {
     done: new Set(done.keys()),
     quiet: opts.quiet ?? false,
   })
+  const fresh = outcome.applied.size
   for (const [k, a] of done) outcome.applied.set(k, a)
   if (session.signal.aborted) throw interrupted(opts, session.runId, outcome.applied.size, steps)
   const checks = await verifySteps({
@@ -163,15 +210,17 @@ async function execute(x: {
     runId: session.runId,
     journal: journalPath(opts.journalDir, session.runId),
     status,
-    applied: outcome.applied.size,
+    applied: fresh,
+    alreadyApplied: done.size,
     failures: outcome.failures,
     notRun: outcome.notRun,
     checks,
     plan: x.plan,
+    notes: x.notes,
   }
   if (status === 'partial') {
     throw new PartialApplyError(
-      `${outcome.failures.length} change(s) failed, ${outcome.applied.size} applied (run ${session.runId}; journal ${result.journal})\n` +
+      `${outcome.failures.length} change(s) failed, ${fresh} applied${done.size ? ` (+${done.size} before)` : ''} (run ${session.runId}; journal ${result.journal})\n` +
         outcome.failures.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n') +
         outcome.notRun.map((id) => `\n  ${id}: not run: ${outcome.notRunWhy[id]}`).join(''),
       {

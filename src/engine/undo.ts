@@ -1,63 +1,148 @@
-// `lockdown undo RUN`: revert, newest first, every change of a run that may have reached AWS (applied,
-// or journaled as intent when the process died mid-call), each restoring its recorded `before`.
-// Undo is itself journaled, so an interrupted undo can simply be run again.
+// `lockdown undo RUN`: revert, newest first, this run's part of every planned change — judged by the
+// account, not only by the journal. Before any write: the credentials must be for the run's account,
+// and every journaled change must pass its action's own check (a forged line is refused, exit 6). Then,
+// per change, the action reads the account: `after`/`partial` (this run's mark is there, whatever the
+// journal says — a truncated tail, a failed half-apply) → undo it; `before` → nothing to do; anything
+// else → drift: listed with before/now/after and left alone unless --force. Undo is itself journaled,
+// so an interrupted undo can simply be run again.
 import {findAction} from '../actions/index.js'
+import type {Ctx, Inspection} from '../actions/types.js'
 import type {AwsOptions} from '../aws/clients.js'
-import {InvalidInputError, UndoError} from '../errors.js'
+import {InvalidInputError, PreflightError, UndoError} from '../errors.js'
 import {errorText} from './apply.js'
-import {JournalWriter, journalPath, readJournal} from './journal.js'
+import {JournalWriter, journalPath, readJournal, type JournalLine} from './journal.js'
+import {lockJournalDir} from './journal-lock.js'
 import {stepCtx} from './plan.js'
-import {foldJournal, touchedChanges} from './run-state.js'
+import {foldJournal, mayHaveTouched, undoOrder, type RunState} from './run-state.js'
 import {openSession} from './session.js'
 
 export interface UndoResult {
   runId: string
   journal: string
-  undone: {step: string; target: string}[]
+  undone: {step: string; target: string; note?: string}[]
   failed: {step: string; target: string; error: string}[]
+  /** Changed since the run by someone or something else: left alone (unless --force). */
+  drifted: {step: string; target: string; before: unknown; now: unknown; after: unknown}[]
+  /** Changes the run may have touched that the account shows as the run found them. */
+  alreadyAsBefore: {step: string; target: string}[]
   /** Changes whose action has no undo (read-only steps). */
   notUndoable: {step: string; target: string}[]
+  notes: string[]
 }
 
-export async function undoRun(runId: string, opts: {journalDir: string; aws: AwsOptions; signal?: AbortSignal}): Promise<UndoResult> {
-  const state = foldJournal(readJournal(opts.journalDir, runId))
-  const todo = touchedChanges(state).filter((c) => c.undo !== 'undone').reverse()
-  const result: UndoResult = {runId, journal: journalPath(opts.journalDir, runId), undone: [], failed: [], notUndoable: []}
-  if (todo.length === 0 && state.status === 'undone') {
-    throw new InvalidInputError(`run ${runId} is already undone`, [], {next: 'lockdown runs'})
-  }
+export async function undoRun(runId: string, opts: {journalDir: string; aws: AwsOptions; force?: boolean; signal?: AbortSignal}): Promise<UndoResult> {
+  const path = journalPath(opts.journalDir, runId)
+  const lines = readJournal(opts.journalDir, runId)
+  const state = foldJournal(lines)
+  const result: UndoResult = {runId, journal: path, undone: [], failed: [], drifted: [], alreadyAsBefore: [], notUndoable: [], notes: []}
+  if (state.status === 'undone') throw new InvalidInputError(`run ${runId} is already undone`, [], {next: 'lockdown runs'})
+  refuseForgedChanges(state, lines, path)
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
-  const {writer} = JournalWriter.reopen(opts.journalDir, runId)
   try {
-    for (const rec of todo) {
-      const step = state.steps.find((s) => s.id === rec.step)!
-      const change = step.changes[rec.index]
-      const action = findAction(step.action)
-      if (!action?.undo) {
-        result.notUndoable.push({step: rec.step, target: change.target})
-        continue
-      }
-      const ctx = stepCtx(session, {incident: state.run.incident, protect: []}, {id: step.id, allowSelf: true})
-      writer.append({type: 'undo-intent', step: rec.step, index: rec.index})
-      try {
-        await action.undo({...change, appliedAt: rec.at ?? state.run.startedAt, result: rec.result}, ctx)
-        writer.append({type: 'undone', step: rec.step, index: rec.index, at: new Date().toISOString()})
-        result.undone.push({step: rec.step, target: change.target})
-      } catch (error) {
-        writer.append({type: 'undo-failed', step: rec.step, index: rec.index, at: new Date().toISOString(), error: errorText(error)})
-        result.failed.push({step: rec.step, target: change.target, error: errorText(error)})
-      }
+    // Before any other call: undoing with another account's credentials would judge the wrong account.
+    if (session.caller.account !== state.run.caller.account) {
+      throw new PreflightError(`run ${runId} was made in account ${state.run.caller.account}; these credentials are for account ${session.caller.account}`, {
+        next: `use credentials for account ${state.run.caller.account} (--profile), then: lockdown undo ${runId}`,
+      })
     }
-    writer.append({type: 'undo-end', status: result.failed.length ? 'undo-failed' : 'undone', at: new Date().toISOString()})
+    const lock = lockJournalDir(opts.journalDir, runId)
+    if (lock.note) result.notes.push(lock.note)
+    const {writer, tornCopy} = JournalWriter.reopen(opts.journalDir, runId)
+    if (tornCopy) result.notes.push(`the journal's last line was torn (kill -9 mid-write): cut off, the whole file kept as ${tornCopy}`)
+    try {
+      for (const rec of undoOrder(state)) {
+        if (rec.undo === 'undone') continue
+        const step = state.steps.find((s) => s.id === rec.step)!
+        const change = step.changes[rec.index]
+        const action = findAction(step.action)!
+        const touched = mayHaveTouched(rec)
+        if (action.readOnly || !action.undo) {
+          if (touched) result.notUndoable.push({step: rec.step, target: change.target})
+          continue
+        }
+        const base = stepCtx(session, {incident: state.run.incident, protect: []}, {id: step.id, allowSelf: true})
+        const ctx: Ctx = {...base, intend: (op) => void writer.append({type: 'write', step: rec.step, index: rec.index, op, undo: true})}
+        const applied = {...change, appliedAt: rec.at ?? state.run.startedAt, result: rec.result}
+        let seen: Inspection
+        try {
+          // An action without inspect is judged by the journal alone.
+          seen = action.inspect ? await action.inspect(applied, ctx) : touched ? 'after' : 'before'
+        } catch (error) {
+          result.failed.push({step: rec.step, target: change.target, error: `could not read the current state: ${errorText(error)}`})
+          continue
+        }
+        if (seen === 'before') {
+          if (touched) result.alreadyAsBefore.push({step: rec.step, target: change.target})
+          continue
+        }
+        if (typeof seen === 'object') {
+          // Not this run's state: a change the run never touched is simply not ours; one it touched has drifted.
+          if (!touched) continue
+          if (!opts.force) {
+            writer.append({type: 'undo-drift', step: rec.step, index: rec.index, at: new Date().toISOString(), now: seen.drift})
+            result.drifted.push({step: rec.step, target: change.target, before: change.before, now: seen.drift, after: change.after})
+            continue
+          }
+        }
+        writer.append({type: 'undo-intent', step: rec.step, index: rec.index})
+        try {
+          const note = (await action.undo(applied, ctx, {force: Boolean(opts.force)})) ?? undefined
+          writer.append({type: 'undone', step: rec.step, index: rec.index, at: new Date().toISOString(), ...(note ? {note} : {})})
+          result.undone.push({step: rec.step, target: change.target, ...(note ? {note} : {})})
+        } catch (error) {
+          writer.append({type: 'undo-failed', step: rec.step, index: rec.index, at: new Date().toISOString(), error: errorText(error)})
+          result.failed.push({step: rec.step, target: change.target, error: errorText(error)})
+        }
+      }
+      const clean = !result.failed.length && !result.drifted.length
+      writer.append({type: 'undo-end', status: clean ? 'undone' : 'undo-failed', at: new Date().toISOString()})
+    } finally {
+      writer.close()
+      lock.release()
+    }
   } finally {
-    writer.close()
     session.close()
   }
-  if (result.failed.length) {
-    throw new UndoError(
-      `undo of run ${runId} failed for ${result.failed.length} change(s):\n` + result.failed.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n'),
-      {next: `fix the cause (permissions? a change made by hand since?), then run again: lockdown undo ${runId}`, detail: result},
-    )
-  }
+  if (result.failed.length || result.drifted.length) throw undoFailure(runId, result)
   return result
+}
+
+function undoFailure(runId: string, result: UndoResult): UndoError {
+  const lines = [
+    ...result.failed.map((f) => `  failed   ${f.step}: ${f.target}: ${f.error}`),
+    ...result.drifted.map((d) => `  drifted  ${d.step}: ${d.target}\n    before: ${JSON.stringify(d.before)}\n    now:    ${JSON.stringify(d.now)}\n    after:  ${JSON.stringify(d.after)}`),
+  ]
+  const what = [result.failed.length && `${result.failed.length} failed`, result.drifted.length && `${result.drifted.length} changed since the run by someone else (left alone)`].filter(Boolean).join(', ')
+  return new UndoError(`undo of run ${runId}: ${result.undone.length} change(s) reverted, ${what}:\n${lines.join('\n')}`, {
+    next: result.drifted.length
+      ? `look at the drifted targets; to overwrite them with the run's before-state: lockdown undo ${runId} --force`
+      : `fix the cause (permissions? a change made by hand since?), then run again: lockdown undo ${runId}`,
+    detail: result,
+  })
+}
+
+/**
+ * Every journaled change must be one its action could have planned (its own schema for before/data and
+ * target): the hash chain has no secret, so a re-chained forgery passes it. Refused before any call.
+ */
+function refuseForgedChanges(state: RunState, lines: JournalLine[], path: string): void {
+  const planLine = lines.findIndex((l) => l.type === 'plan') + 1
+  const problems: string[] = []
+  for (const step of state.steps) {
+    const action = findAction(step.action)
+    if (!action) {
+      problems.push(`${path}:${planLine}: step '${step.id}': unknown action '${step.action}'`)
+      continue
+    }
+    step.changes.forEach((c, i) => {
+      const issue = action.checkJournal?.(c)
+      if (issue) problems.push(`${path}:${planLine}: step '${step.id}' change ${i} (${c.target}): ${issue}`)
+    })
+  }
+  if (problems.length) {
+    throw new UndoError(`refusing to undo: the journal holds change(s) lockdown could not have planned (edited?):\n  ${problems.join('\n  ')}`, {
+      next: 'inspect the journal and the account by hand; lockdown will not act on these lines',
+      detail: {problems},
+    })
+  }
 }

@@ -11,6 +11,11 @@ export const BREAK_GLASS_TAGS = {
   incident: 'lockdown:incident',
   expires: 'lockdown:expires',
   run: 'lockdown:run',
+  /** sha256 of the `before` the granting run journaled: undo restores only a state the run really read. */
+  before: 'lockdown:before-sha256',
+  /** The run that closed the grant (break-glass-revoke) and the sha256 of the open trust it closed. */
+  closedBy: 'lockdown:closed-by',
+  closedBefore: 'lockdown:closed-before-sha256',
 } as const
 
 export interface BreakGlassGrant {
