@@ -143,6 +143,7 @@ export const breakGlass: Action<Params, GrantData> = {
       [BREAK_GLASS_TAGS.expires]: grant.expiry,
       [BREAK_GLASS_TAGS.run]: ctx.runId,
       [BREAK_GLASS_TAGS.before]: beforeHash(c.before),
+      [BREAK_GLASS_TAGS.trust]: beforeHash(trust),
       ...(ctx.incident ? {[BREAK_GLASS_TAGS.incident]: ctx.incident} : {}),
     }
     const maxSessionDuration = maxSession(d.grant.durationMs)
@@ -190,7 +191,12 @@ export const breakGlass: Action<Params, GrantData> = {
     const role = await getRole(ctx.clients.iam, a.data.roleName, {signal: ctx.signal})
     if (!role) return before.exists ? {drift: {exists: false}} : 'before'
     // The role names the run that last granted it: this run's grant is the one in force.
-    if (role.tags[BREAK_GLASS_TAGS.run] === ctx.runId) {
+    const ours = role.tags[BREAK_GLASS_TAGS.run] === ctx.runId
+    // Ours, but the trust is neither what the run wrote nor what it found: edited since, by hand.
+    if (ours && role.tags[BREAK_GLASS_TAGS.trust] !== beforeHash(role.trust) && !(before.exists && JSON.stringify(role.trust) === JSON.stringify(before.trust))) {
+      return {drift: {trust: role.trust, grantedBy: ctx.runId}}
+    }
+    if (ours) {
       const ref = {kind: 'role' as const, name: a.data.roleName}
       const attached = await listAttachedPolicyArns(ctx.clients.iam, ref, {signal: ctx.signal})
       const inline = a.data.inlinePolicy ? (await listInlinePolicies(ctx.clients.iam, ref, {signal: ctx.signal})).has(BREAK_GLASS_PERMISSIONS_POLICY) : true

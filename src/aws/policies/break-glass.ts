@@ -13,6 +13,8 @@ export const BREAK_GLASS_TAGS = {
   run: 'lockdown:run',
   /** sha256 of the `before` the granting run journaled: undo restores only a state the run really read. */
   before: 'lockdown:before-sha256',
+  /** sha256 of the trust policy the grant wrote: a trust edited since is drift, not this run's state. */
+  trust: 'lockdown:trust-sha256',
   /** The run that closed the grant (break-glass-revoke) and the sha256 of the open trust it closed. */
   closedBy: 'lockdown:closed-by',
   closedBefore: 'lockdown:closed-before-sha256',
