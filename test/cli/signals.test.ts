@@ -70,7 +70,8 @@ describe('an interrupted run', () => {
       // The resume command it printed finishes the run without applying anything twice.
       const resumed = await runCli([...resume.split(' ').slice(1), '--json'], env)
       expect(resumed.code, resumed.stdout).toBe(0)
-      expect(resumed.json).toMatchObject({status: 'done', applied: USERS})
+      // Changes applied before the signal are marked (alreadyApplied), not counted again.
+      expect(resumed.json).toMatchObject({status: 'done', applied: USERS - applied, alreadyApplied: applied})
       const all = lines(r.journal)
       for (let i = 0; i < USERS; i++) expect(all.filter((l) => l.type === 'applied' && l.index === i)).toHaveLength(1)
       const undone = await runCli([...undo.split(' ').slice(1), '--yes', '--json'], env)
