@@ -6,7 +6,7 @@ import {z} from 'zod'
 import {maskKeyId} from '../aws/arn.js'
 import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, tagUser, untagUser, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
 import {durationField, formatDuration, settleField} from '../playbook/time.js'
-import {isNoSuchEntity} from '../aws/errors.js'
+import {isAccessDenied, isNoSuchEntity} from '../aws/errors.js'
 import {InvalidInputError} from '../errors.js'
 import {matchesAnySelector, matchesTags, selectorList, tagFilter, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
@@ -128,12 +128,21 @@ export const deactivateKeys: Action<Params, Data> = {
     const iam = ctx.clients.iam
     // The mark first: a key lockdown deactivated always names the runs that hold it (the user's tag), so
     // undo of one run re-activates it only when no other run still holds it.
-    const tags = await listUserTags(iam, userName, {signal: ctx.signal})
-    ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
-    await tagUser(iam, userName, {[holdTag(accessKeyId)]: withHolder(tags, accessKeyId, ctx.runId)}, {signal: ctx.signal})
+    // Containment comes first: a responder who may not tag users still deactivates the key; undo then
+    // finds no mark and reports the key as drift (exit 6) instead of guessing whose it is.
+    let holdRecorded = true
+    try {
+      const tags = await listUserTags(iam, userName, {signal: ctx.signal})
+      ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
+      await tagUser(iam, userName, {[holdTag(accessKeyId)]: withHolder(tags, accessKeyId, ctx.runId)}, {signal: ctx.signal})
+    } catch (error) {
+      if (!isAccessDenied(error)) throw error
+      holdRecorded = false
+      ctx.log(`may not tag user ${userName}: the key is deactivated without the record of which run holds it`)
+    }
     ctx.intend?.(`UpdateAccessKey ${accessKeyId} Inactive`)
     await setAccessKeyStatus(iam, userName, accessKeyId, 'Inactive', {signal: ctx.signal})
-    return {...c, appliedAt: new Date().toISOString()}
+    return {...c, appliedAt: new Date().toISOString(), ...(holdRecorded ? {} : {result: {holdRecorded}})}
   },
 
   async inspect(a, ctx): Promise<Inspection> {
@@ -162,8 +171,10 @@ export const deactivateKeys: Action<Params, Data> = {
     }
     ctx.intend?.(`UpdateAccessKey ${accessKeyId} Active`)
     await setAccessKeyStatus(iam, userName, accessKeyId, 'Active', {signal: ctx.signal})
-    ctx.intend?.(`UntagUser ${holdTag(accessKeyId)}`)
-    await untagUser(iam, userName, [holdTag(accessKeyId)], {signal: ctx.signal})
+    if (holdTag(accessKeyId) in tags) {
+      ctx.intend?.(`UntagUser ${holdTag(accessKeyId)}`)
+      await untagUser(iam, userName, [holdTag(accessKeyId)], {signal: ctx.signal})
+    }
   },
 
   async verify(a, ctx): Promise<Check[]> {

@@ -18,7 +18,8 @@ const statusOf = async (user: string, key: string) => (await listAccessKeys(sim.
 const SET = ['--set', 'user=ci-deploy', '--set', 'key=AKIASIMCIDEPLOY00001', '--set', 'incident=INC-STEPS']
 
 beforeAll(async () => {
-  // A responder who may deactivate keys but not write user policies (so end-sessions is AccessDenied).
+  // A responder who may deactivate keys (and tag their user with the run that holds them) but not write
+  // user policies (so end-sessions is AccessDenied).
   await sim.clients.iam.send(new CreateUserCommand({UserName: 'keys-only'}))
   await sim.clients.iam.send(
     new PutUserPolicyCommand({
@@ -26,7 +27,7 @@ beforeAll(async () => {
       PolicyName: 'keys',
       PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{Effect: 'Allow', Action: ['sts:GetCallerIdentity', 'iam:List*', 'iam:Get*', 'iam:UpdateAccessKey'], Resource: '*'}],
+        Statement: [{Effect: 'Allow', Action: ['sts:GetCallerIdentity', 'iam:List*', 'iam:Get*', 'iam:UpdateAccessKey', 'iam:TagUser', 'iam:UntagUser'], Resource: '*'}],
       }),
     }),
   )
