@@ -47,6 +47,7 @@ export const forensicsAction: Action<ForensicsParams, ForensicsData> = {
   params: params as unknown as z.ZodType<ForensicsParams>,
   permissions: ['cloudtrail:LookupEvents'],
   readOnly: true,
+  writes: (p) => [{field: 'report', path: p.report}],
   example: `- id: evidence
   action: forensics
   with:

@@ -105,6 +105,11 @@ export interface Action<P = unknown, C = unknown> {
   example: string
   /** Read-only actions (forensics) make no changes: the engine skips journal intents for them. */
   readOnly?: boolean
+  /**
+   * Local files the step would write, by `with:` field (`${incident}` and `${runId}` still in them):
+   * validation keeps each inside the working directory or --reports-dir.
+   */
+  writes?(p: P): {field: string; path: string}[]
   plan(p: P, ctx: Ctx): Promise<StepPlan<C>>
   apply(c: Change<C>, ctx: Ctx): Promise<Applied<C>>
   verify?(a: Applied<C>, ctx: Ctx): Promise<Check[]>

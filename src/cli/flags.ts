@@ -11,6 +11,10 @@ export const setFlag = Flags.string({
   default: [],
 })
 
+export const reportsDirFlag = Flags.string({
+  description: 'A directory, besides the working directory, that report: paths may write into.',
+})
+
 export function setVars(sets: readonly string[]): Record<string, VarValue> {
   const {vars, errors} = parseSetFlags(sets)
   if (errors.length) throw new InvalidInputError(errors.join('; '), [], {next: 'use --set NAME=VALUE'})

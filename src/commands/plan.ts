@@ -1,6 +1,6 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {exitCodeHelp} from '../errors.js'
-import {playbookArg, setFlag, setVars} from '../cli/flags.js'
+import {playbookArg, reportsDirFlag, setFlag, setVars} from '../cli/flags.js'
 import {formatPlan} from '../cli/format-plan.js'
 import {planFile} from '../engine/plan.js'
 
@@ -14,10 +14,10 @@ export default class Plan extends BaseCommand<typeof Plan> {
     '<%= config.bin %> plan playbooks/leaked-access-key.yaml --json | jq .steps[].changes',
   ]
   static override args = {file: playbookArg}
-  static override flags = {set: setFlag}
+  static override flags = {set: setFlag, 'reports-dir': reportsDirFlag}
 
   async run() {
-    const plan = await planFile({file: this.args.file, set: setVars(this.flags.set), aws: this.awsOptions()})
+    const plan = await planFile({file: this.args.file, set: setVars(this.flags.set), reportsDir: this.flags['reports-dir'], aws: this.awsOptions()})
     this.say(formatPlan(plan))
     return plan
   }

@@ -4,7 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {runCommands} from '../cli/command-line.js'
 import {exitCodeHelp} from '../errors.js'
 import {askYesNo, requireConfirmable} from '../cli/confirm.js'
-import {playbookArg, setFlag, setVars} from '../cli/flags.js'
+import {playbookArg, reportsDirFlag, setFlag, setVars} from '../cli/flags.js'
 import {formatPlan} from '../cli/format-plan.js'
 import {runSummary} from '../cli/run-output.js'
 import {resumeRun, runPlaybook, type RunResult} from '../engine/run.js'
@@ -23,6 +23,7 @@ export default class Run extends BaseCommand<typeof Run> {
   static override args = {file: playbookArg}
   static override flags = {
     set: setFlag,
+    'reports-dir': reportsDirFlag,
     yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when not at a terminal).', default: false}),
     resume: Flags.string({description: 'Finish the interrupted run with this id (from `lockdown runs`).'}),
     concurrency: Flags.integer({description: 'Changes applied in parallel within a step.', default: 8, min: 1, max: 64}),
@@ -38,6 +39,7 @@ export default class Run extends BaseCommand<typeof Run> {
     const opts = {
       file,
       set: setVars(f.set),
+      reportsDir: f['reports-dir'],
       journalDir: f['journal-dir'],
       aws: this.awsOptions(),
       concurrency: f.concurrency,

@@ -4,7 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {exitCodeHelp} from '../errors.js'
 import {loadAndValidate} from '../engine/validate.js'
 import {InvalidInputError, type SourceIssue} from '../errors.js'
-import {setFlag, setVars} from '../cli/flags.js'
+import {reportsDirFlag, setFlag, setVars} from '../cli/flags.js'
 import {resolvePlaybookFile} from '../playbook/shipped.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
@@ -18,15 +18,15 @@ export default class Validate extends BaseCommand<typeof Validate> {
   ]
   static override strict = false
   static override args = {file: Args.string({description: 'Playbook file(s), or names of shipped playbooks (e.g. leaked-access-key)', required: true})}
-  static override flags = {set: setFlag}
+  static override flags = {set: setFlag, 'reports-dir': reportsDirFlag}
 
   async run() {
-    const files = this.argv.filter((a) => !a.startsWith('-') && !this.flags.set.includes(a)).map((a) => resolvePlaybookFile(a))
+    const files = this.argv.filter((a) => !a.startsWith('-') && !this.flags.set.includes(a) && a !== this.flags['reports-dir']).map((a) => resolvePlaybookFile(a))
     const issues: SourceIssue[] = []
     const results: {file: string; valid: boolean; steps: number; required?: string[]; unchecked?: string[]}[] = []
     for (const file of files) {
       try {
-        const {loaded, steps} = await loadAndValidate(file, setVars(this.flags.set), undefined, {pendingVars: true})
+        const {loaded, steps} = await loadAndValidate(file, setVars(this.flags.set), undefined, {pendingVars: true, reportsDir: this.flags['reports-dir']})
         const deferred = steps.filter((s) => s.deferred).map((s) => s.step.id)
         results.push({file, valid: true, steps: steps.length, ...(loaded.pending.length ? {required: loaded.pending, unchecked: deferred} : {})})
         this.say(`✓ ${file}: ${loaded.playbook.name}, ${steps.length} step(s)`)

@@ -102,8 +102,8 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
 }
 
 /** `lockdown plan FILE`: load, validate, resolve the caller, plan. Nothing is written anywhere. */
-export async function planFile(opts: {file: string; set?: Record<string, VarValue>; aws: AwsOptions; signal?: AbortSignal}): Promise<RunPlan> {
-  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set)
+export async function planFile(opts: {file: string; set?: Record<string, VarValue>; reportsDir?: string; aws: AwsOptions; signal?: AbortSignal}): Promise<RunPlan> {
+  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set, undefined, {reportsDir: opts.reportsDir})
   const session = await openSession({aws: opts.aws, runId: 'plan', signal: opts.signal})
   try {
     return await planRun(loaded, session, valid)

@@ -24,6 +24,8 @@ export interface RunOptions {
   /** The command that retries this run, for messages (default: lockdown run FILE). */
   retry?: string
   set?: Record<string, VarValue>
+  /** Where report: paths may write besides the working directory (--reports-dir). */
+  reportsDir?: string
   journalDir: string
   aws: AwsOptions
   concurrency?: number
@@ -62,7 +64,7 @@ export interface RunResult {
 }
 
 export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
-  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set, opts.text)
+  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set, opts.text, {reportsDir: opts.reportsDir})
   const runId = newRunId()
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
   try {
@@ -106,7 +108,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
 }
 
 export async function resumeRun(runId: string, opts: RunOptions): Promise<RunResult> {
-  const {loaded} = await loadAndValidate(opts.file, opts.set, opts.text)
+  const {loaded} = await loadAndValidate(opts.file, opts.set, opts.text, {reportsDir: opts.reportsDir})
   const state = foldJournal(readJournal(opts.journalDir, runId))
   if (state.run.playbook.sha256 !== loaded.sha256) {
     throw new InvalidInputError(`${opts.file} changed since run ${runId} started; --resume applies the journaled plan of the original file`, [], {

@@ -7,6 +7,7 @@ import type {SourceIssue} from '../errors.js'
 import {invalid, loadPlaybook, parsePlaybook, type LoadedPlaybook, type LoadOptions} from '../playbook/load.js'
 import type {PlaybookStep} from '../playbook/schema.js'
 import {didYouMean, zodIssues, type YamlSource} from '../playbook/yaml-source.js'
+import {writeIssues} from './write-paths.js'
 
 export interface ValidStep {
   step: PlaybookStep
@@ -19,12 +20,12 @@ export interface ValidStep {
 }
 
 /** Validates each step's action and `with:`; works on raw data so it runs even when the envelope is invalid. */
-export function stepIssues(data: Record<string, unknown>, source: YamlSource, pending: readonly string[] = []): SourceIssue[] {
-  return checkSteps(data, source, undefined, pending).issues
+export function stepIssues(data: Record<string, unknown>, source: YamlSource, pending: readonly string[] = [], opts: LoadOptions = {}): SourceIssue[] {
+  return checkSteps(data, source, undefined, pending, opts.reportsDir).issues
 }
 
 export function validateSteps(loaded: LoadedPlaybook): ValidStep[] {
-  const {valid, issues} = checkSteps(loaded.playbook as unknown as Record<string, unknown>, loaded.source, loaded.playbook.steps, loaded.pending ?? [])
+  const {valid, issues} = checkSteps(loaded.playbook as unknown as Record<string, unknown>, loaded.source, loaded.playbook.steps, loaded.pending ?? [], loaded.options?.reportsDir)
   if (issues.length) throw invalid(loaded.file, issues)
   return valid
 }
@@ -46,6 +47,7 @@ function checkSteps(
   source: YamlSource,
   parsedSteps?: PlaybookStep[],
   pending: readonly string[] = [],
+  reportsDir?: string,
 ): {valid: ValidStep[]; issues: SourceIssue[]} {
   const issues: SourceIssue[] = []
   const valid: ValidStep[] = []
@@ -70,6 +72,7 @@ function checkSteps(
       issues.push(...zodIssues(source, parsed.error, {prefix: ['steps', i, 'with'], stepId, schema: action.params}))
       return
     }
+    issues.push(...writeIssues(action, parsed.data, {source, index: i, stepId, incident: data.incident, reportsDir}))
     const enabled = evaluateWhen(raw.when as string | boolean | undefined)
     if (enabled === undefined) {
       issues.push(source.issue(['steps', i, 'when'], `expected true or false after substitution; found ${JSON.stringify(raw.when)}`, {stepId}))

@@ -17,11 +17,15 @@ export interface LoadedPlaybook {
   playbook: Playbook
   /** Required variables not given (only with `pendingVars: true`): steps using them are not fully checked. */
   pending: string[]
+  /** The options it was loaded with, for checks a layer above runs again on the parsed playbook. */
+  options?: LoadOptions
 }
 
 export interface LoadOptions {
   /** validate / permissions: a required variable without --set is not an error (plan and run refuse it). */
   pendingVars?: boolean
+  /** A directory besides the working directory that steps may write files into (`--reports-dir`). */
+  reportsDir?: string
 }
 
 /** Reads a playbook as strict UTF-8, refusing one over the size limit before reading it (a 50 MB file is not parsed). */
@@ -46,7 +50,7 @@ export async function readPlaybookText(file: string): Promise<string> {
 }
 
 /** Checks a layer above adds (the engine: each step's action and `with:`), run even when the envelope fails. */
-export type ExtraCheck = (data: Record<string, unknown>, source: YamlSource, pending: readonly string[]) => SourceIssue[]
+export type ExtraCheck = (data: Record<string, unknown>, source: YamlSource, pending: readonly string[], opts: LoadOptions) => SourceIssue[]
 
 export function parsePlaybook(text: string, file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck, opts: LoadOptions = {}): LoadedPlaybook {
   const source = parseYamlSource(text, file)
@@ -74,9 +78,9 @@ export function parsePlaybook(text: string, file: string, set: Record<string, Va
   const parsed = playbookSchema.safeParse(data)
   if (!parsed.success) issues.push(...zodIssues(source, parsed.error, {schema: playbookSchema, stepIdOf: (p) => stepIdAt(data, p)}))
   issues.push(...duplicateStepIds(data, source), ...unknownDependencies(data, source))
-  if (extraCheck) issues.push(...extraCheck(data, source, pending))
+  if (extraCheck) issues.push(...extraCheck(data, source, pending, opts))
   if (issues.length || !parsed.success) throw invalid(file, issues)
-  return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data, pending}
+  return {file, sha256: createHash('sha256').update(text).digest('hex'), source, playbook: parsed.data, pending, options: opts}
 }
 
 export async function loadPlaybook(file: string, set: Record<string, VarValue> = {}, extraCheck?: ExtraCheck, opts: LoadOptions = {}): Promise<LoadedPlaybook> {

@@ -25,7 +25,7 @@ it('writes a report naming the attacker session and its denial after the revoke'
   await expect(web.iam.send(new ListRolesCommand({}))).rejects.toMatchObject({name: 'AccessDenied'})
 
   const out = join(dir, 'evidence.md')
-  const r = await cli(['run', 'test/fixtures/playbooks/evidence.yaml', '--set', `out=${out}`, '--yes', '--json'])
+  const r = await cli(['run', 'test/fixtures/playbooks/evidence.yaml', '--set', `out=${out}`, '--reports-dir', dir, '--yes', '--json'])
   expect(r.code).toBe(0)
   const md = readFileSync(out, 'utf8')
   expect(md).toContain(c.AccessKeyId!)
