@@ -3,7 +3,7 @@
 // not end sessions already derived from it, and the plan says so.
 import {z} from 'zod'
 
-import {maskKeyId} from '../aws/arn.js'
+import {maskKeyId, nameFromArn} from '../aws/arn.js'
 import {getAccessKeyLastUsed, listAccessKeys, listUsers, listUserTags, setAccessKeyStatus, tagUser, untagUser, type AccessKey, type IamUser, type KeyLastUsed} from '../aws/iam-users.js'
 import {durationField, formatDuration, settleField} from '../playbook/time.js'
 import {isAccessDenied, isNoSuchEntity} from '../aws/errors.js'
@@ -11,7 +11,7 @@ import {InvalidInputError} from '../errors.js'
 import {matchesAnySelector, matchesTags, selectorList, tagFilter, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import {checkKeyJournal, holdersOf, holdTag, withHolder, withoutHolder} from './keys/holders.js'
-import type {Action, Applied, Change, Check, Ctx, Inspection, Skipped} from './types.js'
+import type {Action, Applied, Change, Check, Ctx, Inspection, Residual, Skipped} from './types.js'
 
 const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{12,124}$/
 
@@ -48,6 +48,7 @@ export const deactivateKeys: Action<Params, Data> = {
   name: 'deactivate-keys',
   summary: 'Set matched long-term access keys Inactive (by user, tag, key id, age, last use); undo re-activates them',
   params,
+  contains: 'keys',
   permissions: ['iam:ListUsers', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:TagUser', 'iam:UntagUser'],
   example: `- id: keys
   action: deactivate-keys
@@ -111,16 +112,19 @@ export const deactivateKeys: Action<Params, Data> = {
         next: `check the key id (aws iam list-access-keys --user-name NAME), fix the playbook or its --set, and plan again`,
       })
     }
-    const notes = changes.length
+    const residual: Residual[] = changes.length
       ? [
-          'Deactivating a key does not end sessions already created from it (GetSessionToken/GetFederationToken ' +
-            'credentials live until they expire): add a revoke-sessions step for users: [' +
-            [...new Set(changes.map((c) => c.data.userName))].join(', ') +
-            '].',
+          {
+            needs: 'sessions',
+            principals: [...new Set(changes.map((c) => c.principal))],
+            note: (users) =>
+              'Deactivating a key does not end sessions already created from it (GetSessionToken/GetFederationToken ' +
+              `credentials live until they expire): add a revoke-sessions step for users: [${users.map(nameFromArn).join(', ')}].`,
+          },
         ]
       : []
     for (const u of excluded) skipped.push({target: u.arn, reason: `${u.name}: excluded by exclude`})
-    return {changes, skipped, notes, warnings}
+    return {changes, skipped, notes: [], warnings, residual}
   },
 
   async apply(c, ctx): Promise<Applied<Data>> {

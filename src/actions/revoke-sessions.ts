@@ -22,6 +22,7 @@ import {
 import {INLINE_LIMIT, policySize, type PolicyDocument} from '../aws/policies/document.js'
 import {REVOKE_POLICY_NAME, readRevokeParts, readRevokeSpec, revokePolicy, revokeRuns, runPart, withRunPart, withoutRun, type RevokeSpec, type SessionMatch} from '../aws/policies/revoke.js'
 import {trustFor} from '../aws/policies/trust.js'
+import {nameFromArn} from '../aws/arn.js'
 import {PreflightError} from '../errors.js'
 import {resolveTime, type TimeSpec} from '../playbook/time.js'
 import {mapPool} from './lib/pool.js'
@@ -33,7 +34,7 @@ import {residualRisk} from './revoke/residual.js'
 import {selectRoles, selectUsers, untouchableRole} from './revoke/targets.js'
 import {proveCutoff} from './revoke/verify.js'
 import {checkRevokeJournal} from './revoke/journal-check.js'
-import type {Action, Applied, Change, Check, Ctx, Inspection, Skipped} from './types.js'
+import type {Action, Applied, Change, Check, Ctx, Inspection, Residual, Skipped} from './types.js'
 
 export interface RevokeData {
   kind: PrincipalKind
@@ -62,6 +63,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
   name: 'revoke-sessions',
   summary: 'Deny sessions of roles, users or single sessions issued before a cutoff (aws:TokenIssueTime), along role chains; verified by IAM simulation',
   params: revokeParams,
+  contains: 'sessions',
   permissions: [
     'iam:ListRoles',
     'iam:ListRoleTags',
@@ -98,6 +100,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const iam = ctx.clients.iam
     const skipped: Skipped[] = []
     const notes: string[] = []
+    const residual: Residual[] = []
     const roles = p.roles || p.roleTags || p.sessions ? await listRoles(iam, {signal: ctx.signal}) : []
     const tagCache = new Map<string, Promise<Record<string, string>>>()
     const tagsOf = (r: IamRole) => {
@@ -149,7 +152,12 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
       skipped.push(...us.skipped)
       for (const u of us.selected) add({kind: 'user', name: u.name, arn: u.arn, all: true})
       if (us.selected.length) {
-        notes.push(`Users ${us.selected.map((u) => u.name).join(', ')}: their GetSessionToken/GetFederationToken sessions end; their long-term keys keep working (no aws:TokenIssueTime): pair with deactivate-keys.`)
+        residual.push({
+          needs: 'keys',
+          principals: us.selected.map((u) => u.arn),
+          note: (arns) =>
+            `Users ${arns.map(nameFromArn).join(', ')}: their GetSessionToken/GetFederationToken sessions end; their long-term keys keep working (no aws:TokenIssueTime): pair with deactivate-keys.`,
+        })
       }
     }
 
@@ -166,9 +174,11 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
       })
     }
 
-    const chainable = p.followChains ? [] : roles.filter((r) => selectedRoles.some((s) => s.arn !== r.arn && trustFor(r.trust, s.arn) === 'direct')).map((r) => r.name)
-    notes.push(...residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.caller.account}))
-    return {changes: changes.filter((c): c is Change<RevokeData> => c !== undefined), skipped, notes, warnings}
+    const chainable = p.followChains ? [] : roles.filter((r) => selectedRoles.some((s) => s.arn !== r.arn && trustFor(r.trust, s.arn) === 'direct')).map((r) => r.arn)
+    const risk = residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.caller.account})
+    notes.push(...risk.notes)
+    residual.push(...risk.residual)
+    return {changes: changes.filter((c): c is Change<RevokeData> => c !== undefined), skipped, notes, warnings, residual}
   },
 
   async apply(c, ctx): Promise<Applied<RevokeData>> {

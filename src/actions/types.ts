@@ -75,8 +75,23 @@ export interface StepPlan<C = unknown> {
   notes: string[]
   /** Input that selected nothing (a glob matching no principal): shown in the plan and in --json. */
   warnings?: string[]
+  /** Risks another step of the same playbook may already cover: the engine keeps only what no step covers. */
+  residual?: Residual[]
   /** Principals no other step of the same run may touch (break-glass responders and their role). */
   protects?: {arn: string; reason: string}[]
+}
+
+/** What a change does for its principal, so a residual-risk note can ask whether another step covers it. */
+export type Containment = 'sessions' | 'keys'
+
+/**
+ * A residual risk on principals (ARNs) that a step of kind `needs` would contain: shown only for the
+ * principals no step of the playbook covers, as `note(uncovered)`.
+ */
+export interface Residual {
+  needs: Containment
+  principals: string[]
+  note(uncovered: string[]): string
 }
 
 export interface Applied<C = unknown> extends Change<C> {
@@ -103,6 +118,8 @@ export interface Action<P = unknown, C = unknown> {
   permissions: string[]
   /** A YAML step (a list item) that validates; tested. */
   example: string
+  /** What this action's changes contain for their principal (for residual-risk notes across steps). */
+  contains?: Containment
   /** Read-only actions (forensics) make no changes: the engine skips journal intents for them. */
   readOnly?: boolean
   /**

@@ -1,7 +1,7 @@
 // Plan every step (read-only), then apply the guards. What the plan holds is exactly what apply may do:
 // the run journals this plan and apply takes only its changes.
 import type {VarValue} from '../playbook/vars.js'
-import type {Caller, Change, Ctx, Skipped} from '../actions/types.js'
+import type {Caller, Change, Containment, Ctx, Residual, Skipped} from '../actions/types.js'
 import type {AwsOptions, Clients} from '../aws/clients.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import {checkAccount, checkMaxTargets, excludeGuarded} from './guards.js'
@@ -42,6 +42,22 @@ function shieldProtected(steps: PlannedStep[]): void {
   }
 }
 
+/**
+ * Residual-risk notes judged across the whole playbook: "add a deactivate-keys step for ci-deploy" is
+ * false when another step deactivates ci-deploy's keys. Each note keeps only the principals no step's
+ * changes contain that way, and disappears when none is left.
+ */
+function judgeResidual(steps: PlannedStep[], residuals: Map<PlannedStep, {contains?: Containment; residual: Residual[]}>): void {
+  const covered = (kind: Containment) => new Set(steps.filter((s) => residuals.get(s)?.contains === kind).flatMap((s) => s.changes.map((c) => c.principal)))
+  const by = {sessions: covered('sessions'), keys: covered('keys')}
+  for (const [step, {residual}] of residuals) {
+    for (const r of residual) {
+      const open = r.principals.filter((p) => !by[r.needs].has(p))
+      if (open.length) step.notes.push(r.note(open))
+    }
+  }
+}
+
 export interface RunPlan {
   playbook: {file: string; name: string; sha256: string; incident?: string}
   caller: Caller
@@ -77,6 +93,7 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
   const {playbook} = loaded
   checkAccount(playbook, env.caller)
   const steps: PlannedStep[] = []
+  const residuals = new Map<PlannedStep, {contains?: Containment; residual: Residual[]}>()
   for (const v of valid) {
     const stopOnError = v.step.stopOnError || v.step.continueOnError === false
     const base = {id: v.step.id, action: v.action.name, dependsOn: v.step.dependsOn, stopOnError, readOnly: Boolean(v.action.readOnly)}
@@ -87,9 +104,12 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
     const ctx = stepCtx(env, {incident: playbook.incident, protect: playbook.guards.protect}, {id: v.step.id, allowSelf: v.step.allowSelf})
     const planned = await v.action.plan(v.params, ctx)
     const {kept, skipped} = excludeGuarded(planned.changes, {caller: env.caller, protect: playbook.guards.protect, allowSelf: v.step.allowSelf})
-    steps.push({...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes, warnings: planned.warnings ?? [], protects: planned.protects})
+    const step: PlannedStep = {...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes, warnings: planned.warnings ?? [], protects: planned.protects}
+    steps.push(step)
+    residuals.set(step, {contains: v.action.contains, residual: planned.residual ?? []})
   }
   shieldProtected(steps)
+  judgeResidual(steps, residuals)
   const principals = new Set(steps.filter((s) => !s.readOnly).flatMap((s) => s.changes.map((c) => c.principal)))
   checkMaxTargets(principals, playbook.guards.maxTargets)
   return {

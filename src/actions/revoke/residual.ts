@@ -1,15 +1,23 @@
 // What a TokenIssueTime deny cannot cover, said plainly with the next step: it ends sessions that exist,
-// it does not stop anyone who can still create new ones.
+// it does not stop anyone who can still create new ones. Risks another step can cover (keys, chained
+// roles) are residuals the engine judges across the whole playbook.
+import type {Residual} from '../types.js'
 import type {IamRole} from '../../aws/iam-roles.js'
+import {nameFromArn} from '../../aws/arn.js'
 import {accountOf, trustedPrincipals} from '../../aws/policies/trust.js'
 
-export function residualRisk(roles: IamRole[], opts: {followChains: boolean; chainable: string[]; account: string}): string[] {
+export function residualRisk(roles: IamRole[], opts: {followChains: boolean; chainable: string[]; account: string}): {notes: string[]; residual: Residual[]} {
   const notes: string[] = []
+  const residual: Residual[] = []
   for (const role of roles) {
     const t = trustedPrincipals(role.trust)
     const users = t.aws.filter((p) => /:user\//.test(p))
     if (users.length) {
-      notes.push(`${role.name}: users ${users.map((u) => u.split('/').pop()).join(', ')} can assume it again with their long-term keys: add a deactivate-keys step for them.`)
+      residual.push({
+        needs: 'keys',
+        principals: users,
+        note: (arns) => `${role.name}: users ${arns.map(nameFromArn).join(', ')} can assume it again with their long-term keys: add a deactivate-keys step for them.`,
+      })
     }
     if (t.aws.includes(`arn:aws:iam::${opts.account}:root`)) {
       notes.push(`${role.name}: trusts its own account, so any principal here allowed sts:AssumeRole can start a new session: check who (lockdown trail chains --role ${role.name}).`)
@@ -28,7 +36,11 @@ export function residualRisk(roles: IamRole[], opts: {followChains: boolean; cha
     }
   }
   if (!opts.followChains && opts.chainable.length) {
-    notes.push(`Sessions of these roles may have chained into ${opts.chainable.join(', ')}; chained sessions have their own issue time: set followChains: true.`)
+    residual.push({
+      needs: 'sessions',
+      principals: opts.chainable,
+      note: (arns) => `Sessions of these roles may have chained into ${arns.map(nameFromArn).join(', ')}; chained sessions have their own issue time: set followChains: true.`,
+    })
   }
-  return notes
+  return {notes, residual}
 }
