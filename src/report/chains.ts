@@ -59,6 +59,18 @@ export function subjectLabeler(r: ForensicReport): (subject: string) => string {
   }
 }
 
+/** The header line: what data this report is about. */
+export function scopeLine(r: ForensicReport): string {
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : '?')
+  const time = (iso: string) => iso.replace('T', ' ').replace(/\.000Z$/, 'Z')
+  return `Accounts ${list(r.accounts)} · regions ${list(r.regions)} · window ${time(r.window.start)} → ${time(r.window.end)}`
+}
+
+/** The session column of tables: its name (or kind), and what it is when that matters. */
+export function sessionLabel(s: SessionRow): string {
+  return `${s.sessionName ?? s.kind}${s.breakGlass ? ' (break-glass)' : ''}`
+}
+
 /** Who issued a session, for tables: '?' when the data does not say. */
 export function issuerShort(s: SessionRow): string {
   return s.issuer.kind === 'unknown' || !s.issuer.id ? '? (not in data)' : shortArn(s.issuer.id)

@@ -1,5 +1,5 @@
 // The Markdown report: what a responder pastes into the incident channel or commits next to the playbook.
-import {chainGraph, detailedSessions, issuerShort, shortArn, subjectLabeler} from './chains.js'
+import {chainGraph, detailedSessions, issuerShort, scopeLine, sessionLabel, shortArn, subjectLabeler} from './chains.js'
 import {mdText as md, mermaidText} from './text.js'
 import type {Activity, ForensicReport, SessionRow} from './types.js'
 
@@ -44,15 +44,27 @@ function sessionSection(s: SessionRow): string {
   const lines = [
     `### ${md(shortArn(s.arn))}${s.flags.length ? ` ⚠ ${md(s.flags.join(', '))}` : ''}`,
     '',
-    `- kind: ${s.kind}${s.inferred ? ' (seen only by its calls)' : ''}; keys: ${md(s.accessKeyIds.join(', ')) || '—'}`,
+    `- kind: ${s.kind}${s.breakGlass ? ' (responder break-glass)' : ''}${s.inferred ? ' (seen only by its calls)' : ''}; keys: ${md(s.accessKeyIds.join(', ')) || '—'}`,
     `- issued ${time(s.issuedAt) || '?'}${s.expiresAt ? `, expires ${time(s.expiresAt)}` : ''} by ${s.issuer.kind} ${md(s.issuer.id) || '?'}${s.issuer.accessKeyId ? ` (key ${md(s.issuer.accessKeyId)})` : ''}`,
     `- from ${md(s.sourceIp ?? '?')}${s.userAgent ? ` (${md(s.userAgent)})` : ''}; MFA ${s.mfa === undefined ? '?' : s.mfa ? 'yes' : 'no'}${s.sourceIdentity ? `; source identity ${md(s.sourceIdentity)}` : ''}`,
-    `- ${a.calls} calls${a.calls ? ` between ${time(a.first)} and ${time(a.last)}` : ''}${a.regions.length ? ` in ${md(a.regions.join(', '))}` : ''}`,
+    `- ${a.calls ? `${a.calls} calls between ${time(a.first)} and ${time(a.last)}` : 'no calls seen (unused)'}${a.regions.length ? ` in ${md(a.regions.join(', '))}` : ''}${a.lockdownCalls ? `; ${a.lockdownCalls} by lockdown itself` : ''}`,
   ]
   if (a.calls) lines.push(`- calls: ${topCalls(a)}`)
   if (Object.keys(a.ips).length) lines.push(`- IPs: ${Object.entries(a.ips).map(([ip, n]) => `${md(ip)} (${n})`).join(', ')}`)
   if (Object.keys(a.errors).length) lines.push(`- errors: ${Object.entries(a.errors).map(([c, n]) => `${md(c)} ×${n}`).join(', ')}`)
   return lines.join('\n')
+}
+
+/** Findings listed in the opening table; the JSON report has them all. */
+const MAX_FINDINGS = 100
+
+export function findingsTable(r: ForensicReport): string {
+  if (!r.findings.length) return 'None: no detection fired on this data.'
+  const rows = r.findings
+    .slice(0, MAX_FINDINGS)
+    .map((f) => [time(f.at), f.detection, shortArn(f.who), f.what, f.from ?? '', f.evidence.slice(0, 3).join(' ') + (f.evidence.length > 3 ? ` +${f.evidence.length - 3}` : ''), f.step])
+  const more = r.findings.length > MAX_FINDINGS ? `\n\n_${r.findings.length - MAX_FINDINGS} more findings are in the JSON report._` : ''
+  return `${table(['at', 'finding', 'who', 'what', 'from', 'evidence (eventID)', 'contain with'], rows)}${more}`
 }
 
 export function renderMarkdown(r: ForensicReport): string {
@@ -61,19 +73,26 @@ export function renderMarkdown(r: ForensicReport): string {
   const out: string[] = [
     `# ${md(r.title)}`,
     '',
-    `Window ${time(r.window.start)} → ${time(r.window.end)} · source: ${md(r.source.description)} · generated ${time(r.generatedAt)}`,
+    md(scopeLine(r)),
+    '',
+    `Source: ${md(r.source.description)} · generated ${time(r.generatedAt)}`,
+    '',
+    '## Findings',
+    '',
+    findingsTable(r),
     '',
     '## Summary',
     '',
     `- ${s.sessions} sessions (${s.issued} issued in the data, ${s.console} console, ${s.inferred} seen only by their calls) from ${s.events} events`,
     `- ${s.chains} sessions at the end of a role chain (deepest: ${s.maxDepth})`,
-    `- ${s.flags} flags${s.hiddenServiceSessions ? `; ${s.hiddenServiceSessions} AWS-service sessions without flags hidden (--include-service shows them)` : ''}`,
+    `- ${r.findings.length} findings from ${s.flags} flags`,
+    ...(s.hiddenServiceSessions ? [`- ${s.hiddenServiceSessions} sessions collapsed: ${s.hiddenReason ?? 'AWS-service sessions without flags (--include-service shows them)'}`] : []),
     '',
     '## Who assumed what',
     '',
     table(
       ['issued', 'by', 'session', 'role / principal', 'key', 'from', 'MFA', 'calls', 'flags'],
-      r.sessions.map((x) => [time(x.issuedAt), issuerShort(x), x.sessionName ?? x.kind, shortArn(x.principal), x.accessKeyIds.join(' '), x.sourceIp ?? '', x.mfa === undefined ? '' : x.mfa ? 'yes' : 'no', x.activity.calls, x.flags.join(' ')]),
+      r.sessions.map((x) => [time(x.issuedAt), issuerShort(x), sessionLabel(x), shortArn(x.principal), x.accessKeyIds.join(' '), x.sourceIp ?? '', x.mfa === undefined ? '' : x.mfa ? 'yes' : 'no', x.activity.calls, x.flags.join(' ')]),
     ),
     '',
     '## Chains',
@@ -88,7 +107,7 @@ export function renderMarkdown(r: ForensicReport): string {
     '',
     '## Timeline',
     '',
-    table(['at', 'event', 'actor', 'detail', 'IP', 'error'], r.timeline.map((t) => [time(t.at), t.event, shortArn(t.actor), t.detail, t.ip ?? '', t.error ?? ''])),
+    table(['at', 'event', 'actor', 'detail', 'IP', 'error'], r.timeline.map((t) => [time(t.at), t.event, `${shortArn(t.actor)}${t.lockdown ? ' (lockdown)' : ''}`, t.detail, t.ip ?? '', t.error ?? ''])),
   ]
   if (r.timelineDropped) out.push('', `_${r.timelineDropped} further entries not listed._`)
   const {shown, omitted} = detailedSessions(r)

@@ -104,7 +104,7 @@ export function timelineSvg(r: ForensicReport): string {
         .filter(({f}) => f.subject === s.id)
         .map(({f, t: ft}) => `<circle cx="${x(ft)}" cy="${y + 7}" r="4" fill="#b71c1c"><title>${esc(`${f.kind}: ${f.detail}`)}</title></circle>`)
         .join('')
-      return `<text x="${left - 6}" y="${y + 11}" font-size="11" text-anchor="end">${esc(clip(s.sessionName ? `${s.principal.split('/').pop()}/${s.sessionName}` : s.arn.split("/").pop() ?? s.arn, 34))}</text><rect x="${x(t[0])}" y="${y}" width="${w}" height="14" rx="2" fill="${fill}"><title>${esc(`${s.arn}\n${s.issuedAt ?? '?'} → ${s.activity.last ?? '?'}\n${s.activity.calls} calls`)}</title></rect>${marks}`
+      return `<text x="${left - 6}" y="${y + 11}" font-size="11" text-anchor="end">${esc(clip(s.sessionName ? `${s.principal.split('/').pop()}/${s.sessionName}` : s.arn.split("/").pop() ?? s.arn, 34))}</text><rect x="${x(t[0])}" y="${y}" width="${w}" height="14" rx="2" fill="${fill}"><title>${esc(`${s.arn}\n${s.activity.calls ? `${s.issuedAt ?? s.activity.first} → ${s.activity.last}\n${s.activity.calls} calls` : `issued ${s.issuedAt ?? '?'}, unused`}`)}</title></rect>${marks}`
     })
     .join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + plotW + 70}" height="${height}" viewBox="0 0 ${left + plotW + 70} ${height}" font-family="system-ui, sans-serif" role="img" aria-label="Session timeline">${axis}${bars}</svg>`

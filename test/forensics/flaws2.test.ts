@@ -51,6 +51,18 @@ describe('flaws2-cloud', () => {
     expect(r.findings.map((x) => x.detection)).toEqual(['service-credentials-outside', 'service-credentials-outside', 'external-access'])
   })
 
+  it('timeline: the attacker-relevant calls themselves, first call per IP, errors, the flagged call', async () => {
+    const r = await reportOf(flaws2())
+    const level1 = byKey(r, 'ASIAZQNB3KHGIGYQXVVG')
+    const mine = r.timeline.filter((t) => t.sessionId === level1.id)
+    // First call from the Lambda's own IP (CreateLogStream 77b02a51, denied) and from the attacker's (ListObjects 8b3e9429, flagged).
+    expect(mine.find((t) => t.eventId === '77b02a51-70c8-465b-94df-579c1fe42a5c')).toMatchObject({event: 'CreateLogStream', ip: '34.234.236.212', kind: 'first-ip'})
+    expect(mine.find((t) => t.eventId === '8b3e9429-989c-4e28-92b3-da8df5603f6d')).toMatchObject({event: 'ListObjects', ip: '104.102.221.250', kind: 'flagged'})
+    expect(mine.filter((t) => t.kind === 'error').map((t) => t.error)).toEqual(['AccessDenied', 'AccessDenied', 'AccessDenied', 'AccessDenied'])
+    // The anonymous reads appear too, at their first call.
+    expect(r.timeline.find((t) => t.event === 'external-access')).toMatchObject({ip: '104.102.221.250', eventId: '38993e7c-b9e9-46eb-9f93-82e710147d39'})
+  })
+
   it('collapses only the unused, unflagged ECS execution-role session, and says why', async () => {
     const quiet = await reportOf(flaws2())
     expect(quiet.sessions.map((s) => s.accessKeyIds[0]).sort()).toEqual(['ASIAZQNB3KHGIGYQXVVG', 'ASIAZQNB3KHGNXWXBSJS'])

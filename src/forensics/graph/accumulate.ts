@@ -189,7 +189,8 @@ export class Accumulator {
   }
 
   private addExternal(e: TrailEvent): void {
-    const account = externalAccount(e)
+    // A cross-account AssumeRole's copy in the target account is a session, linked elsewhere; not data access.
+    const account = e.issued ? undefined : externalAccount(e)
     if (!account || !e.ip) return
     const k = `${account}|${e.ip}`
     let rec = this.external.get(k)
