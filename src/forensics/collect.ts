@@ -40,7 +40,7 @@ async function feed(acc: Accumulator, it: AsyncIterable<TrailEvent>, seen?: Set<
  * (the trail commands print those on stderr). Input with something in it but no readable event at all
  * is exit 2: an empty report would say "nothing happened" about data that was never read.
  */
-function withInput(input: InputReport, build: () => ForensicReport): ForensicReport {
+function withInput(input: InputReport, acc: Accumulator, build: () => ForensicReport): ForensicReport {
   const problems = describeInput(input)
   if (nothingReadable(input)) {
     throw new InvalidInputError(`No readable CloudTrail event in ${input.files} file(s):\n${problems.map((p) => `  ${p}`).join('\n')}`, [], {
@@ -48,6 +48,7 @@ function withInput(input: InputReport, build: () => ForensicReport): ForensicRep
     })
   }
   const report = build()
+  if (acc.repeats) report.gaps.push(`${acc.repeats} record(s) delivered more than once (same eventID) were counted once.`)
   if (problems.length) {
     report.gaps.unshift(...problems)
     report.source.problems = problems
@@ -67,12 +68,12 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   if (source instanceof FileSource && (opts.workers ?? 1) > 1 && (await expandTrailPaths(source.path)).length >= PARALLEL_MIN_FILES) {
     const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!, source.readOptions)
     const description = `CloudTrail files at ${source.path} (${scan.files} files, ${scan.events} events, ${opts.workers} workers)`
-    return withInput(scan.input, () => buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}}))
+    return withInput(scan.input, scan.acc, () => buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}}))
   }
   if (!source.indexed) {
     await feed(acc, source.events({start, end}, opts.signal))
     const report = () => buildReport(acc, {...opts, source: sourceInfo()})
-    return source instanceof FileSource ? withInput(source.inputReport(), report) : report()
+    return source instanceof FileSource ? withInput(source.inputReport(), acc, report) : report()
   }
 
   const seen = new Set<string>()

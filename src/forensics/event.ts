@@ -75,6 +75,8 @@ export interface Issued {
 
 export interface TrailEvent {
   id: string
+  /** True when the record had no eventID and `id` was made from its name and time: never taken for a repeat. */
+  synthetic?: boolean
   /** Same value in both accounts' copies of a cross-account event. */
   sharedId?: string
   /** eventTime in ms since the epoch. */
@@ -199,6 +201,7 @@ export function normalizeRecord(r: Json, actor?: Actor): TrailEvent | undefined 
   // One object literal with every field: a single hidden class for millions of events.
   const ev: TrailEvent = {
     id: str(r.eventID) ?? `${r.eventName}@${r.eventTime}`,
+    synthetic: str(r.eventID) === undefined ? true : undefined,
     sharedId: str(r.sharedEventID),
     time,
     name: r.eventName,

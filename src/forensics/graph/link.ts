@@ -118,11 +118,14 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
   const logins = acc.logins.filter((l) => l.name === 'ConsoleLogin' && l.issued.success)
   // A console role switch is logged as the new role session itself (no key): same ARN, same moment.
   const switches = acc.logins.filter((l) => l.name === 'SwitchRole' && l.issued.success)
+  // Indexed by ARN: logins are not capped, and every session group looking through all of them was quadratic.
+  const loginsByArn = byArn(logins)
+  const switchesByArn = byArn(switches)
   const usedLogins = new Set<IssueRec>()
   for (const list of groups.values()) {
     const o = list[0]
     const longTerm = o.actor.type === 'IAMUser' || o.actor.type === 'Root'
-    const login = closestLogin(longTerm ? logins : switches, o)
+    const login = closestLogin((longTerm ? loginsByArn : switchesByArn).get(o.arn) ?? [], o)
     if (login && !longTerm) {
       usedLogins.add(login)
       const activity = new ActivityAcc()
@@ -231,6 +234,17 @@ function matchIssued(cands: LinkedSession[] | undefined, o: ObservedRec): Linked
     if (diff <= SKEW_MS && diff < bestDiff) [best, bestDiff] = [c, diff]
   }
   return best
+}
+
+function byArn(logins: IssueRec[]): Map<string, IssueRec[]> {
+  const m = new Map<string, IssueRec[]>()
+  for (const l of logins) {
+    if (!l.actor.arn) continue
+    const list = m.get(l.actor.arn)
+    if (list) list.push(l)
+    else m.set(l.actor.arn, [l])
+  }
+  return m
 }
 
 function closestLogin(logins: IssueRec[], o: ObservedRec): IssueRec | undefined {

@@ -56,12 +56,19 @@ export async function scanFilesParallel(path: string, query: TrailQuery, workers
   const n = Math.max(1, Math.min(workers, files.length))
   // Interleave so each worker gets files from the whole time range (delivery files sort by time).
   const shares = Array.from({length: n}, (_, i) => files.filter((_, j) => j % n === i))
+  // The main thread's accumulator holds the one set of seen event ids: workers ask it before they add.
+  const acc = new Accumulator()
   const results = await Promise.all(
     shares.map(
       (share) =>
         new Promise<WorkerResult>((resolve, reject) => {
           const w = startWorker({files: share, query, read})
-          w.once('message', (m) => {
+          w.on('message', (m) => {
+            if (m.ids) {
+              const repeats = acc.ids!.claim(m.ids)
+              w.postMessage({repeats}, [repeats.buffer as ArrayBuffer])
+              return
+            }
             void w.terminate()
             if (m.error) reject(new Error(m.error))
             else resolve(m)
@@ -70,7 +77,6 @@ export async function scanFilesParallel(path: string, query: TrailQuery, workers
         }),
     ),
   )
-  const acc = new Accumulator()
   let events = 0
   for (const r of results) {
     acc.merge(Accumulator.revive(r.acc))

@@ -1,11 +1,13 @@
 // Worker side of the parallel file scan: read, normalize and accumulate its share of the files (the same
 // reader as the main thread, read-file.ts), then post the accumulator back with what each file held that
 // is not an event. Events that carry a sharedEventID go back as events instead, so the main thread can
-// count cross-account copies once across workers.
+// count cross-account copies once across workers. Before a batch is accumulated, the main thread says
+// which of its event ids were already seen (in any worker): a record delivered twice counts once.
 import {parentPort, workerData} from 'node:worker_threads'
 
 import type {TrailEvent} from '../event.js'
 import {Accumulator} from '../graph/accumulate.js'
+import {idHash} from '../graph/seen-ids.js'
 import {newFindings, type FileFindings} from '../sources/input-report.js'
 import {openTrailFile, readTrailFile, type ReadOptions} from '../sources/read-file.js'
 import {RecordScanner} from '../sources/record-scan.js'
@@ -17,8 +19,22 @@ export interface ScanJob {
   read: ReadOptions
 }
 
+/** Asks the main thread which of these events' ids it has seen before (it records the rest). */
+function repeats(batch: TrailEvent[]): Promise<Uint8Array> {
+  const pairs = new Uint32Array(2 * batch.length)
+  for (let i = 0; i < batch.length; i++) {
+    const [hi, lo] = idHash(batch[i].id)
+    pairs[2 * i] = hi
+    pairs[2 * i + 1] = lo
+  }
+  return new Promise((resolve) => {
+    parentPort!.once('message', (m: {repeats: Uint8Array}) => resolve(m.repeats))
+    parentPort!.postMessage({ids: pairs}, [pairs.buffer])
+  })
+}
+
 async function run(job: ScanJob): Promise<void> {
-  const acc = new Accumulator()
+  const acc = new Accumulator({dedupe: false})
   const shared: TrailEvent[] = []
   const findings: FileFindings[] = []
   let events = 0
@@ -31,17 +47,22 @@ async function run(job: ScanJob): Promise<void> {
     next = i + 1 < job.files.length ? openTrailFile(job.files[i + 1]) : undefined
     const found = newFindings(opened.file)
     for await (const batch of readTrailFile(opened, scanner, found, job.read)) {
-      for (const e of batch) {
-        events++
-        if (!matchesQuery(e, job.query)) continue
+      events += batch.length
+      const wanted = batch.filter((e) => matchesQuery(e, job.query))
+      // Events with a sharedEventID are counted (and vetted) on the main thread; ids made up are never repeats.
+      const vet = wanted.filter((e) => !e.sharedId && !e.synthetic)
+      const seen = vet.length ? await repeats(vet) : new Uint8Array(0)
+      const repeated = new Set(vet.filter((_, k) => seen[k]))
+      acc.repeats += repeated.size
+      for (const e of wanted) {
         if (e.sharedId) shared.push(e)
-        else acc.add(e)
+        else if (!repeated.has(e)) acc.add(e)
       }
     }
     findings.push(found)
     if (opened.nonEmpty) nonEmpty++
   }
-  parentPort!.postMessage({acc, shared, events, files: job.files.length, findings, nonEmpty})
+  parentPort!.postMessage({done: true, acc, shared, events, files: job.files.length, findings, nonEmpty})
 }
 
 run(workerData as ScanJob).catch((err: Error) => parentPort!.postMessage({error: err.message}))
