@@ -31,7 +31,7 @@ export async function runGenerated(opts: {
     journalDir: opts.journalDir,
     aws: opts.aws,
     quiet: opts.json,
-    showPlan: opts.yes || opts.json ? undefined : (plan) => opts.say(formatPlan(plan)),
+    showPlan: opts.json ? undefined : (plan) => opts.say(formatPlan(plan)),
     confirm: opts.yes ? undefined : () => askYesNo('Apply these changes?'),
   })
 }

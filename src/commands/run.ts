@@ -44,7 +44,8 @@ export default class Run extends BaseCommand<typeof Run> {
       aws: this.awsOptions(),
       concurrency: f.concurrency,
       quiet: this.jsonEnabled(),
-      showPlan: f.yes || this.jsonEnabled() ? undefined : (plan: Parameters<typeof formatPlan>[0]) => this.say(formatPlan(plan)),
+      // Also with --yes: a CI log then records what was applied.
+      showPlan: this.jsonEnabled() ? undefined : (plan: Parameters<typeof formatPlan>[0]) => this.say(formatPlan(plan)),
       confirm: f.yes ? undefined : () => askYesNo('Apply these changes?'),
       commands,
     }

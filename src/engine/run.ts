@@ -61,6 +61,17 @@ export interface RunResult {
   plan?: RunPlan
   /** Things the engine did that a person should know (a stale journal lock taken over, a torn line cut). */
   notes: string[]
+  /** Every applied change with its time, in plan order: the record a CI log keeps. */
+  changes: AppliedChange[]
+}
+
+export interface AppliedChange {
+  step: string
+  target: string
+  summary: string
+  appliedAt: string
+  /** Applied by the run before this --resume, not again now. */
+  alreadyApplied: boolean
 }
 
 export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
@@ -71,7 +82,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     const plan = await planRun(loaded, session, valid)
     opts.showPlan?.(plan)
     if (opts.confirm && !(await opts.confirm(plan))) {
-      return {runId, journal: '', status: 'cancelled', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: []}
+      return {runId, journal: '', status: 'cancelled', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: [], changes: []}
     }
     const lock = lockJournalDir(opts.journalDir, runId)
     const notes = lock.note ? [lock.note] : []
@@ -219,6 +230,12 @@ async function execute(x: {
     checks,
     plan: x.plan,
     notes: x.notes,
+    changes: steps.flatMap((s) =>
+      s.changes.flatMap((_, i) => {
+        const a = outcome.applied.get(changeKey(s.id, i))
+        return a ? [{step: s.id, target: a.target, summary: a.summary, appliedAt: a.appliedAt, alreadyApplied: done.has(changeKey(s.id, i))}] : []
+      }),
+    ),
   }
   if (status === 'partial') {
     throw new PartialApplyError(

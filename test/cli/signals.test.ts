@@ -72,6 +72,8 @@ describe('an interrupted run', () => {
       expect(resumed.code, resumed.stdout).toBe(0)
       // Changes applied before the signal are marked (alreadyApplied), not counted again.
       expect(resumed.json).toMatchObject({status: 'done', applied: USERS - applied, alreadyApplied: applied})
+      expect(resumed.json.changes).toHaveLength(USERS)
+      expect(resumed.json.changes.filter((c: {alreadyApplied: boolean}) => c.alreadyApplied)).toHaveLength(applied)
       const all = lines(r.journal)
       for (let i = 0; i < USERS; i++) expect(all.filter((l) => l.type === 'applied' && l.index === i)).toHaveLength(1)
       const undone = await runCli([...undo.split(' ').slice(1), '--yes', '--json'], env)
