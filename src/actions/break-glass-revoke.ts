@@ -6,7 +6,7 @@ import {z} from 'zod'
 
 import {deleteInlinePolicy, getInlinePolicy, putInlinePolicy} from '../aws/iam-policies.js'
 import {getRole, listRoles, listRoleTags, updateRole, type RoleDetail} from '../aws/iam-roles.js'
-import {BREAK_GLASS_TAGS, closedTrust, readBreakGlassTrust} from '../aws/policies/break-glass.js'
+import {BREAK_GLASS_TAGS, closedTrust, isBreakGlassTagged, readBreakGlassTrust} from '../aws/policies/break-glass.js'
 import type {PolicyDocument} from '../aws/policies/document.js'
 import {REVOKE_POLICY_NAME, runPart, withRunPart, withoutRun} from '../aws/policies/revoke.js'
 import {checkGrantRevokeJournal} from './break-glass/journal-check.js'
@@ -144,12 +144,12 @@ function trustHash(trust: unknown): string {
 export async function findGrants(ctx: Pick<Ctx, 'clients' | 'signal'>, roleName?: string): Promise<RoleDetail[]> {
   if (roleName) {
     const r = await getRole(ctx.clients.iam, roleName, {signal: ctx.signal})
-    return r && r.tags[BREAK_GLASS_TAGS.marker] === 'true' ? [r] : []
+    return r && isBreakGlassTagged(r.tags) ? [r] : []
   }
   const out: RoleDetail[] = []
   for (const role of await listRoles(ctx.clients.iam, {pathPrefix: '/lockdown/', signal: ctx.signal})) {
     const tags = await listRoleTags(ctx.clients.iam, role.name, {signal: ctx.signal})
-    if (tags[BREAK_GLASS_TAGS.marker] === 'true') out.push({...role, tags})
+    if (isBreakGlassTagged(tags)) out.push({...role, tags})
   }
   return out
 }

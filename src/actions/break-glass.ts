@@ -7,7 +7,7 @@ import {z} from 'zod'
 
 import {attachManagedPolicy, deleteInlinePolicy, detachManagedPolicy, listAttachedPolicyArns, listInlinePolicies, managedPolicyAttachments, putInlinePolicy} from '../aws/iam-policies.js'
 import {createRole, deleteRole, getRole, updateRole, type RoleDetail} from '../aws/iam-roles.js'
-import {BREAK_GLASS_TAGS, breakGlassTrust, grantDiff, readBreakGlassTrust, type BreakGlassGrant} from '../aws/policies/break-glass.js'
+import {BREAK_GLASS_TAGS, breakGlassTrust, grantDiff, isBreakGlassTagged, readBreakGlassTrust, type BreakGlassGrant} from '../aws/policies/break-glass.js'
 import type {PolicyDocument} from '../aws/policies/document.js'
 import {InvalidInputError} from '../errors.js'
 import {durationField} from '../playbook/time.js'
@@ -92,7 +92,7 @@ export const breakGlass: Action<Params, GrantData> = {
     const role = await getRole(ctx.clients.iam, p.roleName, {signal: ctx.signal})
     const notes: string[] = []
     const current = role && readBreakGlassTrust(role.trust)
-    if (role && !current && role.tags[BREAK_GLASS_TAGS.marker] !== 'true') {
+    if (role && !current && !isBreakGlassTagged(role.tags)) {
       throw new InvalidInputError(`role ${p.roleName} exists and is not a lockdown break-glass role; lockdown will not take it over`, [], {
         next: `choose another roleName on step '${ctx.step.id}'`,
       })

@@ -1,13 +1,66 @@
-// Pure ARN helpers: glob matching for guards.protect and target selectors, and the pieces lockdown needs.
+// Pure ARN helpers: THE glob matcher for ARNs and principal names (guards.protect, target selectors,
+// forensics filters all use it, so `app-*` means one thing everywhere), and the pieces lockdown needs.
 
-/** IAM-style glob: `*` any run of characters, `?` one character; case-sensitive like ARNs. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
-  return new RegExp(`^${body}$`)
+/**
+ * IAM-style glob: `*` any run of characters (including `/`), `?` one character; case-sensitive like ARNs.
+ * A two-pointer match, O(pattern × value) at worst: a regex of `*a*a*a…` backtracks exponentially, and
+ * patterns come from playbooks.
+ */
+function wildcard(pattern: string, value: string): boolean {
+  let p = 0
+  let v = 0
+  let star = -1
+  let mark = 0
+  while (v < value.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === value[v])) {
+      p++
+      v++
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++
+      mark = v
+    } else if (star >= 0) {
+      p = star + 1
+      v = ++mark
+    } else return false
+  }
+  while (pattern[p] === '*') p++
+  return p === pattern.length
 }
 
+const PATHED = /^(user|role|group|policy|instance-profile|server-certificate)\/(?:[^/]+\/)+([^/]+)$/
+
+/** `role/team/app` → `role/app`: how an IAM resource reads without its path (unchanged when it has none). */
+function withoutPath(resource: string): string {
+  const m = PATHED.exec(resource)
+  return m && !resource.includes('/accesskey/') ? `${m[1]}/${m[2]}` : resource
+}
+
+/**
+ * Does `pattern` name `value` (an ARN, or a bare name)? Three forms, one meaning everywhere:
+ * - an ARN glob (`arn:aws:iam::*:role/break-glass-*`) matches the ARN, or the ARN read without its IAM path
+ *   (so it also protects `role/team/break-glass-team`);
+ * - a `kind/name` glob (`role/break-glass-*`) matches the resource part the same way;
+ * - a name glob (`app-*`) matches the name, whatever the path: the last segment of the ARN.
+ */
+export function globMatch(pattern: string, value: string): boolean {
+  const re = {test: (v: string) => wildcard(pattern, v)}
+  const arn = parseArn(value)
+  if (pattern.includes(':')) {
+    if (re.test(value)) return true
+    if (!arn || arn.service !== 'iam') return false
+    const bare = withoutPath(arn.resource)
+    return bare !== arn.resource && re.test(value.slice(0, value.length - arn.resource.length) + bare)
+  }
+  if (pattern.includes('/')) {
+    const resource = arn ? arn.resource : value
+    return re.test(resource) || re.test(withoutPath(resource))
+  }
+  return re.test(value.slice(value.lastIndexOf('/') + 1))
+}
+
+/** The first pattern that names `value`, for "protected by …" reasons. */
 export function matchesAny(value: string, globs: readonly string[]): string | undefined {
-  return globs.find((g) => globToRegExp(g).test(value))
+  return globs.find((g) => globMatch(g, value))
 }
 
 export function isArn(text: string): boolean {

@@ -2,7 +2,7 @@
 // (`/ci/`). Shared by every action that targets users or roles, so the same words mean the same thing.
 import {z} from 'zod'
 
-import {globToRegExp, isArn, nameFromArn} from '../../aws/arn.js'
+import {globMatch, isArn, nameFromArn} from '../../aws/arn.js'
 import {InvalidInputError} from '../../errors.js'
 import {didYouMean} from '../../playbook/yaml-source.js'
 
@@ -17,10 +17,10 @@ export const selectorList = z.array(z.string().min(1, 'expected a name, glob, AR
 /** Tags a principal must all carry; the value `*` matches any value. */
 export const tagFilter = z.record(z.string(), z.string())
 
+/** A /path/ prefix, else the one glob of aws/arn.ts (names match whatever the path, ARN globs ignore paths too). */
 export function matchesSelector(p: NamedPrincipal, selector: string): boolean {
-  if (isArn(selector)) return globToRegExp(selector).test(p.arn)
   if (selector.startsWith('/') && selector.endsWith('/')) return p.path.startsWith(selector)
-  return globToRegExp(selector).test(p.name)
+  return globMatch(selector, p.arn || p.name)
 }
 
 export function matchesAnySelector(p: NamedPrincipal, selectors: readonly string[]): string | undefined {

@@ -3,14 +3,14 @@
 import type {Skipped} from '../types.js'
 import type {IamRole} from '../../aws/iam-roles.js'
 import type {IamUser} from '../../aws/iam-users.js'
-import {BREAK_GLASS_TAGS} from '../../aws/policies/break-glass.js'
+import {BREAK_GLASS_TAGS, isBreakGlassTagged} from '../../aws/policies/break-glass.js'
 import {matchesAnySelector, matchesTags} from '../lib/selectors.js'
 
 const BREAK_GLASS_TAG = BREAK_GLASS_TAGS.marker
 
 /** Why a role can never be a revoke target, or undefined when it can. */
 export function untouchableRole(role: IamRole, tags: Record<string, string>): string | undefined {
-  if (tags[BREAK_GLASS_TAG] === 'true') return `${role.name}: a break-glass role (tag ${BREAK_GLASS_TAG}=true) is never revoked; end it with: lockdown breakglass revoke`
+  if (isBreakGlassTagged(tags)) return `${role.name}: a break-glass role (tag ${BREAK_GLASS_TAG}=true) is never revoked; end it with: lockdown breakglass revoke`
   if (role.path.startsWith('/aws-service-role/')) {
     return `${role.name}: service-linked roles cannot be changed (IAM refuses); contain the service itself or use an SCP`
   }

@@ -20,6 +20,15 @@ export const BREAK_GLASS_TAGS = {
   closedBefore: 'lockdown:closed-before-sha256',
 } as const
 
+/**
+ * Is the role marked break-glass (`lockdown:break-glass=true`)? IAM tag keys are unique regardless of case
+ * and people write `True`: a marker any case spelling of true counts, so a revoke never locks out the
+ * role meant to let responders back in.
+ */
+export function isBreakGlassTagged(tags: Record<string, string>): boolean {
+  return Object.entries(tags).some(([k, v]) => k.toLowerCase() === BREAK_GLASS_TAGS.marker && v.trim().toLowerCase() === 'true')
+}
+
 export interface BreakGlassGrant {
   responders: string[]
   /** ISO time after which no new session may start. */

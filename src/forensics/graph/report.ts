@@ -1,5 +1,6 @@
 // From linked sessions to the report: chain depth, the filters a person asked for, service noise,
 // flags, the timeline and what the data cannot show.
+import {globMatch} from '../../aws/arn.js'
 import {pushTo} from '../../report/chains.js'
 import type {Flag, ForensicReport, SessionRow, TimelineEntry} from '../../report/types.js'
 import {cmp} from './activity.js'
@@ -24,12 +25,8 @@ export interface GraphOptions {
   now?: Date
 }
 
-export function globMatch(glob: string, value: string): boolean {
-  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
-  if (re.test(value)) return true
-  // A bare name matches the last path segment of an ARN: `app-*` matches arn:…:role/path/app-web.
-  return !glob.includes(':') && re.test(value.slice(value.lastIndexOf('/') + 1))
-}
+// The one ARN/name glob (aws/arn.ts), so `roles: ["app-*"]` selects here what revoke-sessions targets.
+export {globMatch}
 
 function depthOf(s: LinkedSession, all: Map<string, LinkedSession>): number {
   let d = 1
