@@ -201,7 +201,8 @@ export async function* readTrailFile(opened: Opened, scanner: RecordScanner, fou
   if (whole) {
     opened.nonEmpty = hasContent(whole)
     const fast = JSON_ONLY ? undefined : scanner.scan(whole)
-    if (fast && fast.length === scanner.lastRecords && !scanner.lastNoIdentity) {
+    // No record at all from bytes that hold something: let the splitter say what they hold instead.
+    if (fast && fast.length === scanner.lastRecords && !scanner.lastNoIdentity && (fast.length > 0 || !opened.nonEmpty)) {
       found.records += fast.length
       found.events += fast.length
       yield fast
