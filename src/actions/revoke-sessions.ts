@@ -25,7 +25,7 @@ import {trustFor} from '../aws/policies/trust.js'
 import {nameFromArn} from '../aws/arn.js'
 import {PreflightError} from '../errors.js'
 import {resolveTime, type TimeSpec} from '../playbook/time.js'
-import {mapPool} from './lib/pool.js'
+import {mapPool, READ_CONCURRENCY} from './lib/pool.js'
 import {matchesAnySelector, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import {followChains} from './revoke/chains.js'
@@ -163,7 +163,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
 
     const preview = resolveTime(p.issuedBefore, ctx.now()).toISOString()
     const tooBig: string[] = []
-    const changes = await mapPool([...targets.values()], 8, async (t) => {
+    const changes = await mapPool([...targets.values()], READ_CONCURRENCY, async (t) => {
       const c = await planTarget(t, p, preview, ctx)
       if (c.tooBig) tooBig.push(c.tooBig)
       return c.change
@@ -200,8 +200,10 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     }
     // Read again at apply: another run may have revoked since the plan. This run adds its own part
     // (Sids carry the run id) and keeps every other run's part, so undo can later remove only its own.
-    const doc = await putRunPart(ref, wanted, ctx)
-    return {...c, appliedAt: new Date().toISOString(), result: {cutoff, policy: doc}}
+    const {doc, confirmed} = await putRunPart(ref, wanted, ctx)
+    const applied: Applied<RevokeData> = {...c, appliedAt: new Date().toISOString(), result: {cutoff, policy: doc}}
+    if (confirmed) readBackAtApply.add(applied)
+    return applied
   },
 
   async verify(a, ctx): Promise<Check[]> {
@@ -209,14 +211,11 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const iam = ctx.clients.iam
     const ref = {kind: d.kind, name: d.name}
     const {cutoff, managedPolicyArn} = (a.result as {cutoff: string; managedPolicyArn?: string} | undefined) ?? (await recordedCutoff(a, ctx))
-    const landed = await pollUntil(
-      async () =>
-        managedPolicyArn
-          ? (await listAttachedPolicyArns(iam, ref, {signal: ctx.signal})).includes(managedPolicyArn)
-          : ownPartCovers(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), d, cutoff, ctx.runId),
-      Boolean,
-      {signal: ctx.signal},
-    )
+    const readBack = async () =>
+      managedPolicyArn
+        ? (await listAttachedPolicyArns(iam, ref, {signal: ctx.signal})).includes(managedPolicyArn)
+        : ownPartCovers(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), d, cutoff, ctx.runId)
+    const landed = readBackAtApply.has(a as Applied<RevokeData>) ? {ok: true} : await pollUntil(readBack, Boolean, {signal: ctx.signal})
     const checks: Check[] = [{target: a.target, name: 'policy in place', ok: landed.ok, detail: landed.ok ? `${managedPolicyArn ?? REVOKE_POLICY_NAME} reads back` : 'the policy does not read back'}]
     if (!landed.ok) return checks
     await settleSince(a.appliedAt, d.settleMs ?? 0, ctx.signal)
@@ -272,7 +271,14 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
  * Puts this run's part into the principal's policy, keeping the others'. IAM has no compare-and-swap:
  * a concurrent run may write between our read and our put, so read back and retry until our part is in.
  */
-async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: RevokeSpec, ctx: Ctx): Promise<PolicyDocument> {
+/**
+ * Changes whose policy apply read back with this run's part in place, in this process: verify does not
+ * read it a third time (its answer is known); it goes straight to proving the deny with IAM's simulation,
+ * which sees the policy as IAM enforces it. A change from a journal (--resume) is not in here and is read.
+ */
+const readBackAtApply = new WeakSet<Applied<RevokeData>>()
+
+async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: RevokeSpec, ctx: Ctx): Promise<{doc: PolicyDocument; confirmed: boolean}> {
   const iam = ctx.clients.iam
   for (let attempt = 0; ; attempt++) {
     const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
@@ -281,7 +287,8 @@ async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: Revo
     await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, doc, {signal: ctx.signal})
     const landed = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
     const lost = readRevokeParts(current).some((p) => p.run && !runPart(landed, p.run))
-    if ((runPart(landed, ctx.runId) && !lost) || attempt >= 4) return landed ?? doc
+    const confirmed = Boolean(runPart(landed, ctx.runId)) && !lost
+    if (confirmed || attempt >= 4) return {doc: landed ?? doc, confirmed}
     await new Promise((r) => setTimeout(r, 50 + Math.random() * 200))
   }
 }

@@ -33,10 +33,11 @@ function toRole(x: Role): IamRole {
   }
 }
 
+/** Pages of 1,000 (IAM's maximum): an account of 1,000 roles is one round trip, not ten. */
 export async function listRoles(iam: IAMClient, opts: Opts & {pathPrefix?: string} = {}): Promise<IamRole[]> {
   const {ListRolesCommand} = await iamSdk()
   return allPages(async (Marker) => {
-    const r = await iam.send(new ListRolesCommand({Marker, PathPrefix: opts.pathPrefix}), {abortSignal: opts.signal})
+    const r = await iam.send(new ListRolesCommand({Marker, PathPrefix: opts.pathPrefix, MaxItems: 1000}), {abortSignal: opts.signal})
     return {...r, items: (r.Roles ?? []).map(toRole)}
   })
 }

@@ -214,6 +214,7 @@ async function execute(x: {
     actionOf,
     ctxFor,
     journal,
+    concurrency: opts.concurrency ?? 8,
     applied: (s) => s.changes.flatMap((_, i) => outcome.applied.get(changeKey(s.id, i)) ?? []),
   })
   const failedChecks = checks.filter((c) => !c.ok)

@@ -1,4 +1,12 @@
 // Bounded parallelism for read-heavy planning (hundreds of principals, a few IAM calls each).
+
+/**
+ * Reads in flight while planning or verifying. IAM answers in tens of milliseconds, so 1,000 principals
+ * at a few reads each are latency-bound: 32 keeps a plan of 1,000 roles to seconds, and reads are not
+ * throttled like writes (adaptive retries absorb it if they are).
+ */
+export const READ_CONCURRENCY = 32
+
 export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length)
   let next = 0
