@@ -53,6 +53,8 @@ export interface SimHandle {
   records(): Record<string, unknown>[]
   /** Write pending trail files now (when trailDir is set); returns the files written. */
   flushTrail(): string[]
+  /** HTTP requests received so far, signed or not (tests prove "zero AWS requests" with it). */
+  requestCount(): number
   stop(): Promise<void>
 }
 
@@ -64,7 +66,9 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const sim = new SimCore(account, faults, opts.trailDir)
   sim.clock.setOffset(offset)
   const handler = makeHandler(sim, {iam: iamOps, sts: stsOps, cloudtrail: {...cloudtrailOps, ...lakeOps(sim.trail)}, organizations: organizationsOps})
+  let requests = 0
   const server = createServer((req, res) => {
+    requests++
     handler(req, res).catch((e) => {
       console.error(e)
       if (!res.headersSent) res.writeHead(500)
@@ -104,6 +108,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     snapshot: () => snapshotAccount(account),
     records: () => sim.trail.events.map((e) => e.record),
     flushTrail: () => sim.trail.flush(),
+    requestCount: () => requests,
     async stop() {
       sim.trail.close()
       server.closeAllConnections()

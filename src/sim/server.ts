@@ -11,7 +11,7 @@ import {type Caller, resolveKey} from './identity.js'
 import type {Op, OpContext, OpTable, Result} from './ops.js'
 import {type Params, parseQueryForm} from './protocol/form.js'
 import {NS, queryError, queryResponse} from './protocol/xml.js'
-import {parseAuthorization, verifySignature} from './sigv4.js'
+import {checkScope, parseAuthorization, verifySignature} from './sigv4.js'
 import {buildRecord, camel, lookupUsername, typedParams} from './trail-record.js'
 
 export type Service = 'iam' | 'sts' | 'cloudtrail' | 'organizations'
@@ -29,7 +29,10 @@ const JSON_TARGETS: Array<[string, Service]> = [
   ['AWSOrganizationsV20161128.', 'organizations'],
 ]
 
-function parseRequest(signedService: string, headers: IncomingMessage['headers'], body: Buffer, url: string): Parsed {
+/** Query API versions: IAM and STS share the protocol, and AWS tells them apart by host; one port here, so by Version. */
+const QUERY_VERSIONS: Record<string, Service> = {'2010-05-08': 'iam', '2011-06-15': 'sts'}
+
+function parseRequest(stsActions: OpTable, headers: IncomingMessage['headers'], body: Buffer, url: string): Parsed {
   const target = headers['x-amz-target']
   if (typeof target === 'string') {
     for (const [prefix, service] of JSON_TARGETS) {
@@ -48,18 +51,47 @@ function parseRequest(signedService: string, headers: IncomingMessage['headers']
   }
   // The Query protocol also accepts GET with the parameters in the query string (the AWS CLI never does, curl might).
   const q = url.indexOf('?')
-  const {action, params} = parseQueryForm(body.length || q < 0 ? body.toString('utf8') : url.slice(q + 1))
-  const service: Service = signedService === 'sts' ? 'sts' : 'iam'
+  const {action, version, params} = parseQueryForm(body.length || q < 0 ? body.toString('utf8') : url.slice(q + 1))
+  // Which service the request is for comes from the request, never from the signature's scope (that is checked against it).
+  const service: Service = QUERY_VERSIONS[version] ?? (Object.hasOwn(stsActions, action) ? 'sts' : 'iam')
   return {service, protocol: 'query', action, params}
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * IAM, STS, CloudTrail and Organizations take small requests (a policy document is at most 10 KiB; AWS refuses
+ * oversized ones before looking at the signature). The cap is checked before authentication, from the
+ * declared length and while reading, so an unsigned 400 MB POST costs 1 MiB of memory, not 400.
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024
+
+/** The body, or undefined when it is over the cap (reading stops there; the rest is never buffered). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return resolve(undefined)
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
+    let size = 0
+    const onData = (c: Buffer) => {
+      size += c.length
+      if (size > MAX_REQUEST_BYTES) {
+        req.off('data', onData)
+        req.pause()
+        chunks.length = 0
+        resolve(undefined)
+      } else chunks.push(c)
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  const error = new AwsError('RequestEntityTooLarge', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes.`, 413)
+  res.setHeader('connection', 'close')
+  send(res, undefined, undefined, error, requestId, typeof req.headers['x-amz-target'] === 'string')
+  // The client may still be sending: nothing more is read (the socket stays paused); the connection closes
+  // shortly after the answer is out, leaving the client a moment to read it first.
+  res.on('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref())
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -73,6 +105,7 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID()
     const body = await readBody(req)
+    if (!body) return tooLarge(req, res, requestId)
     const now = sim.clock.now()
     let parsed: Parsed | undefined
     let caller: Caller | undefined
@@ -86,7 +119,8 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
       const auth = parseAuthorization(req.headers)
       keyId = auth.accessKeyId
       region = auth.region
-      parsed = parseRequest(auth.service, req.headers, body, req.url ?? '/')
+      parsed = parseRequest(tables.sts, req.headers, body, req.url ?? '/')
+      checkScope(auth, parsed.service)
       const resolved = resolveKey(sim.account, auth.accessKeyId, auth.token, now)
       verifySignature(auth, resolved.secret, {method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body})
       // Only a verified signature names the caller: a failed one proves nothing about who sent it.

@@ -43,6 +43,24 @@ export function parseAuthorization(headers: IncomingHttpHeaders): SignedRequestI
   }
 }
 
+/** Services whose endpoint is global: AWS signs them for us-east-1 only. */
+const GLOBAL_SERVICES = new Set(['iam', 'organizations'])
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
+
+/**
+ * The credential scope must name the service the request is for and a region it can be for, and `host`
+ * must be signed: otherwise a signature made for one service (or one host) could be replayed against another.
+ * Messages as AWS words them.
+ */
+export function checkScope(info: SignedRequestInfo, service: string): void {
+  if (!info.signedHeaders.includes('host')) {
+    throw new AwsError('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", 400)
+  }
+  if (info.service !== service) throw new AwsError('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${service}'. `, 403)
+  const regionOk = GLOBAL_SERVICES.has(service) ? info.region === 'us-east-1' : REGION.test(info.region)
+  if (!regionOk) throw new AwsError('SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${info.region}'. `, 403)
+}
+
 const keys = new Map<string, Buffer>()
 
 /** kSigning = HMAC chain over date, region, service; cached (it changes once a day per key and scope). */
@@ -117,7 +135,9 @@ export function verifySignature(info: SignedRequestInfo, secret: string, req: {m
     if (v === undefined) throw mismatch()
     headers += `${h}:${(Array.isArray(v) ? v.join(',') : v).trim().replace(/\s+/g, ' ')}\n`
   }
-  const canonical = [req.method, canonicalPath(path, info.service), canonicalQuery(search), headers, info.signedHeaders.join(';'), declared === 'UNSIGNED-PAYLOAD' ? declared : bodyHash].join('\n')
+  // IAM, STS, CloudTrail and Organizations sign the body itself: UNSIGNED-PAYLOAD is an S3 option, and
+  // honouring it here let a ListUsers signature carry a CreateUser body.
+  const canonical = [req.method, canonicalPath(path, info.service), canonicalQuery(search), headers, info.signedHeaders.join(';'), bodyHash].join('\n')
   const scope = `${info.date}/${info.region}/${info.service}/aws4_request`
   const toSign = `AWS4-HMAC-SHA256\n${info.amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`
   const expected = createHmac('sha256', signingKey(secret, info.date, info.region, info.service)).update(toSign).digest()

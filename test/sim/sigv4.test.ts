@@ -80,4 +80,97 @@ describe('SigV4 verification', async () => {
     expect(res.status).toBe(403)
     expect(await res.text()).toContain('<Code>MissingAuthenticationToken</Code>')
   })
+
+  // Strict as AWS: a signature is bound to its service, region, host and body.
+  const signedPost = async (opts: {service: string; region: string; body: string; headers?: Record<string, string>; unsignable?: string[]; credentials?: {accessKeyId: string; secretAccessKey: string}}) => {
+    const s = new SignatureV4({credentials: opts.credentials ?? sim.rootCredentials, region: opts.region, service: opts.service, sha256: Hash.bind(null, 'sha256')})
+    const headers = {host: url.host, 'content-type': 'application/x-www-form-urlencoded', ...opts.headers}
+    return s.sign(new HttpRequest({method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', headers, body: opts.body}), {unsignableHeaders: new Set(opts.unsignable ?? [])})
+  }
+  const post = async (headers: Record<string, string>, body: string) => {
+    const res = await fetch(`${sim.endpoint}/`, {method: 'POST', headers, body})
+    return {status: res.status, text: await res.text()}
+  }
+  const LIST_USERS = 'Action=ListUsers&Version=2010-05-08'
+
+  it('refuses IAM signed for another region or another service, as AWS does', async () => {
+    const eu = await signedPost({service: 'iam', region: 'eu-west-1', body: LIST_USERS})
+    const r1 = await post(eu.headers, LIST_USERS)
+    expect(r1.status).toBe(403)
+    expect(r1.text).toContain("<Code>SignatureDoesNotMatch</Code><Message>Credential should be scoped to a valid region, not &apos;eu-west-1&apos;. </Message>")
+    const s3 = await signedPost({service: 's3', region: 'us-east-1', body: LIST_USERS})
+    const r2 = await post(s3.headers, LIST_USERS)
+    expect(r2.status).toBe(403)
+    expect(r2.text).toContain("<Message>Credential should be scoped to correct service: &apos;iam&apos;. </Message>")
+    const sts = await signedPost({service: 'sts', region: 'us-east-1', body: LIST_USERS})
+    expect((await post(sts.headers, LIST_USERS)).text).toContain('correct service: &apos;iam&apos;')
+    const ok = await signedPost({service: 'iam', region: 'us-east-1', body: LIST_USERS})
+    expect((await post(ok.headers, LIST_USERS)).status).toBe(200)
+  })
+
+  it('answers a JSON service signed for the wrong service with InvalidSignatureException', async () => {
+    const body = '{}'
+    const signed = await signedPost({service: 'iam', region: 'us-east-1', body, headers: {'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents'}})
+    const r = await post(signed.headers, body)
+    expect(r.status).toBe(403)
+    expect(JSON.parse(r.text)).toEqual({__type: 'InvalidSignatureException', message: "Credential should be scoped to correct service: 'cloudtrail'. "})
+  })
+
+  it('refuses a signature that does not cover the host header', async () => {
+    const signed = await signedPost({service: 'iam', region: 'us-east-1', body: LIST_USERS, unsignable: ['host']})
+    expect(signed.headers.authorization).not.toMatch(/SignedHeaders=[^,]*host/)
+    const r = await post(signed.headers, LIST_USERS)
+    expect(r.status).toBe(400)
+    expect(r.text).toContain("<Code>IncompleteSignature</Code><Message>&apos;Host&apos; or &apos;:authority&apos; must be a &apos;SignedHeader&apos; in the AWS Authorization.</Message>")
+  })
+
+  it('refuses UNSIGNED-PAYLOAD: a ListUsers signature cannot carry a CreateUser body', async () => {
+    const signed = await signedPost({service: 'iam', region: 'us-east-1', body: LIST_USERS, headers: {'x-amz-content-sha256': 'UNSIGNED-PAYLOAD'}})
+    const forged = 'Action=CreateUser&Version=2010-05-08&UserName=backdoor'
+    const r = await post(signed.headers, forged)
+    expect(r.status).toBe(403)
+    expect(r.text).toContain('<Code>SignatureDoesNotMatch</Code>')
+    expect((sim.snapshot() as {users: {name: string}[]}).users.map((u) => u.name)).not.toContain('backdoor')
+    // The same signature over its own body (UNSIGNED-PAYLOAD declared) is refused too: the body is always signed.
+    expect((await post(signed.headers, LIST_USERS)).status).toBe(403)
+  })
+
+  it('caps request bodies before authentication: 413 from the declared length, and mid-stream without buffering', async () => {
+    const {request} = await import('node:http')
+    const answer = (headers: Record<string, string | number>, send: (write: (b: Buffer) => boolean) => Promise<number>) =>
+      new Promise<{status?: number; sent: number; body: string}>((resolve) => {
+        let status: number | undefined
+        let body = ''
+        const req = request(`${sim.endpoint}/`, {method: 'POST', headers}, (res) => {
+          status = res.statusCode
+          res.on('data', (c) => (body += c))
+          res.on('end', () => resolve({status, sent, body}))
+        })
+        let sent = 0
+        // The server closes the connection after answering; a write still in flight may then fail.
+        req.on('error', () => undefined)
+        req.on('close', () => resolve({status, sent, body}))
+        void send((b) => req.write(b)).then((n) => ((sent = n), req.end()), () => undefined)
+      })
+    const declared = await answer({'content-type': 'application/x-www-form-urlencoded', 'content-length': 400 * 1024 * 1024}, async (write) => (write(Buffer.alloc(1024, 'a')), 1024))
+    expect(declared.status).toBe(413)
+    expect(declared.body).toContain('<Code>RequestEntityTooLarge</Code>')
+
+    const rss = process.memoryUsage().rss
+    const chunk = Buffer.alloc(1024 * 1024, 'a')
+    const streamed = await answer({'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked'}, async (write) => {
+      let n = 0
+      // Keep sending up to 400 MB unless the server has closed the connection.
+      for (; n < 400; n++) if (!write(chunk)) await new Promise((r) => setTimeout(r, 5))
+      return n
+    })
+    expect(streamed.status).toBe(413)
+    expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024)
+  })
+
+  it('still accepts a request just under the cap', async () => {
+    const body = `${LIST_USERS}&Padding=${'x'.repeat(900 * 1024)}`
+    const signed = await signedPost({service: 'iam', region: 'us-east-1', body})
+    expect((await post(signed.headers, body)).status).toBe(200)
+  })
 })
