@@ -4,14 +4,14 @@
 // users' calls (a console session has no issued key to look up).
 import {InvalidInputError} from '../errors.js'
 import type {ForensicReport} from '../report/types.js'
-import {ISSUING_EVENTS, type TrailEvent} from './event.js'
+import {ISSUING_EVENTS, LOOKUP_NOTED_EVENTS, type TrailEvent} from './event.js'
 import {Accumulator} from './graph/accumulate.js'
 import {buildReport, type GraphOptions} from './graph/report.js'
 import {scanFilesParallel} from './parallel/scan.js'
 import {FileSource} from './sources/files.js'
 import {describeInput, nothingReadable, type InputReport} from './sources/input-report.js'
 import {expandTrailPaths} from './sources/paths.js'
-import type {TrailSource} from './sources/types.js'
+import type {TrailQuery, TrailSource} from './sources/types.js'
 
 export interface CollectOptions extends Omit<GraphOptions, 'source'> {
   /** Most session keys an indexed source is asked about (each costs at least one call per region). */
@@ -77,20 +77,31 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   }
 
   const seen = new Set<string>()
-  await feed(acc, source.events({start, end, eventNames: [...ISSUING_EVENTS]}, opts.signal), seen)
+  const rounds: string[] = []
+  const round = async (what: string, q: Omit<TrailQuery, 'start' | 'end'>) => {
+    const before = source.stats().calls
+    await feed(acc, source.events({start, end, ...q}, opts.signal), seen)
+    rounds.push(`${source.stats().calls - before} for ${what}`)
+  }
+  // Persistence and tampering made with a long-term key never shows in a session's calls: ask for each
+  // name with the issuing events (LookupEvents: one call series a name; Lake: one query).
+  await round('issuing, persistence and tampering events by name', {eventNames: [...ISSUING_EVENTS, ...LOOKUP_NOTED_EVENTS]})
   const first = buildReport(acc, {...opts, source: sourceInfo()})
   const keys = new Set(opts.accessKeys ?? [])
   for (const s of first.sessions) for (const k of s.accessKeyIds) keys.add(k)
+  // The long-term key at the root of each chain: what the leaked key did itself (CreateUser, CreateAccessKey…).
+  for (const s of first.sessions) if (s.issuer.accessKeyId?.startsWith('AKIA')) keys.add(s.issuer.accessKeyId)
   const max = opts.maxKeys ?? 500
   const asked = [...keys].slice(0, max)
-  if (asked.length) await feed(acc, source.events({start, end, accessKeyIds: asked}, opts.signal), seen)
+  if (asked.length) await round(`${asked.length} access key(s)`, {accessKeyIds: asked})
   const users = new Set<string>()
   for (const s of first.sessions) if (s.kind === 'console') users.add(s.arn.slice(s.arn.lastIndexOf('/') + 1))
   // A principal named exactly (no glob) is looked up by user name too: its own calls with its keys.
   for (const p of opts.principals ?? []) if (!/[*?]/.test(p)) users.add(p.slice(p.lastIndexOf('/') + 1))
-  if (users.size) await feed(acc, source.events({start, end, userNames: [...users]}, opts.signal), seen)
+  if (users.size) await round(`${users.size} user name(s)`, {userNames: [...users]})
 
   const report = buildReport(acc, {...opts, source: sourceInfo()})
   if (keys.size > max) report.gaps.unshift(`${keys.size - max} session key(s) were not looked up (over the ${max}-key budget): narrow with --role, --principal or --access-key.`)
+  report.gaps.unshift(`${report.source.kind === 'lookup' ? 'LookupEvents' : 'The source'} was asked ${report.source.calls} time(s): ${rounds.join(', ')}.`)
   return report
 }

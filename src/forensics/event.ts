@@ -30,6 +30,36 @@ export const PERSISTENCE_EVENTS = new Set([
 /** Single calls the detections read (detections/calls.ts): each is kept as a note with its target. */
 export const NOTED_EVENTS: ReadonlySet<string> = new Set([...PERSISTENCE_EVENTS, ...Object.keys(CALLS)])
 
+/**
+ * What an indexed source (LookupEvents, Lake) is asked for by name, besides issuing events: persistence,
+ * privilege escalation and trail tampering — the calls a leaked long-term key makes that no session
+ * key leads to. One LookupEvents call series each, so the list stays short (2 requests/s).
+ */
+export const LOOKUP_NOTED_EVENTS = [
+  'StopLogging',
+  'DeleteTrail',
+  'UpdateTrail',
+  'PutEventSelectors',
+  'DeleteEventDataStore',
+  'CreateUser',
+  'CreateAccessKey',
+  'CreateLoginProfile',
+  'UpdateLoginProfile',
+  'CreateRole',
+  'UpdateAssumeRolePolicy',
+  'AttachUserPolicy',
+  'AttachRolePolicy',
+  'AttachGroupPolicy',
+  'PutUserPolicy',
+  'PutRolePolicy',
+  'PutGroupPolicy',
+  'AddUserToGroup',
+  'CreatePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'CreateTrustAnchor',
+  'UpdateAccessKey',
+] as const
+
 export interface Actor {
   /** userIdentity.type: IAMUser, AssumedRole, FederatedUser, AWSService, Root, AWSAccount, SAMLUser, WebIdentityUser, Unknown. */
   type: string

@@ -31,4 +31,5 @@ it('writes a report naming the attacker session and its denial after the revoke'
   expect(md).toContain(c.AccessKeyId!)
   expect(md).toMatch(/user\/ci-deploy \| intruder \| role\/app-web/)
   expect(md).toContain('AccessDenied')
-})
+  // The forensics step asks LookupEvents for 29 event names at 2 requests/s (about 15 s).
+}, 60_000)

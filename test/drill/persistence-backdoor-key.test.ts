@@ -7,4 +7,5 @@ it('finds and disables the backdoor key the attacker created', async () => {
   expect(failed, why).toEqual([])
   expect(code, why).toBe(0)
   expect(card.checks.find((c) => c.target === 'backdoor' && c.name === 'key is Inactive')?.ok).toBe(true)
-})
+  // Forensics asks LookupEvents for 29 event names at 2 requests/s (about 15 s) on top of the drill itself.
+}, 90_000)

@@ -32,4 +32,5 @@ it('seeds the sandbox through IAM, contains the attack, and removes everything i
   const creates = sandbox.records().filter((r) => ['CreateUser', 'CreateRole', 'CreatePolicy'].includes(r.eventName as string)) as {requestParameters: {tags?: {key: string}[]}}[]
   expect(creates.length).toBeGreaterThan(3)
   for (const c of creates) expect(c.requestParameters.tags?.map((t) => t.key)).toContain('lockdown:drill')
-})
+  // Forensics asks LookupEvents for 29 event names at 2 requests/s (about 15 s) on top of the drill itself.
+}, 90_000)

@@ -18,4 +18,5 @@ it('catches a weak response: exit 5, the chained session and the key still work'
   )
   expect(failed).not.toContain('attacker identity refused (web)')
   expect(card.timing.successesAfterResponse).toBeGreaterThan(0)
-})
+  // Forensics asks LookupEvents for 29 event names at 2 requests/s (about 15 s) on top of the drill itself.
+}, 90_000)

@@ -57,7 +57,8 @@ describe('CloudTrail Lake source', () => {
 
     expect(sqls).toHaveLength(2)
     expect(sqls[0]).toContain("eventName IN ('AssumeRole'")
-    expect(sqls[1]).toContain("userIdentity.accessKeyId IN ('ASIAONE')")
+    // The session key, and the long-term key that issued it (what the leaked key did itself).
+    expect(sqls[1]).toContain("userIdentity.accessKeyId IN ('ASIAONE', 'AKIABOB')")
     expect(r.source.calls).toBe(5) // 2 StartQuery + 3 GetQueryResults (one RUNNING poll)
     const s = r.sessions[0]
     expect(s).toMatchObject({arn: 'arn:aws:sts::111122223333:assumed-role/ops/bob', principal: 'arn:aws:iam::111122223333:role/ops', issuedAt: '2024-07-30T21:31:15.000Z'})

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {makeClients} from '../../src/aws/clients.js'
 import {collectReport, LookupSource, TokenBucket} from '../../src/forensics/index.js'
-import {ISSUING_EVENTS} from '../../src/forensics/event.js'
+import {ISSUING_EVENTS, LOOKUP_NOTED_EVENTS} from '../../src/forensics/event.js'
 import {startFakeCloudTrail} from './fake-cloudtrail.js'
 import {ALL_TIME, FIXTURES} from './helpers.js'
 
@@ -26,25 +26,31 @@ describe('LookupEvents source', () => {
   })
   afterAll(() => fake.close())
 
-  it('asks for issuing events first, then only the issued keys, and counts every call', async () => {
+  it('asks for issuing, persistence and tampering events by name, then only the keys in question, and counts every call', async () => {
     const clients = makeClients({endpoint: fake.endpoint, credentials: creds, maxAttempts: 1})
-    const source = new LookupSource({regions: REGIONS, client: (r) => clients.cloudtrail(r), clock: virtualClock()})
+    const clock = virtualClock()
+    const source = new LookupSource({regions: REGIONS, client: (r) => clients.cloudtrail(r), clock})
     fake.requests.length = 0
     const r = await collectReport(source, {window: ALL_TIME})
     clients.destroy()
 
-    // Round 1: the 7 issuing event names in each region. Round 2: the 3 issued keys
-    // (two for the password-data role, one federation token) in each region. Nothing else.
+    // Round 1: the 7 issuing and 22 persistence/tampering event names, one call each, in each region.
+    // Round 2: the 3 issued keys (two for the password-data role, one federation token) and the two
+    // long-term keys at the chains' roots (christophe's, the federation user's), in each region.
+    const byName = [...ISSUING_EVENTS, ...LOOKUP_NOTED_EVENTS]
     const names = fake.requests.filter((q) => q.attr?.AttributeKey === 'EventName')
-    expect(names.map((q) => q.attr!.AttributeValue).sort()).toEqual([...ISSUING_EVENTS, ...ISSUING_EVENTS].sort())
+    expect(names.map((q) => q.attr!.AttributeValue).sort()).toEqual([...byName, ...byName].sort())
     const keys = fake.requests.filter((q) => q.attr?.AttributeKey === 'AccessKeyId').map((q) => `${q.region}:${q.attr!.AttributeValue}`)
     expect(keys.sort()).toEqual(
-      REGIONS.flatMap((reg) => ['ASIA7RQR64ZW9JXKWPUO', 'ASIANQQHHS551LWULIWD', 'ASIASTJKC5GCM7ZE6LUP'].map((k) => `${reg}:${k}`)).sort(),
+      REGIONS.flatMap((reg) => ['AKIA6V1GNZTT65XQH36M', 'AKIAWOGXN38MFN92ING5', 'ASIA7RQR64ZW9JXKWPUO', 'ASIANQQHHS551LWULIWD', 'ASIASTJKC5GCM7ZE6LUP'].map((k) => `${reg}:${k}`)).sort(),
     )
     expect(fake.requests.every((q) => q.attr)).toBe(true)
-    expect(fake.requests).toHaveLength(20)
-    expect(r.source.calls).toBe(20)
+    expect(fake.requests).toHaveLength(68)
+    expect(r.source.calls).toBe(68)
     expect(r.source.kind).toBe('lookup')
+    // Within 2 requests/s per region: 34 calls a region, a burst of 2 then 2 a second.
+    expect(clock.now()).toBeGreaterThanOrEqual(16_000)
+    expect(r.gaps[0]).toBe('LookupEvents was asked 68 time(s): 58 for issuing, persistence and tampering events by name, 10 for 5 access key(s).')
 
     // The same sessions as reading the files.
     const pw = r.sessions.find((s) => s.accessKeyIds.includes('ASIANQQHHS551LWULIWD'))!
@@ -66,6 +72,19 @@ describe('LookupEvents source', () => {
     expect(key.activity.byName).toEqual({AssumeRole: 4})
     expect(key.activity.errors).toEqual({AccessDenied: 2})
     expect(r.sessions.map((s) => s.accessKeyIds[0]).sort()).toEqual(['ASIA7RQR64ZW9JXKWPUO', 'ASIANQQHHS551LWULIWD'])
+  })
+
+  it('finds what a leaked long-term key did itself, and --principal keeps that principal’s own persistence flags', async () => {
+    // christophe's AKIAOZUDECYXYM4ONAN4 made CreateUser, CreateAccessKey and AttachUserPolicy: no session, no issuing event.
+    const admin = await startFakeCloudTrail(load('aws.persistence.iam-create-admin-user.json'))
+    const clients = makeClients({endpoint: admin.endpoint, credentials: creds, maxAttempts: 1})
+    const source = new LookupSource({regions: ['ap-isob-central-3r'], client: (r) => clients.cloudtrail(r), clock: virtualClock()})
+    const r = await collectReport(source, {window: ALL_TIME, principals: ['christophe']})
+    clients.destroy()
+    await admin.close()
+    expect(r.flags.map((f) => `${f.detection} ${f.detail.split(' ')[0]}`).sort()).toEqual(['iam-persistence CreateAccessKey', 'iam-persistence CreateUser', 'privilege-escalation AttachUserPolicy'])
+    expect(r.flags.every((f) => f.subject === 'arn:aws:iam::229654561268:user/christophe')).toBe(true)
+    expect(r.findings.find((f) => f.detection === 'iam-persistence')!.contain.keys).toEqual(['AKIAOZUDECYXYM4ONAN4', 'AKIAXAFZN8JEPF6L682H'])
   })
 
   it('pages 50 events at a time', async () => {
