@@ -68,6 +68,11 @@ export class CommandLine {
     return `lockdown ${shellQuote([...command.split(' '), ...args, ...location])}`
   }
 
+  /** The positional arguments (not flags, not flag values): e.g. the playbook files of `validate a.yaml b.yaml`. */
+  positionals(): string[] {
+    return this.groups.filter((g) => !g.flag && !g.tokens[0].startsWith('-')).map((g) => g.tokens[0])
+  }
+
   /** Whether the person typed this flag (by name or alias). */
   has(flag: string): boolean {
     return this.groups.some((g) => g.flag === flag)

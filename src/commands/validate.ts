@@ -21,7 +21,8 @@ export default class Validate extends BaseCommand<typeof Validate> {
   static override flags = {set: setFlag, 'reports-dir': reportsDirFlag}
 
   async run() {
-    const files = this.argv.filter((a) => !a.startsWith('-') && !this.flags.set.includes(a) && a !== this.flags['reports-dir']).map((a) => resolvePlaybookFile(a))
+    // The positionals, not argv minus dashes: `--journal-dir D` or `--endpoint URL` made D and URL playbooks.
+    const files = this.commandLine().positionals().map((a) => resolvePlaybookFile(a))
     const issues: SourceIssue[] = []
     const results: {file: string; valid: boolean; steps: number; required?: string[]; unchecked?: string[]}[] = []
     for (const file of files) {
