@@ -7,8 +7,13 @@
 //
 // The files are made by repeating real grycap records (Apache-2.0, test/fixtures) with fresh event ids,
 // written to a temp dir. The measured run happens in a child process so its peak RSS is its own.
+//
+// Memory per distinct session: the same million events once more, with the signing key rewritten so that
+// every SESSION_EVENTS consecutive events form their own session (~100,000 sessions). Bytes per session =
+// (peak RSS of that run − peak RSS of the few-session run) / (its sessions − theirs): the per-event cost
+// (streaming, the id table) is the same in both and cancels out. Goal ≤ 3 KB.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {availableParallelism, loadavg, tmpdir} from 'node:os'
 import {join, dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -20,8 +25,16 @@ const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000)
 // `npm run bench` builds first and measures what ships (dist/, run by bin/run.js); alone, the source.
 const SRC = process.env.BENCH_DIST ? '../dist' : '../src'
 const PER_FILE = 1000
+/** Events per distinct session in the many-sessions run: 1M events → ~100k sessions (records without a key stay as they are). */
+const SESSION_EVENTS = 14
+const SESSION_GOAL_BYTES = 3 * 1024
 
-export function generate(dir: string, total: number): number {
+/** A session key of ASIA + 16 characters, one per `SESSION_EVENTS` events. */
+function sessionKey(n: number): string {
+  return `ASIA${Math.floor(n / SESSION_EVENTS).toString(36).toUpperCase().padStart(16, '0')}`
+}
+
+export function generate(dir: string, total: number, manySessions = false): number {
   const src = join(ROOT, 'test', 'fixtures', 'cloudtrail', 'grycap')
   const records: string[] = []
   for (const f of readdirSync(src).sort()) {
@@ -36,7 +49,15 @@ export function generate(dir: string, total: number): number {
     const batch: string[] = []
     for (let i = 0; i < PER_FILE && n < total; i++, n++) {
       const id = `bench-${n.toString(36)}-${(n * 2654435761 >>> 0).toString(16)}`
-      batch.push(records[n % records.length].replace('@@ID@@', id).replace('@@SH@@', `sh-${id}`))
+      let r = records[n % records.length].replace('@@ID@@', id).replace('@@SH@@', `sh-${id}`)
+      // A session is its key, creationDate and ARN (sessions seen only by their calls group by ARN and
+      // creationDate): the signing key and the creation date both change every SESSION_EVENTS events.
+      if (manySessions) {
+        r = r
+          .replace(/"accessKeyId":"A[SK]IA[A-Z0-9]+"/, `"accessKeyId":"${sessionKey(n)}"`)
+          .replace(/"creationDate":"[^"]*"/, `"creationDate":"${new Date(Date.UTC(2017, 5, 1) + Math.floor(n / SESSION_EVENTS) * 1000).toISOString().replace('.000', '')}"`)
+      }
+      batch.push(r)
     }
     const name = `111122223333_CloudTrail_us-east-1_20170601T${String(file).padStart(6, '0')}Z_bench.json.gz`
     writeFileSync(join(dir, name), gzipSync(`{"Records":[${batch.join(',')}]}`, {level: 6}))
@@ -100,6 +121,11 @@ export async function benchForensics(): Promise<string> {
     }
     const m = run({})
     const plain = run({LOCKDOWN_SCAN: 'json'})
+    rmSync(dir, {recursive: true, force: true})
+    mkdirSync(dir)
+    generate(dir, TOTAL, true)
+    const many = run({})
+    const perSession = ((many.rssMb - m.rssMb) * 1024 * 1024) / Math.max(1, many.sessions - m.sessions)
     const rate = m.events / (m.ms / 1000)
     const plainRate = plain.events / (plain.ms / 1000)
     const lines = [
@@ -107,6 +133,7 @@ export async function benchForensics(): Promise<string> {
       `  parse + graph (${m.workers} worker${m.workers > 1 ? 's' : ''}): ${(m.ms / 1000).toFixed(2)}s = ${Math.round(rate).toLocaleString('en')} events/s (target ≥ 150,000) ${rate >= 150_000 ? 'OK' : 'BELOW TARGET'}`,
       `  CPU: ${(m.cpuMs / 1000).toFixed(2)}s in all threads = ${Math.round(m.events / (m.cpuMs / 1000)).toLocaleString('en')} events per CPU-second (≈ ${Math.round((m.events / (m.cpuMs / 1000)) * Math.min(m.workers, cpus)).toLocaleString('en')} events/s on ${Math.min(m.workers, cpus)} idle cores); load average before the run ${loadBefore}`,
       `  peak RSS: ${m.rssMb.toFixed(0)} MB (target ≤ 400) ${m.rssMb <= 400 ? 'OK' : 'ABOVE TARGET'}; ${m.sessions} sessions`,
+      `  memory per distinct session: ${many.events.toLocaleString('en')} events in ${many.sessions.toLocaleString('en')} sessions, peak RSS ${many.rssMb.toFixed(0)} MB (${(many.ms / 1000).toFixed(2)}s) = ${Math.round(perSession).toLocaleString('en')} bytes per session beyond the ${m.sessions}-session run (goal ≤ ${SESSION_GOAL_BYTES.toLocaleString('en')}) ${perSession <= SESSION_GOAL_BYTES ? 'OK' : 'ABOVE GOAL'}`,
       `  same files, every one through JSON.parse (LOCKDOWN_SCAN=json): ${(plain.ms / 1000).toFixed(2)}s = ${Math.round(plainRate).toLocaleString('en')} events/s, peak RSS ${plain.rssMb.toFixed(0)} MB; scanner/JSON.parse = ${(rate / plainRate).toFixed(2)}×${plain.sessions === m.sessions ? '' : ` — SESSIONS DIFFER (${plain.sessions} vs ${m.sessions})`}`,
     ]
     const jq = jqRate(dir)
