@@ -92,6 +92,12 @@ export function principalOf(callerArn: string): {kind: 'user' | 'role' | 'root' 
     const name = p.resource.split('/')[1]
     return {kind: 'role', name, arn: `arn:${p.partition}:iam::${p.account}:role/${name}`}
   }
+  // GetFederationToken credentials act for the IAM user that called it: `federated-user/NAME` is user NAME
+  // (STS drops the user's path, so users are compared by name too).
+  if (p.service === 'sts' && p.resource.startsWith('federated-user/')) {
+    const name = p.resource.slice('federated-user/'.length)
+    return {kind: 'user', name, arn: `arn:${p.partition}:iam::${p.account}:user/${name}`}
+  }
   if (p.resource === 'root') return {kind: 'root', name: 'root', arn: callerArn}
   if (p.resource.startsWith('user/')) return {kind: 'user', name: p.resource.split('/').pop()!, arn: callerArn}
   if (p.resource.startsWith('role/')) return {kind: 'role', name: p.resource.split('/').pop()!, arn: callerArn}

@@ -24,6 +24,7 @@ export default class Run extends BaseCommand<typeof Run> {
   static override flags = {
     set: setFlag,
     'reports-dir': reportsDirFlag,
+    'yes-i-will-lock-myself-out': Flags.boolean({description: "Apply a step with allowSelf: true that changes the caller's own principal or key (it can end your access).", default: false}),
     yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when not at a terminal).', default: false}),
     resume: Flags.string({description: 'Finish the interrupted run with this id (from `lockdown runs`).'}),
     concurrency: Flags.integer({description: 'Changes applied in parallel within a step.', default: 8, min: 1, max: 64}),
@@ -40,6 +41,7 @@ export default class Run extends BaseCommand<typeof Run> {
       file,
       set: setVars(f.set),
       reportsDir: f['reports-dir'],
+      lockMyselfOut: f['yes-i-will-lock-myself-out'],
       journalDir: f['journal-dir'],
       aws: this.awsOptions(),
       concurrency: f.concurrency,

@@ -4,7 +4,7 @@ import type {VarValue} from '../playbook/vars.js'
 import type {Caller, Change, Containment, Ctx, Residual, Skipped} from '../actions/types.js'
 import type {AwsOptions, Clients} from '../aws/clients.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
-import {checkAccount, checkMaxTargets, excludeGuarded} from './guards.js'
+import {checkAccount, checkMaxTargets, excludeGuarded, selfWarning} from './guards.js'
 import {permissionsFor} from './permissions.js'
 import {openSession} from './session.js'
 import {loadAndValidate, validateSteps, type ValidStep} from './validate.js'
@@ -103,8 +103,8 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
     }
     const ctx = stepCtx(env, {incident: playbook.incident, protect: playbook.guards.protect}, {id: v.step.id, allowSelf: v.step.allowSelf})
     const planned = await v.action.plan(v.params, ctx)
-    const {kept, skipped} = excludeGuarded(planned.changes, {caller: env.caller, protect: playbook.guards.protect, allowSelf: v.step.allowSelf})
-    const step: PlannedStep = {...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes, warnings: planned.warnings ?? [], protects: planned.protects}
+    const {kept, skipped, self} = excludeGuarded(planned.changes, {caller: env.caller, protect: playbook.guards.protect, allowSelf: v.step.allowSelf})
+    const step: PlannedStep = {...base, changes: kept, skipped: [...planned.skipped, ...skipped], notes: planned.notes, warnings: [...(planned.warnings ?? []), ...self.map((c) => selfWarning(c, env.caller))], protects: planned.protects}
     steps.push(step)
     residuals.set(step, {contains: v.action.contains, residual: planned.residual ?? []})
   }

@@ -9,6 +9,7 @@ import type {LoadedPlaybook} from '../playbook/load.js'
 import {VERSION} from '../version.js'
 import {applySteps, type Failure} from './apply.js'
 import {JournalWriter, journalPath, readJournal, type JournalStepPlan, type RunStatus} from './journal.js'
+import {checkSelfLockout} from './guards.js'
 import {planRun, stepCtx, type RunPlan} from './plan.js'
 import {newRunId} from './run-id.js'
 import {changeKey, foldJournal, type RunState} from './run-state.js'
@@ -29,6 +30,8 @@ export interface RunOptions {
   journalDir: string
   aws: AwsOptions
   concurrency?: number
+  /** `--yes-i-will-lock-myself-out`: apply changes to the caller's own principal (allowSelf: true). */
+  lockMyselfOut?: boolean
   /** Asked after the plan is shown; absent means the caller already confirmed (--yes). */
   confirm?: (plan: RunPlan) => Promise<boolean>
   /** Print the plan before confirming (human mode). */
@@ -81,6 +84,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   try {
     const plan = await planRun(loaded, session, valid)
     opts.showPlan?.(plan)
+    checkSelfLockout(plan.steps, session.caller, opts.lockMyselfOut ?? false)
     if (opts.confirm && !(await opts.confirm(plan))) {
       return {runId, journal: '', status: 'cancelled', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: [], changes: []}
     }
