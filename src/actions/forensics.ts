@@ -5,11 +5,9 @@ import {dirname} from 'node:path'
 
 import {z} from 'zod'
 
-import {collectReport} from '../forensics/collect.js'
-import {LookupSource} from '../forensics/sources/lookup.js'
 import {parseTimeArg} from '../forensics/time-window.js'
 import {timeText} from '../playbook/time.js'
-import {formatOfPath, renderReport, REPORT_FORMATS, type ReportFormat} from '../report/index.js'
+import {formatOfPath, REPORT_FORMATS, type ReportFormat} from '../report/formats.js'
 import type {Action, Applied, Change, Ctx, StepPlan} from './types.js'
 
 const params = z
@@ -76,6 +74,13 @@ export const forensicsAction: Action<ForensicsParams, ForensicsData> = {
 
   async apply(c: Change<ForensicsData>, ctx: Ctx): Promise<Applied<ForensicsData>> {
     const {data} = c
+    // The collector, its sources and the renderers load only when the step runs: validating or planning a
+    // playbook (and every other command) does not pay for them.
+    const [{collectReport}, {LookupSource}, {renderReport}] = await Promise.all([
+      import('../forensics/collect.js'),
+      import('../forensics/sources/lookup.js'),
+      import('../report/index.js'),
+    ])
     const regions = data.params.regions?.length ? data.params.regions : [ctx.clients.region]
     const source = new LookupSource({regions, client: (r) => ctx.clients.cloudtrail(r)})
     ctx.log(`LookupEvents in ${regions.join(', ')}`)
