@@ -38,16 +38,16 @@ const SHELL_SAMPLE = Number(process.env.REVOKE_BENCH_SHELL_SAMPLE ?? 6)
 const CONCURRENCY = Number(process.env.REVOKE_BENCH_CONCURRENCY ?? 32)
 const ACCOUNT = '111122223333'
 
-/** 1,000 application roles lockdown revokes, and separate roles for the by-hand loops (never matched by `app-*`). */
+/** 1,000 application roles lockdown revokes, and separate roles under /byhand/ for the by-hand loops (never matched by `app-*`). */
 function scenario(): Scenario {
   const trust = {Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`}, Action: 'sts:AssumeRole'}]}
-  const role = (name: string) => ({name, trust, inlinePolicies: {'app-access': {Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: '*'}]}}})
+  const role = (name: string, path = '/') => ({name, path, trust, inlinePolicies: {'app-access': {Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: '*'}]}}})
   const pad = (i: number) => String(i).padStart(4, '0')
   return {
     version: 1,
     name: 'revoke-bench',
     account: {id: ACCOUNT},
-    roles: [...Array.from({length: ROLES}, (_, i) => role(`app-${pad(i)}`)), ...Array.from({length: SDK_SAMPLE + SHELL_SAMPLE}, (_, i) => role(`byhand-${pad(i)}`))],
+    roles: [...Array.from({length: ROLES}, (_, i) => role(`app-${pad(i)}`)), ...Array.from({length: SDK_SAMPLE + SHELL_SAMPLE}, (_, i) => role(`byhand-${pad(i)}`, '/byhand/'))],
   }
 }
 
@@ -72,13 +72,14 @@ interface LockdownRun {
   status: string
 }
 
-/** `lockdown run --yes --json` as a user runs it (bin/run.js, a child process), against `sim`. */
-async function lockdownRevoke(sim: SimHandle, dir: string): Promise<LockdownRun> {
+/** `lockdown run --yes --json` as a user runs it (a child process: the installed bin, else bin/run.js), against `sim`. */
+async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): Promise<LockdownRun> {
   const file = join(dir, 'revoke-bench.yaml')
   writeFileSync(file, PLAYBOOK)
   const before = sim.records().length
   const start = process.hrtime.bigint()
-  const r = await exec(process.execPath, [join(ROOT, 'bin/run.js'), 'run', file, '--yes', '--json', '--concurrency', String(CONCURRENCY), '--journal-dir', join(dir, 'journal')], {
+  const [cmd, ...pre] = lockdown ? [lockdown] : [process.execPath, join(ROOT, 'bin/run.js')]
+  const r = await exec(cmd!, [...pre, 'run', file, '--yes', '--json', '--concurrency', String(CONCURRENCY), '--journal-dir', join(dir, 'journal')], {
     env: {...process.env, ...sim.env()},
     maxBuffer: 256 << 20,
   }).catch((e: {stdout?: string; stderr?: string}) => ({stdout: e.stdout ?? '', stderr: e.stderr ?? ''}))
@@ -116,7 +117,8 @@ async function sequentialSdkLoop(sim: SimHandle): Promise<{perRole: number; call
     )
   const start = process.hrtime.bigint()
   try {
-    const roles = (await iam.send(new ListRolesCommand({PathPrefix: '/', MaxItems: 1000}))).Roles!.filter((r) => r.RoleName!.startsWith('byhand-')).slice(0, SDK_SAMPLE)
+    const roles = (await iam.send(new ListRolesCommand({PathPrefix: '/byhand/', MaxItems: 1000}))).Roles!.slice(0, SDK_SAMPLE)
+    if (roles.length < SDK_SAMPLE) throw new Error(`the by-hand loop found ${roles.length} of ${SDK_SAMPLE} roles under /byhand/`)
     for (const role of roles) {
       const RoleName = role.RoleName!
       await iam.send(new ListRoleTagsCommand({RoleName}))
@@ -147,7 +149,7 @@ async function shellLoop(sim: SimHandle, dir: string): Promise<{perRole: number}
   return {perRole: Number(process.hrtime.bigint() - start) / 1e9 / names.length}
 }
 
-export async function benchRevoke(): Promise<string> {
+export async function benchRevoke(opts: {lockdown?: string} = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'lockdown-revoke-bench-'))
   const lines: string[] = []
   const x = (a: number, b: number) => `${(a / b).toFixed(1)}×`
@@ -157,7 +159,7 @@ export async function benchRevoke(): Promise<string> {
     const sim = await startSim({scenario: scenario(), faults: {latencyMs: LATENCY_MS}})
     let a: LockdownRun, sdk: {perRole: number; callsPerRole: number}, shell: Awaited<ReturnType<typeof shellLoop>>
     try {
-      a = await lockdownRevoke(sim, dir)
+      a = await lockdownRevoke(sim, dir, opts.lockdown)
       sdk = await sequentialSdkLoop(sim)
       shell = await shellLoop(sim, dir)
     } finally {
@@ -175,7 +177,7 @@ export async function benchRevoke(): Promise<string> {
     const throttled = await startSim({scenario: scenario(), faults: {latencyMs: LATENCY_MS, iamWriteRate: WRITE_RATE}})
     let b: LockdownRun
     try {
-      b = await lockdownRevoke(throttled, dir)
+      b = await lockdownRevoke(throttled, dir, opts.lockdown)
     } finally {
       await throttled.stop()
     }
