@@ -1,13 +1,13 @@
 // One test per shipped Stratus Red Team detonation log: which detection must fire, on which call, and
 // what it names as the target. Event ids, targets and counts were read from the JSON arrays with jq,
 // not from this code.
-import {readdirSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {DETECTIONS, detectionsTable} from '../../src/forensics/detections/index.js'
 import type {Flag} from '../../src/report/types.js'
-import {FIXTURES, reportOf} from './helpers.js'
+import {FIXTURES, reportOf, ROOT} from './helpers.js'
 
 const DIR = join(FIXTURES, 'stratus-red-team')
 
@@ -99,5 +99,8 @@ describe('detections on the Stratus Red Team detonation logs', () => {
     for (const d of DETECTIONS) expect(table).toContain(`| \`${d.name}\` |`)
     expect(table).toContain('StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors')
     expect(new Set(DETECTIONS.map((d) => d.name)).size).toBe(DETECTIONS.length)
+    // The README's "### Detections" table is this table (regenerate it when a detection changes).
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    expect(readme.slice(readme.indexOf('<!-- detections:start -->'), readme.indexOf('<!-- detections:end -->'))).toBe(`<!-- detections:start -->\n${table}\n`)
   })
 })
