@@ -32,3 +32,14 @@ export function checkRevokeJournal(c: Change<unknown>): string | undefined {
     return undefined
   })
 }
+
+/** tidy-revocations: its `before` is a lockdown revocation document, its data names the principal of its target. */
+export function checkTidyJournal(c: Change<unknown>): string | undefined {
+  const tidyBefore = z.strictObject({policy: z.unknown().refine((d) => isRevocationDocument(d), 'expected a lockdown revocation document')})
+  const tidyData = z.looseObject({kind: z.enum(['role', 'user']), name: z.string().regex(/^[\w+=,.@-]{1,64}$/), arn: z.string().regex(IAM_PRINCIPAL), runs: z.array(z.string())})
+  return checkChange(c, {before: tidyBefore, data: tidyData}, (ch) => {
+    const d = ch.data as z.output<typeof tidyData>
+    if (ch.target !== d.arn || arnName(d.arn) !== d.name || !d.arn.includes(`:${d.kind}/`)) return `target ${ch.target} is not ${d.kind} ${d.name} of data`
+    return undefined
+  })
+}

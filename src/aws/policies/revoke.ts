@@ -143,6 +143,23 @@ export function withoutRun(doc: PolicyDocument | undefined, run: string): Policy
   return rest.Statement.length ? rest : undefined
 }
 
+/** `doc` without the parts of these runs (`undefined` = the part that names no run); undefined when nothing remains. */
+export function withoutParts(doc: PolicyDocument | undefined, runs: (string | undefined)[]): PolicyDocument | undefined {
+  const rest = revokePolicyOf(readRevokeParts(doc).filter((p) => !runs.includes(p.run)))
+  return rest.Statement.length ? rest : undefined
+}
+
+/** `doc` with `parts` added back (tidy's undo); parts of the same run are merged, later cutoffs kept. */
+export function withParts(doc: PolicyDocument | undefined, parts: RevokePart[]): PolicyDocument {
+  const all = readRevokeParts(doc)
+  for (const add of parts) {
+    const same = all.find((p) => p.run === add.run)
+    if (same) Object.assign(same, mergeRevokeSpecs(same, add), {run: add.run})
+    else all.push(add)
+  }
+  return revokePolicyOf(all)
+}
+
 export function runPart(doc: PolicyDocument | undefined, run: string): RevokePart | undefined {
   return readRevokeParts(doc).find((p) => p.run === run)
 }
