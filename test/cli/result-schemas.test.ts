@@ -53,11 +53,13 @@ describe('--json result schemas', () => {
     await expectShape('trail-report', await cli(['trail', 'report', ...TRAIL, '--format', 'json', '--out', join(dir, 'report.json')]))
   })
 
-  it('run, runs and undo match their schemas', async () => {
+  it('run, runs, status, undo and tidy match their schemas', async () => {
     const run = await cli(['run', ...LEAK, '--yes'])
     await expectShape('run', run)
     await expectShape('runs', await cli(['runs']))
+    await expectShape('status', await cli(['status']))
     await expectShape('undo', await cli(['undo', run.json.runId, '--yes']))
+    await expectShape('tidy', await cli(['tidy', '--yes']))
   })
 
   it('breakglass grant, list, assume, revoke and expire match their schemas', async () => {
