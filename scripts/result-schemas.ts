@@ -131,8 +131,14 @@ export function resultSchemas(): Record<string, Json> {
     )
     const run = cls?.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && m.name.getText(source) === 'run')
     if (!run) continue
+    // A command that prints its JSON before returning (sim serve keeps serving) names it `JsonOutput`.
+    const declared = source.statements.find(
+      (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === 'JsonOutput',
+    )
     const sig = checker.getSignatureFromDeclaration(run)!
-    const returned = checker.getAwaitedType(checker.getReturnTypeOfSignature(sig)) ?? checker.getReturnTypeOfSignature(sig)
+    const returned = declared
+      ? checker.getTypeAtLocation(declared.name)
+      : (checker.getAwaitedType(checker.getReturnTypeOfSignature(sig)) ?? checker.getReturnTypeOfSignature(sig))
     const writer = new SchemaWriter(checker)
     const name = schemaName(file)
     out[name] = document(`lockdown ${name.replaceAll('-', ' ')} --json`, writer, writer.schema(returned))

@@ -1,7 +1,8 @@
 // Each command's --json success shape is a JSON Schema generated from its run() return type
 // (scripts/result-schemas.ts → schemas/results/). The committed schemas are current, and every command's
 // real --json output, against the simulated account, matches its schema (and every failure the envelope's).
-import {mkdtempSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -76,6 +77,33 @@ describe('--json result schemas', () => {
   it('drill run matches its schema', {timeout: 120_000}, async () => {
     const r = await runCli(['drill', 'run', 'playbooks/drills/leaked-access-key.yaml', '--ideal', '--json', '--journal-dir', join(dir, 'drill'), '--report-dir', join(dir, 'reports')])
     expect(violations(r.json, readCommitted('drill-run'))).toEqual([])
+  })
+
+  it('drill revert matches its schema', async () => {
+    // A sandbox drill whose revert log lists nothing left to remove (the normal case after a clean end).
+    mkdirSync(join(dir, 'journal', 'drills', '20261201T000000Z-0000'), {recursive: true})
+    writeFileSync(join(dir, 'journal', 'drills', '20261201T000000Z-0000', 'revert.jsonl'), '')
+    await expectShape('drill-revert', await cli(['drill', 'revert', '20261201T000000Z-0000']))
+  })
+
+  it("sim serve prints its schema's object while it serves", async () => {
+    const child = spawn(process.execPath, ['bin/dev.js', 'sim', 'serve', '--port', '0', '--scenario', 'playbooks/scenarios/demo-account.yaml', '--json'], {stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    const json = await new Promise<unknown>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d
+        try {
+          resolve(JSON.parse(out))
+        } catch {
+          // not the whole document yet
+        }
+      })
+      child.once('exit', (code) => reject(new Error(`sim serve exited ${code}: ${out}`)))
+    })
+    const exited = new Promise((r) => child.once('exit', r))
+    child.kill('SIGTERM')
+    await exited
+    expect(violations(json, readCommitted('sim-serve'))).toEqual([])
   })
 
   it('failures match the one error envelope schema', async () => {

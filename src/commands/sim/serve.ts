@@ -2,7 +2,18 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {exitCodeHelp, InvalidInputError} from '../../errors.js'
-import {parseFaults, startSim} from '../../sim/index.js'
+import {parseFaults, startSim, type Faults, type SimCredentials} from '../../sim/index.js'
+
+/** What --json prints as soon as the server listens (it keeps serving, so run() returns nothing). */
+export interface JsonOutput {
+  endpoint: string
+  region: string
+  accountId: string
+  env: Record<string, string>
+  root: SimCredentials
+  users: Array<SimCredentials & {userName: string}>
+  faults: Partial<Faults>
+}
 
 export default class SimServe extends BaseCommand<typeof SimServe> {
   static override summary = 'Run a simulated AWS account (IAM, STS, CloudTrail, Organizations) on 127.0.0.1.'
@@ -36,7 +47,7 @@ export default class SimServe extends BaseCommand<typeof SimServe> {
         return [] // a user without an active key has nothing to hand out
       }
     })
-    const info = {endpoint: sim.endpoint, region: sim.region, accountId: sim.accountId, env: sim.env(), root: sim.rootCredentials, users, faults}
+    const info: JsonOutput = {endpoint: sim.endpoint, region: sim.region, accountId: sim.accountId, env: sim.env(), root: sim.rootCredentials, users, faults}
     if (this.jsonEnabled()) {
       // Printed now, not on return: the server keeps running after this line.
       this.logJson(info)
