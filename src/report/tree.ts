@@ -1,5 +1,8 @@
 // The terminal tree for `lockdown trail chains`: roots are principals, children the sessions they made.
+// Session names, ARNs and IPs are attacker-chosen: a raw ESC could rewrite the analyst's terminal and a
+// U+202E reverse a name, so every line goes through the same `visible` the Markdown renderer uses.
 import {chainGraph, pushTo} from './chains.js'
+import {visible} from './text.js'
 import type {ForensicReport} from './types.js'
 
 const time = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/:\d\d\.000Z$/, 'Z') : '?')
@@ -16,7 +19,7 @@ export function renderTree(r: ForensicReport): string {
     const detail = s
       ? ` ${time(s.issuedAt)} from ${s.sourceIp ?? '?'} · ${s.activity.calls} calls${Object.keys(s.activity.ips).length ? ` (${Object.keys(s.activity.ips).join(', ')})` : ''}${s.flags.length ? ` ⚠ ${s.flags.join(', ')}` : ''}`
       : ''
-    lines.push(`${prefix}${last ? '└─' : '├─'} ${via ? `[${via}] ` : ''}${n.label}${detail}`)
+    lines.push(visible(`${prefix}${last ? '└─' : '├─'} ${via ? `[${via}] ` : ''}${n.label}${detail}`))
     if (seen.has(id)) return
     seen.add(id)
     const list = kids.get(id) ?? []
@@ -24,7 +27,7 @@ export function renderTree(r: ForensicReport): string {
   }
   for (const n of nodes) {
     if (n.kind !== 'principal') continue
-    lines.push(n.label)
+    lines.push(visible(n.label))
     const list = kids.get(n.id) ?? []
     list.forEach((k, i) => walk(k.to, '', k.label, i === list.length - 1, new Set()))
   }

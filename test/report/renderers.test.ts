@@ -80,4 +80,15 @@ describe('terminal tree', () => {
     expect(lines[2]).toMatch(/^   └─ \[AssumeRole\] admin\/<script>"x" \(ASIATWO\).*⚠ deep-chain, ip-change$/)
     expect(ONE.id).not.toBe(TWO.id)
   })
+
+  it('shows control and bidi characters in attacker-chosen names as code points, never raw', () => {
+    const r = fixtureReport()
+    const evil = r.sessions[1]
+    evil.arn = 'arn:aws:sts::444455556666:assumed-role/admin/x\u001b[2Jy\u202ez'
+    evil.sourceIp = '198.51.100.7\u0007'
+    const out = renderTree(r)
+    expect(out).toContain('admin/x‹U+001B›[2Jy‹U+202E›z')
+    expect(out).toContain('from 198.51.100.7‹U+0007›')
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/)
+  })
 })
