@@ -34,7 +34,8 @@ export const breakGlassRevoke: Action<Params, Data> = {
   name: 'break-glass-revoke',
   summary: 'End break-glass grants now (by incident, role, or all expired): close the trust policy and deny sessions already issued',
   params,
-  permissions: ['iam:ListRoles', 'iam:ListRoleTags', 'iam:GetRole', 'iam:UpdateAssumeRolePolicy', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:SimulatePrincipalPolicy'],
+  // iam:TagRole / iam:UntagRole: revoke stamps the role's tags as it closes the trust policy; undo restores them.
+  permissions: ['iam:ListRoles', 'iam:ListRoleTags', 'iam:GetRole', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:SimulatePrincipalPolicy'],
   example: `- id: end-access
   action: break-glass-revoke
   with: {incident: INC-2041}`,

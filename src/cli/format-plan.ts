@@ -28,6 +28,7 @@ export function formatPlan(plan: RunPlan): string {
   lines.push('')
   lines.push(`Guards: ${plan.guards.principals} principal(s) touched, maxTargets ${plan.guards.maxTargets}${plan.guards.protect.length ? `; protected: ${plan.guards.protect.join(', ')}` : ''}`)
   lines.push(`Permissions needed: ${plan.permissions.join(', ')}`)
+  if (plan.permissionCheck) lines.push(`Permissions ${plan.permissionCheck.detail}`)
   lines.push(total ? `${total} change(s) planned.` : 'Nothing to change.')
   return lines.join('\n')
 }

@@ -2,8 +2,11 @@
 // calls). Shown by `lockdown plan` and emitted by `lockdown permissions`.
 import type {AnyAction} from '../actions/types.js'
 
-/** The engine's own calls: who am I (account guard, self guard). */
-const ENGINE_PERMISSIONS = ['sts:GetCallerIdentity']
+/**
+ * The engine's own calls: the permission preflight simulates the caller's policies. (sts:GetCallerIdentity,
+ * for the account and self guards, needs no permission: AWS never denies it.)
+ */
+const ENGINE_PERMISSIONS = ['iam:SimulatePrincipalPolicy']
 
 export function permissionsFor(actions: readonly AnyAction[]): string[] {
   return [...new Set([...ENGINE_PERMISSIONS, ...actions.flatMap((a) => a.permissions)])].sort()

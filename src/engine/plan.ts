@@ -6,6 +6,7 @@ import type {AwsOptions, Clients} from '../aws/clients.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import {checkAccount, checkMaxTargets, excludeGuarded, selfWarning} from './guards.js'
 import {permissionsFor} from './permissions.js'
+import {checkCallerPermissions, SIMULATE, type PermissionCheck} from './preflight.js'
 import {openSession} from './session.js'
 import {loadAndValidate, validateSteps, type ValidStep} from './validate.js'
 
@@ -64,6 +65,8 @@ export interface RunPlan {
   steps: PlannedStep[]
   guards: {maxTargets: number; principals: number; protect: string[]}
   permissions: string[]
+  /** Whether the caller was proven to hold `permissions` before any write, or why it could not be. */
+  permissionCheck: PermissionCheck
 }
 
 export interface PlanEnv {
@@ -92,6 +95,13 @@ export function stepCtx(env: PlanEnv, run: {incident?: string; protect: string[]
 export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: ValidStep[] = validateSteps(loaded)): Promise<RunPlan> {
   const {playbook} = loaded
   checkAccount(playbook, env.caller)
+  // Before any other call: a caller missing a permission learns it now, not half-way through the run.
+  const enabled = valid.filter((v) => v.enabled).map((v) => v.action)
+  const permissionCheck = await checkCallerPermissions(env.clients, env.caller, permissionsFor(enabled), {
+    file: loaded.file,
+    simulateRequired: enabled.some((a) => a.permissions.includes(SIMULATE)),
+    signal: env.signal,
+  })
   const steps: PlannedStep[] = []
   const residuals = new Map<PlannedStep, {contains?: Containment; residual: Residual[]}>()
   for (const v of valid) {
@@ -118,6 +128,7 @@ export async function planRun(loaded: LoadedPlaybook, env: PlanEnv, valid: Valid
     steps,
     guards: {maxTargets: playbook.guards.maxTargets, principals: principals.size, protect: playbook.guards.protect},
     permissions: permissionsFor(valid.map((v) => v.action)),
+    permissionCheck,
   }
 }
 

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {shellQuote} from '../../src/cli/command-line.js'
 import {runCli} from '../support/cli.js'
+import {refusedAt, userWith} from '../support/principals.js'
 import {useSim} from '../support/sim.js'
 
 const sim = await useSim({scenario: 'playbooks/scenarios/stale-keys.yaml'})
@@ -21,7 +22,8 @@ describe('Next: hints', () => {
   })
 
   it('a partly applied run names --resume and undo with the same --set, endpoint and journal', async () => {
-    const alice = sim.credentialsFor('alice') // SecurityAudit: may read, may not UpdateAccessKey
+    // Passes the permission preflight, then IAM refuses the writes on these users (a resource-scoped deny).
+    const alice = await userWith(sim, 'hint-user', refusedAt(['iam:UpdateAccessKey'], 'arn:aws:iam::444455556666:user/*'))
     const args = ['run', 'test/fixtures/playbooks/continue-on-error.yaml', '--set', 'go=false', '--yes', '--endpoint', sim.endpoint, '--journal-dir', journalDir, '--json']
     const r = await runCli(args, as(alice))
     expect(r.code, r.stdout).toBe(4)

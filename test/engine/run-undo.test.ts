@@ -8,6 +8,7 @@ import {TagUserCommand} from '@aws-sdk/client-iam'
 
 import {listAccessKeys} from '../../src/aws/iam-users.js'
 import {runCli} from '../support/cli.js'
+import {refusedAt, userWith} from '../support/principals.js'
 import {useSim} from '../support/sim.js'
 
 const sim = await useSim({scenario: 'playbooks/scenarios/stale-keys.yaml'})
@@ -103,14 +104,15 @@ describe('guards', () => {
   })
 
   it("never touches the caller's own key, and skips protected users with the reason", async () => {
-    const alice = sim.credentialsFor('alice')
-    const r = await cli(['plan', 'test/fixtures/playbooks/all-keys.yaml', '--json'], alice)
+    // A responder allowed everything the plan needs, whose own user also carries a key.
+    const dana = await userWith(sim, 'dana', [{Effect: 'Allow', Action: ['iam:*'], Resource: '*'}])
+    const r = await cli(['plan', 'test/fixtures/playbooks/all-keys.yaml', '--json'], dana)
     expect(r.code).toBe(0)
     const skipped = r.json.steps[0].skipped as {target: string; reason: string}[]
-    expect(skipped.find((s) => s.target.endsWith('AKIASTALEALICE000001'))?.reason).toMatch(/caller's own principal/)
+    expect(skipped.find((s) => s.target.endsWith(dana.accessKeyId))?.reason).toMatch(/caller's own principal/)
     expect(skipped.find((s) => s.target.includes('user/ci-release'))?.reason).toMatch(/protected by guards.protect/)
     const targets = r.json.steps[0].changes.map((c: {target: string}) => c.target.split('/').pop())
-    expect(targets).toEqual(['AKIASTALEBUILD000001', 'AKIASTALEBUILD000002'])
+    expect(targets.sort()).toEqual(['AKIASTALEALICE000001', 'AKIASTALEBUILD000001', 'AKIASTALEBUILD000002'])
   })
 })
 
@@ -137,7 +139,7 @@ describe('selection and traceability', () => {
   })
 
   it('goes on after a failed step only when it says continueOnError', async () => {
-    const alice = sim.credentialsFor('alice')
+    const alice = await userWith(sim, 'erin', refusedAt(['iam:UpdateAccessKey'], 'arn:aws:iam::444455556666:user/*'))
     const on = await cli(['run', 'test/fixtures/playbooks/continue-on-error.yaml', '--yes', '--json'], alice)
     expect(on.code).toBe(4)
     expect(on.json.error.detail.notRun).toEqual([])
@@ -150,8 +152,9 @@ describe('selection and traceability', () => {
 
 describe('partial failure', () => {
   it('exits 4 naming undo and --resume when the caller may not write', async () => {
-    const alice = sim.credentialsFor('alice') // SecurityAudit: may list, may not UpdateAccessKey
-    const r = await cli(['run', PLAYBOOK, '--yes', '--json'], alice)
+    // May list and is allowed UpdateAccessKey in general, but not on these users (a resource-scoped deny).
+    const frank = await userWith(sim, 'frank', refusedAt(['iam:UpdateAccessKey'], 'arn:aws:iam::444455556666:user/ci-*'))
+    const r = await cli(['run', PLAYBOOK, '--yes', '--json'], frank)
     expect(r.code).toBe(4)
     expect(r.json.error.message).toMatch(/2 change\(s\) failed, 0 applied/)
     expect(r.json.error.message).toMatch(/AccessDenied/)

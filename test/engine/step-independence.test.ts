@@ -25,9 +25,14 @@ beforeAll(async () => {
     new PutUserPolicyCommand({
       UserName: 'keys-only',
       PolicyName: 'keys',
+      // Everything, except writing ci-deploy's policies: the permission preflight (on "*") passes, the
+      // end-sessions write is refused at apply, as a resource-scoped deny is in AWS.
       PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{Effect: 'Allow', Action: ['sts:GetCallerIdentity', 'iam:List*', 'iam:Get*', 'iam:UpdateAccessKey', 'iam:TagUser', 'iam:UntagUser'], Resource: '*'}],
+        Statement: [
+          {Effect: 'Allow', Action: ['iam:*'], Resource: '*'},
+          {Effect: 'Deny', Action: ['iam:PutUserPolicy', 'iam:AttachUserPolicy'], Resource: 'arn:aws:iam::111122223333:user/ci-deploy'},
+        ],
       }),
     }),
   )
