@@ -115,6 +115,10 @@ function markOf(map: Map<string, Mark>, key: string, e: TrailEvent): void {
   }
 }
 
+function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
+  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v)
+}
+
 function mergeMarks(into: Map<string, Mark>, from: Map<string, Mark>): void {
   for (const [k, o] of from) {
     const m = into.get(k)
@@ -126,40 +130,107 @@ function mergeMarks(into: Map<string, Mark>, from: Map<string, Mark>): void {
   }
 }
 
+/**
+ * What a reader sees for a map or set a session never filled: one shared empty instance that refuses
+ * writes (a write through it would leak into every session).
+ */
+class EmptyMap<K, V> extends Map<K, V> {
+  override set(): this {
+    throw new Error('ActivityAcc: write to a shared empty map')
+  }
+}
+class EmptySet<T> extends Set<T> {
+  override add(): this {
+    throw new Error('ActivityAcc: write to a shared empty set')
+  }
+}
+const NO_COUNTS: ReadonlyMap<string, number> = new EmptyMap()
+const NO_MARKS: ReadonlyMap<string, Mark> = new EmptyMap()
+const NO_IPS: ReadonlyMap<string, IpStat> = new EmptyMap()
+const NO_REGIONS: ReadonlySet<string> = new EmptySet()
+const NO_SAMPLES: readonly ErrorSample[] = Object.freeze([])
+
+/**
+ * Memory: a 1M-event trail can hold 100k+ sessions, and an empty Map or Set costs more than the few
+ * values most sessions put in it. So the rarely filled ones (errors, marks, via, samples) are made on
+ * the first value, and the region, nearly always one, is kept inline until a second one appears.
+ * Readers get read-only views (a shared empty when nothing was seen).
+ */
 export class ActivityAcc {
   calls = 0
-  byName = new Map<string, number>()
-  errors = new Map<string, number>()
+  private _byName?: Map<string, number>
+  private _errors?: Map<string, number>
   first = Infinity
   last = -Infinity
-  /** The first-seen time lets us name the IP a session started from. */
-  ips = new Map<string, IpStat>()
-  regions = new Set<string>()
-  errorSamples: ErrorSample[] = []
-  /** Direct calls per user-agent family. */
-  agents = new Map<string, Mark>()
-  /** First call per WATCHED event name. */
-  marks = new Map<string, Mark>()
+  private _ips?: Map<string, IpStat>
+  /** The only region seen, while there is one; `_regions` once there are two. */
+  private _region?: string
+  private _regions?: Set<string>
+  private _errorSamples?: ErrorSample[]
+  private _agents?: Map<string, Mark>
+  private _marks?: Map<string, Mark>
   /** Calls whose user agent carries lockdown's run id: the responder's tool, not the attacker. */
   lockdown = 0
-  /** Calls per invokedBy (the console's signin, a service acting for the caller). */
-  via = new Map<string, number>()
+  private _via?: Map<string, number>
   /** sessionContext mfaAuthenticated seen on calls: 1 false, 2 true (bits, so merging is order-free). */
   mfaSeen = 0
 
+  /** Calls per event name. */
+  get byName(): ReadonlyMap<string, number> {
+    return this._byName ?? NO_COUNTS
+  }
+  /** Calls per error code. */
+  get errors(): ReadonlyMap<string, number> {
+    return this._errors ?? NO_COUNTS
+  }
+  /** The first-seen time lets us name the IP a session started from. */
+  get ips(): ReadonlyMap<string, IpStat> {
+    return this._ips ?? NO_IPS
+  }
+  get regions(): ReadonlySet<string> {
+    return this._regions ?? (this._region !== undefined ? new Set([this._region]) : NO_REGIONS)
+  }
+  /** The earliest error calls (by time, then id), at most MAX_ERROR_SAMPLES. */
+  get errorSamples(): readonly ErrorSample[] {
+    return this._errorSamples ?? NO_SAMPLES
+  }
+  /** Direct calls per user-agent family. */
+  get agents(): ReadonlyMap<string, Mark> {
+    return this._agents ?? NO_MARKS
+  }
+  /** First call per WATCHED event name. */
+  get marks(): ReadonlyMap<string, Mark> {
+    return this._marks ?? NO_MARKS
+  }
+  /** Calls per invokedBy (the console's signin, a service acting for the caller). */
+  get via(): ReadonlyMap<string, number> {
+    return this._via ?? NO_COUNTS
+  }
+
+  private addRegion(r: string): void {
+    if (this._regions) this._regions.add(r)
+    else if (this._region === undefined) this._region = r
+    else if (this._region !== r) {
+      this._regions = new Set([this._region, r])
+      this._region = undefined
+    }
+  }
+
   add(e: TrailEvent): void {
     this.calls++
-    this.byName.set(e.name, (this.byName.get(e.name) ?? 0) + 1)
+    const byName = (this._byName ??= new Map())
+    byName.set(e.name, (byName.get(e.name) ?? 0) + 1)
     if (e.time < this.first) this.first = e.time
     if (e.time > this.last) this.last = e.time
-    if (e.region) this.regions.add(e.region)
+    if (e.region) this.addRegion(e.region)
     const ip = meaningfulIp(e)
     const invokedBy = e.actor.invokedBy
     if (ip) {
-      let cur = this.ips.get(ip)
+      const ips = (this._ips ??= new Map())
+      let cur = ips.get(ip)
       if (!cur) {
         cur = {n: 0, first: e.time, firstId: e.id, firstName: e.name, direct: 0, human: 0, console: 0}
-        this.ips.set(ip, cur)
+        ips.set(ip, cur)
       }
       cur.n++
       if (earlier(e.time, e.id, cur)) [cur.first, cur.firstId, cur.firstName] = [e.time, e.id, e.name]
@@ -171,20 +242,24 @@ export class ActivityAcc {
     if (e.actor.mfa !== undefined) this.mfaSeen |= e.actor.mfa ? 2 : 1
     // Before invokedBy existed (eventVersion 1.01), console calls said so in their user agent.
     const by = invokedBy ?? (e.userAgent === 'console.amazonaws.com' ? 'signin.amazonaws.com' : undefined)
-    if (by) this.via.set(by, (this.via.get(by) ?? 0) + 1)
-    if (e.error && DENIED.test(e.error)) markOf(this.marks, DENIED_MARK, e)
-    if (!invokedBy && e.userAgent) markOf(this.agents, uaFamily(e.userAgent), e)
-    if (WATCHED.has(e.name)) markOf(this.marks, e.name, e)
+    if (by) {
+      const via = (this._via ??= new Map())
+      via.set(by, (via.get(by) ?? 0) + 1)
+    }
+    if (e.error && DENIED.test(e.error)) markOf((this._marks ??= new Map()), DENIED_MARK, e)
+    if (!invokedBy && e.userAgent) markOf((this._agents ??= new Map()), uaFamily(e.userAgent), e)
+    if (WATCHED.has(e.name)) markOf((this._marks ??= new Map()), e.name, e)
     if (e.userAgent && isLockdownUa(e.userAgent)) this.lockdown++
     if (e.error) {
-      this.errors.set(e.error, (this.errors.get(e.error) ?? 0) + 1)
+      const errors = (this._errors ??= new Map())
+      errors.set(e.error, (errors.get(e.error) ?? 0) + 1)
       this.addSample({time: e.time, name: e.name, code: e.error, ip: e.ip, id: e.id})
     }
   }
 
   /** Keeps the earliest samples (by time, then id): the same set whatever the arrival order. */
   private addSample(s: ErrorSample): void {
-    const list = this.errorSamples
+    const list = (this._errorSamples ??= [])
     if (list.length >= MAX_ERROR_SAMPLES) {
       const last = list[list.length - 1]
       if (!(s.time < last.time || (s.time === last.time && s.id < last.id))) return
@@ -197,26 +272,30 @@ export class ActivityAcc {
 
   merge(o: ActivityAcc): void {
     this.calls += o.calls
-    for (const [k, v] of o.byName) this.byName.set(k, (this.byName.get(k) ?? 0) + v)
-    for (const [k, v] of o.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v)
+    if (o._byName) addCounts((this._byName ??= new Map()), o._byName)
+    if (o._errors) addCounts((this._errors ??= new Map()), o._errors)
     this.first = Math.min(this.first, o.first)
     this.last = Math.max(this.last, o.last)
-    for (const [ip, st] of o.ips) {
-      const cur = this.ips.get(ip)
-      if (cur) {
-        cur.n += st.n
-        if (earlier(st.first, st.firstId, cur)) [cur.first, cur.firstId, cur.firstName] = [st.first, st.firstId, st.firstName]
-        cur.direct += st.direct
-        cur.human += st.human
-        cur.console += st.console
-      } else this.ips.set(ip, {...st})
+    if (o._ips) {
+      const ips = (this._ips ??= new Map())
+      for (const [ip, st] of o._ips) {
+        const cur = ips.get(ip)
+        if (cur) {
+          cur.n += st.n
+          if (earlier(st.first, st.firstId, cur)) [cur.first, cur.firstId, cur.firstName] = [st.first, st.firstId, st.firstName]
+          cur.direct += st.direct
+          cur.human += st.human
+          cur.console += st.console
+        } else ips.set(ip, {...st})
+      }
     }
-    for (const r of o.regions) this.regions.add(r)
-    for (const s of o.errorSamples) this.addSample(s)
-    mergeMarks(this.agents, o.agents)
-    mergeMarks(this.marks, o.marks)
+    if (o._region !== undefined) this.addRegion(o._region)
+    if (o._regions) for (const r of o._regions) this.addRegion(r)
+    if (o._errorSamples) for (const s of o._errorSamples) this.addSample(s)
+    if (o._agents) mergeMarks((this._agents ??= new Map()), o._agents)
+    if (o._marks) mergeMarks((this._marks ??= new Map()), o._marks)
     this.lockdown += o.lockdown
-    for (const [k, v] of o.via) this.via.set(k, (this.via.get(k) ?? 0) + v)
+    if (o._via) addCounts((this._via ??= new Map()), o._via)
     this.mfaSeen |= o.mfaSeen
   }
 
@@ -230,7 +309,7 @@ export class ActivityAcc {
   }
 
   toActivity(): Activity {
-    const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])))
+    const sorted = (m: ReadonlyMap<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])))
     return {
       calls: this.calls,
       byName: sorted(this.byName),
