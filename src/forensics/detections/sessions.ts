@@ -10,13 +10,6 @@ export const RECON = ['GetCallerIdentity', 'ListBuckets', 'GetAccountAuthorizati
 
 const ISSUER_IP = /^[0-9a-fA-F.:]+$/
 
-/** The IP a session was created from: the issuing call's or console login's, else its first call's. */
-export function originIp(s: LinkedSession): string | undefined {
-  const ip = s.row.sourceIp
-  if (ip && ISSUER_IP.test(ip) && !s.issue?.actor.invokedBy) return ip
-  return s.firstIp
-}
-
 /** The first call of the session, when it was reconnaissance. */
 function reconFirst(s: LinkedSession): {name: string; id: string; ip: string} | undefined {
   for (const name of RECON) {

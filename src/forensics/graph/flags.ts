@@ -6,8 +6,6 @@ import type {Actor} from '../event.js'
 import type {Accumulator} from './accumulate.js'
 import type {LinkedSession} from './link.js'
 
-export {originIp} from '../detections/sessions.js'
-
 export type Resolver = (a: Pick<Actor, 'accessKeyId' | 'arn' | 'sessionCreated'>) => string | undefined
 
 export function allFlags(acc: Accumulator, all: Map<string, LinkedSession>, depth: Map<string, number>, sessionOf: Resolver): Flag[] {
