@@ -1,7 +1,7 @@
 // Undo and --resume judge by the account, not only by the journal: a journal that lost its tail still
 // undoes everything the run did; a change whose apply failed half-way (the role made, a policy refused)
 // is undone too; --resume marks a change the account shows applied instead of sending it again.
-import {CreatePolicyCommand, DeletePolicyCommand} from '@aws-sdk/client-iam'
+import {CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, DeletePolicyCommand, ListAccessKeysCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -97,5 +97,33 @@ describe('a change whose apply failed half-way', () => {
     expect(r.code).toBe(2)
     expect(r.json.error.message).toContain(`no managed policy arn:aws:iam::${ACCT}:policy/no-such-policy in this account`)
     expect(sim.snapshot()).toEqual(before)
+  })
+})
+
+describe('a responder who may not tag users', () => {
+  it('still deactivates the key (containment first); undo finds no record of the hold: drift, exit 6, --force re-activates', async () => {
+    await sim.clients.iam.send(new CreateUserCommand({UserName: 'no-tags'}))
+    await sim.clients.iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'no-tags',
+        PolicyName: 'keys',
+        PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: ['sts:GetCallerIdentity', 'iam:List*', 'iam:Get*', 'iam:UpdateAccessKey'], Resource: '*'}]}),
+      }),
+    )
+    const k = (await sim.clients.iam.send(new CreateAccessKeyCommand({UserName: 'no-tags'}))).AccessKey!
+    const as = {AWS_ACCESS_KEY_ID: k.AccessKeyId!, AWS_SECRET_ACCESS_KEY: k.SecretAccessKey!}
+    const file = join(journalDir, 'key.yaml')
+    writeFileSync(file, 'version: 1\nname: key\nincident: INC-TAGS\nsteps:\n  - id: key\n    action: deactivate-keys\n    with: {keys: [AKIASIMCILEGACY00002], settle: 0s}\n')
+    const status = async () => (await sim.clients.iam.send(new ListAccessKeysCommand({UserName: 'ci-legacy'}))).AccessKeyMetadata!.find((x) => x.AccessKeyId === 'AKIASIMCILEGACY00002')!.Status
+    const r = await runCli(['run', file, '--yes', '--json', '--endpoint', sim.endpoint, '--journal-dir', journalDir], as)
+    expect(r.code, r.stdout).toBe(0)
+    expect(await status()).toBe('Inactive')
+    const u = await runCli(['undo', r.json.runId, '--yes', '--json', '--endpoint', sim.endpoint, '--journal-dir', journalDir], as)
+    expect(u.code).toBe(6)
+    expect(u.json.error.detail.drifted).toEqual([expect.objectContaining({step: 'key', now: {status: 'Inactive', heldBy: []}})])
+    expect(await status()).toBe('Inactive')
+    const forced = await runCli(['undo', r.json.runId, '--yes', '--force', '--json', '--endpoint', sim.endpoint, '--journal-dir', journalDir], as)
+    expect(forced.code).toBe(0)
+    expect(await status()).toBe('Active')
   })
 })
