@@ -54,4 +54,17 @@ describe('lockdown trail', () => {
     expect(f.code).toBe(2)
     expect(f.stderr).toContain('Next: lockdown trail chains --source files --path ./AWSLogs')
   })
+  it('a report on files with no --since covers every record in them, and the header names the span it found', () => {
+    // The issue's done-when: the default report (no extra flags) on real data shows the attack. A 48h window
+    // back from today would silently hold nothing of files written in 2018.
+    const r = lockdown('trail', 'report', '--path', flaws2(), '--format', 'md')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('service-credentials-outside')
+    expect(r.stdout).toContain('ASIAZQNB3KHGNXWXBSJS')
+    // flaws2's first and last records (read from the files): 2018-11-28 22:31Z … 23:09Z.
+    expect(r.stdout).toMatch(/window 2018-11-28 22:31:59Z → 2018-11-28 23:\d\d:\d\dZ/)
+    // Lookup keeps its 48h default: nothing to do with files.
+    const lookupHelp = lockdown('trail', 'report', '--help')
+    expect(lookupHelp.stdout).toMatch(/every record in the files/)
+  })
 })

@@ -16,7 +16,9 @@ export const trailFlags = {
   role: Flags.string({description: 'Role ARN or name glob (app-*); repeatable. Keeps those sessions and their whole chain.', multiple: true}),
   principal: Flags.string({description: 'User/principal ARN or name glob; repeatable. Keeps the sessions it started.', multiple: true}),
   'access-key': Flags.string({description: 'Access key id (AKIA… or ASIA…); repeatable.', multiple: true}),
-  since: Flags.string({description: 'Start of the window: a duration back from now (15m, 48h, 90d) or an ISO time.', default: '48h'}),
+  since: Flags.string({
+    description: 'Start of the window: a duration back from now (15m, 48h, 90d) or an ISO time. Default: 48h; with --path / --source files, every record in the files.',
+  }),
   until: Flags.string({description: 'End of the window (duration or ISO time). Default: now.'}),
   source: Flags.string({description: 'Where events come from. Default: files with --path, lake with --lake, else lookup.', options: ['lookup', 'lake', 'files']}),
   path: Flags.string({description: 'CloudTrail files: a directory, file or glob (.json, .json.gz, JSON lines).'}),
@@ -30,7 +32,7 @@ type TrailFlagValues = {
   role?: string[]
   principal?: string[]
   'access-key'?: string[]
-  since: string
+  since?: string
   until?: string
   source?: string
   path?: string
@@ -43,7 +45,10 @@ type TrailFlagValues = {
 
 /** Shared by both trail commands: flags → source → report. */
 export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string): Promise<ForensicReport> {
-  const window = parseWindow(f.since, f.until, new Date())
+  // Files hold what they hold: an analyst handed last year's logs wants all of them, not a 48h window
+  // back from today that silently reads nothing. Indexed sources (LookupEvents, Lake) keep 48h.
+  const wholeFiles = f.since === undefined && f.until === undefined && (f.source === 'files' || (f.source === undefined && f.path !== undefined && f.lake === undefined))
+  const window = wholeFiles ? {start: new Date(0), end: new Date(8.64e15)} : parseWindow(f.since ?? '48h', f.until, new Date())
   const source = openSource({source: f.source as SourceKind | undefined, path: f.path, lake: f.lake, regions: f.regions ?? (f.region ? [f.region] : undefined)}, clients)
   const report = await collectReport(source, {
     window,
@@ -54,9 +59,21 @@ export async function trailReport(f: TrailFlagValues, clients: () => Clients, ti
     workers: f.workers ?? defaultWorkers(),
     title,
   })
+  if (wholeFiles) report.window = spanOf(report)
   // Unreadable input is said where the analyst is looking now, not only inside the report file.
   for (const p of report.source.problems ?? []) process.stderr.write(`Warning: ${p}\n`)
   return report
+}
+
+/** The times the report holds, first to last: what "every record in the files" turned out to span. */
+function spanOf(r: ForensicReport): {start: string; end: string} {
+  const times = [
+    ...r.timeline.map((t) => t.at),
+    ...r.sessions.flatMap((s) => [s.issuedAt, s.activity.first, s.activity.last]),
+  ].filter((t): t is string => typeof t === 'string' && t !== '')
+  if (!times.length) return r.window
+  times.sort()
+  return {start: times[0], end: times.at(-1)!}
 }
 
 export default class TrailChains extends BaseCommand<typeof TrailChains> {
