@@ -68,6 +68,15 @@ export function checkAccount(playbook: Playbook, caller: Caller): void {
       next: 'pass --profile for the right account (check with: aws sts get-caller-identity)',
     })
   }
+  // lockdown does not yet enter other accounts: running on the caller's alone and printing "done" would
+  // tell the responder the others are contained too.
+  const others = ids.filter((id) => id !== caller.account)
+  if (others.length) {
+    throw new PreflightError(
+      `the playbook targets ${others.join(', ')} besides ${caller.account}, and lockdown can only act in the account of its credentials (${caller.account}); nothing was changed`,
+      {next: `run the playbook once per account, each with accounts: [current] and that account's --profile (${others.join(', ')})`},
+    )
+  }
 }
 
 export function checkMaxTargets(principals: Set<string>, maxTargets: number): void {
