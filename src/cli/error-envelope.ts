@@ -31,13 +31,15 @@ export function isExitRequest(error: unknown): error is {oclif: {exit: number}} 
 }
 
 export function toLockdownError(error: unknown, ctx: FailureContext = {}): LockdownError {
-  if (error instanceof LockdownError) return error
   const e = (error ?? {}) as OclifError
-  const help = ctx.command ? `lockdown ${ctx.command} --help` : 'lockdown --help'
   const message = firstLines(String(e.message ?? error))
-  if (ctx.interrupted && (e.name === 'AbortError' || /abort/i.test(message))) {
-    return new InterruptedError(`interrupted by ${ctx.interrupted} before any change was applied`, {next: `run the command again when ready`})
+  // A signal arrived: whatever failed after it (an aborted call, a preflight the abort cut short) is the
+  // interruption, exit 130. The engine's own InterruptedError already counts what applied.
+  if (ctx.interrupted && !(error instanceof InterruptedError)) {
+    return new InterruptedError(`interrupted by ${ctx.interrupted} (${message})`, {next: 'lockdown runs   # shows whether the run had started applying', cause: error})
   }
+  if (error instanceof LockdownError) return error
+  const help = ctx.command ? `lockdown ${ctx.command} --help` : 'lockdown --help'
   // oclif parser errors (unknown flag, missing argument, bad option) and "command X not found".
   if (e.parse !== undefined || /^command .+ not found$/.test(message) || e.oclif?.exit === 2) {
     return new InvalidInputError(message, [], {next: help})

@@ -4,6 +4,7 @@
 import {CreateAccessKeyCommand, CreateUserCommand} from '@aws-sdk/client-iam'
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -81,4 +82,35 @@ describe('an interrupted run', () => {
       expect(undone.json.undone).toHaveLength(USERS)
     })
   }
+})
+
+describe('interrupted before any change', () => {
+  it('SIGINT while preflight waits on AWS: exit 130 at once, no run journaled', async () => {
+    // An endpoint that accepts and never answers: the child is provably inside its first AWS call.
+    let connected!: () => void
+    const inCall = new Promise<void>((r) => (connected = r))
+    const silent = createServer((s) => {
+      connected()
+      s.on('error', () => {})
+    })
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const endpoint = `http://127.0.0.1:${(silent.address() as {port: number}).port}`
+    const journalDir = mkdtempSync(join(tmpdir(), 'lockdown-signal-'))
+    const child = spawn(process.execPath, ['bin/dev.js', 'run', PLAYBOOK, '--set', 'prefix=sig', '--yes', '--journal-dir', journalDir, '--endpoint', endpoint], {
+      env: {...process.env, ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+    await inCall
+    const sentAt = Date.now()
+    child.kill('SIGINT')
+    const code = await exited
+    silent.close()
+    expect(code, stderr).toBe(130)
+    expect(Date.now() - sentAt).toBeLessThan(3000)
+    expect(stderr).toContain('Error: interrupted by SIGINT')
+    expect(existsSync(join(journalDir, 'runs'))).toBe(false)
+  })
 })
