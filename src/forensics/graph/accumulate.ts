@@ -188,9 +188,12 @@ export class Accumulator {
   /** An accumulator that crossed a worker boundary (structured clone drops class prototypes). */
   static revive(o: Accumulator): Accumulator {
     const acc = Object.assign(new Accumulator({dedupe: false}), o)
-    for (const r of acc._observed.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
-    for (const r of acc._longTerm.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
-    for (const r of acc._external.values()) r.activity = Object.assign(new ActivityAcc(), r.activity)
+    // The clone's own objects get their class back in place: copying each into a new ActivityAcc would
+    // hold two of every session's activity until the next GC, at the moment memory peaks.
+    const own = (a: ActivityAcc) => Object.setPrototypeOf(a, ActivityAcc.prototype) as ActivityAcc
+    for (const r of acc._observed.values()) r.activity = own(r.activity)
+    for (const r of acc._longTerm.values()) r.activity = own(r.activity)
+    for (const r of acc._external.values()) r.activity = own(r.activity)
     return acc
   }
 
