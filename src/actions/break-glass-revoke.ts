@@ -9,6 +9,7 @@ import {getRole, listRoles, listRoleTags, updateRole, type RoleDetail} from '../
 import {BREAK_GLASS_TAGS, closedTrust, isBreakGlassTagged, readBreakGlassTrust} from '../aws/policies/break-glass.js'
 import type {PolicyDocument} from '../aws/policies/document.js'
 import {REVOKE_POLICY_NAME, runPart, withRunPart, withoutRun} from '../aws/policies/revoke.js'
+import {InvalidInputError} from '../errors.js'
 import {checkGrantRevokeJournal} from './break-glass/journal-check.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import {proveCutoff} from './revoke/verify.js'
@@ -66,6 +67,13 @@ export const breakGlassRevoke: Action<Params, Data> = {
         before: {trust: role.trust, revokePolicy: current ?? null},
         after: {trust: closedTrust(), revokePolicy: 'deny sessions issued before the moment of apply'},
         data: {roleName: role.name},
+      })
+    }
+    // A named incident with no grant at all is a typo or the wrong account, not "0 changes".
+    if (p.incident && !roles.some((r) => r.tags[BREAK_GLASS_TAGS.incident] === p.incident)) {
+      const known = [...new Set(roles.map((r) => r.tags[BREAK_GLASS_TAGS.incident]).filter(Boolean))]
+      throw new InvalidInputError(`no break-glass grant for incident '${p.incident}' in account ${ctx.caller.account}${known.length ? ` (grants exist for: ${known.join(', ')})` : ''}`, [], {
+        next: 'lockdown breakglass list   # the grants and their incidents',
       })
     }
     return {changes, skipped, notes: []}
