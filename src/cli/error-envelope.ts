@@ -3,6 +3,7 @@
 // LockdownError (exit code + the next command to run), then printed as exactly one JSON envelope or as
 // `Error:` / `Next:` lines. oclif's own error objects carry the whole parser input (189 KB for a typo):
 // only their message is kept.
+import {classifyAwsError, lockdownErrorFromAws} from '../aws/errors.js'
 import {EXIT, InterruptedError, InvalidInputError, LockdownError} from '../errors.js'
 
 export interface ErrorEnvelope {
@@ -43,6 +44,12 @@ export function toLockdownError(error: unknown, ctx: FailureContext = {}): Lockd
   // oclif parser errors (unknown flag, missing argument, bad option) and "command X not found".
   if (e.parse !== undefined || /^command .+ not found$/.test(message) || e.oclif?.exit === 2) {
     return new InvalidInputError(message, [], {next: help})
+  }
+  // An AWS error no layer below classified (trail, breakglass, status…): the one classifier says what it
+  // means (AccessDenied → 3 naming the action, throttling → 4, …), so none reaches a person as exit 1.
+  if ((error as {$metadata?: unknown})?.$metadata || classifyAwsError(error).kind !== 'other') {
+    const mapped = lockdownErrorFromAws(error, {doing: ctx.command ? `lockdown ${ctx.command}` : 'lockdown'})
+    if (mapped instanceof LockdownError) return mapped
   }
   return new LockdownError(`unexpected error: ${message}`, EXIT.bug, {
     next: `DEBUG=lockdown* ${ctx.command ? `lockdown ${ctx.command}` : 'lockdown'} ...   # prints the stack; please report it`,
