@@ -2,7 +2,7 @@
 // and none of the scenario's names exist there. Everything created is tagged lockdown:drill=<id>, and
 // a revert record is on disk (fsync) before each creation, so revert removes it all — after a failure
 // or Ctrl-C too, and again by `lockdown drill revert` if the process died.
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {makeClients, type AwsOptions, type Clients} from '../aws/clients.js'
@@ -11,7 +11,7 @@ import {attachManagedPolicy, putInlinePolicy} from '../aws/iam-policies.js'
 import {createRole} from '../aws/iam-roles.js'
 import {getIdentity} from '../aws/identity.js'
 import type {PolicyDocument} from '../aws/policies/document.js'
-import {PreflightError} from '../errors.js'
+import {InvalidInputError, PreflightError} from '../errors.js'
 import {loadScenario, totp, type ParsedScenario} from '../sim/index.js'
 import type {Credentials} from './attacker.js'
 import type {DrillTarget} from './target.js'
@@ -112,7 +112,14 @@ async function seed(clients: Clients, scenario: ParsedScenario, account: string,
 
 /** Removes everything a drill's revert log names, newest first; safe to run again. */
 export async function revertSandbox(aws: AwsOptions, journalDir: string, drillId: string): Promise<{ok: boolean; detail: string}> {
-  const records = readFileSync(revertLogPath(journalDir, drillId), 'utf8')
+  const logPath = revertLogPath(journalDir, drillId)
+  // No revert log: a mistyped id or another --journal-dir, never something to report as a crash.
+  if (!existsSync(logPath)) {
+    throw new InvalidInputError(`no sandbox drill '${drillId}': ${logPath} does not exist`, [], {
+      next: `ls ${join(journalDir, 'drills')}   # the drill ids in this --journal-dir`,
+    })
+  }
+  const records = readFileSync(logPath, 'utf8')
     .split('\n')
     .filter((l) => l.endsWith('}'))
     .map((l) => JSON.parse(l) as RevertRecord)
