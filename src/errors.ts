@@ -17,11 +17,11 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [0, 'done (or plan printed)'],
   [1, 'unexpected failure (a bug; stack with DEBUG=lockdown*)'],
-  [2, 'invalid playbook, flags or input; nothing touched'],
+  [2, 'invalid playbook, flags or input (also: a named target the account does not have, a missing required --set); nothing touched'],
   [3, 'preflight failed: credentials, account, permissions, guard; nothing touched'],
   [4, 'partly applied; journal and report written; `undo` or `--resume` named in the message'],
   [5, 'verification failed: applied, but containment does not hold'],
-  [6, 'undo failed; a human is needed'],
+  [6, 'undo failed or refused (drift since the run, a tampered journal); a human is needed'],
   [130, 'interrupted (SIGINT/SIGTERM); the journal holds what was applied; the message names --resume and undo'],
 ]
 
