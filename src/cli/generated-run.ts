@@ -19,6 +19,8 @@ export async function runGenerated(opts: {
   /** What the person typed: retry and undo hints keep its flags. */
   typed: CommandLine
   say: (text: string) => void
+  /** No change planned: no run is journaled (status 'nothing'). */
+  skipEmpty?: boolean
 }): Promise<RunResult> {
   const retry = opts.typed.retry({drop: ['yes']})
   requireConfirmable(opts.yes, retry)
@@ -31,6 +33,7 @@ export async function runGenerated(opts: {
     journalDir: opts.journalDir,
     aws: opts.aws,
     quiet: opts.json,
+    skipEmpty: opts.skipEmpty,
     showPlan: opts.json ? undefined : (plan) => opts.say(formatPlan(plan)),
     confirm: opts.yes ? undefined : () => askYesNo('Apply these changes?'),
   })

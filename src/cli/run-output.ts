@@ -3,6 +3,7 @@ import type {RunCommands, RunResult} from '../engine/run.js'
 
 export function runSummary(result: RunResult, commands?: Pick<RunCommands, 'undo'>): string[] {
   if (result.status === 'cancelled') return ['Cancelled: nothing was changed.']
+  if (result.status === 'nothing') return ['Nothing to change: no run was journaled.']
   const ok = result.checks.filter((c) => c.ok).length
   const before = result.alreadyApplied ? ` (+${result.alreadyApplied} already applied before this resume, not sent again)` : ''
   const lines: string[] = []

@@ -36,6 +36,8 @@ export interface RunOptions {
   confirm?: (plan: RunPlan) => Promise<boolean>
   /** Print the plan before confirming (human mode). */
   showPlan?: (plan: RunPlan) => void
+  /** A plan with no change writes no run at all (status 'nothing'): a scheduled `breakglass expire` every 5 minutes must not journal 288 empty runs a day. */
+  skipEmpty?: boolean
   quiet?: boolean
   /** Aborted by the command on SIGINT/SIGTERM: no new change starts, the run ends with exit 130. */
   signal?: AbortSignal
@@ -52,7 +54,7 @@ export interface RunCommands {
 export interface RunResult {
   runId: string
   journal: string
-  status: RunStatus | 'cancelled'
+  status: RunStatus | 'cancelled' | 'nothing'
   /** Changes applied by this invocation. */
   applied: number
   /** --resume: changes already applied before (journaled, or found applied in the account). */
@@ -85,6 +87,9 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     const plan = await planRun(loaded, session, valid)
     opts.showPlan?.(plan)
     checkSelfLockout(plan.steps, session.caller, opts.lockMyselfOut ?? false)
+    if (opts.skipEmpty && plan.steps.every((s) => s.disabled || s.changes.length === 0)) {
+      return {runId: '', journal: '', status: 'nothing', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: [], changes: []}
+    }
     if (opts.confirm && !(await opts.confirm(plan))) {
       return {runId, journal: '', status: 'cancelled', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: [], changes: []}
     }
