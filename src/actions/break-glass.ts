@@ -98,8 +98,14 @@ export const breakGlass: Action<Params, GrantData> = {
       })
     }
     const owner = role?.tags[BREAK_GLASS_TAGS.incident]
-    if (role && owner && ctx.incident && owner !== ctx.incident && Date.parse(role.tags[BREAK_GLASS_TAGS.expires] ?? '') > ctx.now().getTime()) {
-      throw new InvalidInputError(`break-glass role ${p.roleName} belongs to incident ${owner}, still open`, [], {next: `set roleName: lockdown-break-glass-${ctx.incident} on step '${ctx.step.id}'`})
+    // A grant's role belongs to its incident, open or closed: taking over another incident's role (even a
+    // closed one) would merge its responders and credit its sessions (breakglass list) to this incident.
+    if (role && owner && ctx.incident && owner !== ctx.incident) {
+      const open = Date.parse(role.tags[BREAK_GLASS_TAGS.expires] ?? '') > ctx.now().getTime() && Boolean(current)
+      const other = `lockdown-break-glass-${ctx.incident}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64)
+      throw new InvalidInputError(`break-glass role ${p.roleName} belongs to incident ${owner} (${open ? 'still open' : 'closed'}); a grant for ${ctx.incident} needs its own role`, [], {
+        next: `lockdown breakglass grant --incident ${ctx.incident} --role ${other} ...   # or roleName: ${other} on step '${ctx.step.id}'`,
+      })
     }
     // A missing policy ARN would fail AttachRolePolicy after the role exists: refuse it before any write.
     const missing: string[] = []

@@ -8,7 +8,7 @@ import {runSummary} from '../../cli/run-output.js'
 export default class Grant extends BaseCommand<typeof Grant> {
   static override summary = 'Give named responders time-bound access to a break-glass role (journaled; undo removes it).'
   static override description =
-    'Ensures a role (default lockdown-break-glass, path /lockdown/) whose trust policy admits exactly the responders, only with MFA, only until the expiry, only with their own SourceIdentity. Granting again merges responders and extends the expiry.'
+    'Ensures a role (default lockdown-break-glass, path /lockdown/) whose trust policy admits exactly the responders, only with MFA, only until the expiry, only with their own SourceIdentity. Granting again merges responders and extends the expiry. A role belongs to its incident: a role tagged for another incident (open or closed) is refused (exit 2); give the new incident its own with --role.'
   static override examples = [
     '<%= config.bin %> breakglass grant --incident INC-2041 --responder arn:aws:iam::111122223333:user/alice --policy arn:aws:iam::aws:policy/SecurityAudit',
     '<%= config.bin %> breakglass grant --incident INC-2041 --responder arn:aws:iam::111122223333:user/alice --responder arn:aws:iam::111122223333:user/bob --duration 2h --policy arn:aws:iam::aws:policy/AdministratorAccess --yes',
