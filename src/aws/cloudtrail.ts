@@ -37,11 +37,8 @@ export async function lookupEventsPage(
   return {records: (out.Events ?? []).map((e) => e.CloudTrailEvent ?? '').filter((s) => s !== ''), nextToken: out.NextToken}
 }
 
-/** True for the errors CloudTrail returns when a caller goes over its request rate. */
-export function isThrottle(err: unknown): boolean {
-  const e = err as {name?: string; Code?: string; $metadata?: {httpStatusCode?: number}}
-  return e?.name === 'ThrottlingException' || e?.Code === 'ThrottlingException' || e?.name === 'TooManyRequestsException' || e?.$metadata?.httpStatusCode === 429
-}
+/** True for the errors CloudTrail returns when a caller goes over its request rate (the one classifier). */
+export {isThrottle} from './errors.js'
 
 /** Starts a CloudTrail Lake query; returns its id. */
 export async function startLakeQuery(client: CloudTrailClient, sql: string, signal?: AbortSignal): Promise<string> {

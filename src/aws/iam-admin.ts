@@ -8,9 +8,10 @@ import {deleteRole, getRole} from './iam-roles.js'
 import {listAccessKeys} from './iam-users.js'
 import {listMfaSerials} from './sts-sessions.js'
 import type {Clients} from './clients.js'
+import {isNoSuchEntity} from './errors.js'
 import {iamSdk} from './sdk.js'
 
-const gone = (e: unknown) => ['NoSuchEntity', 'NoSuchEntityException'].includes((e as {name?: string}).name ?? '')
+const gone = isNoSuchEntity
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
 
 export async function userExists(iam: IAMClient, name: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import type {IAMClient} from '@aws-sdk/client-iam'
 import type {PolicyDocument} from './policies/document.js'
 import {decodePolicy} from './iam-roles.js'
 import {allPages} from './paginate.js'
+import {isNoSuchEntity} from './errors.js'
 import {iamSdk} from './sdk.js'
 
 export type PrincipalKind = 'role' | 'user'
@@ -14,7 +15,6 @@ export interface PrincipalRef {
 }
 type Opts = {signal?: AbortSignal}
 
-const isNoSuchEntity = (e: unknown) => (e as {name?: string}).name === 'NoSuchEntity' || (e as {name?: string}).name === 'NoSuchEntityException'
 
 export async function listInlinePolicies(iam: IAMClient, p: PrincipalRef, opts: Opts = {}): Promise<Map<string, PolicyDocument>> {
   const {ListRolePoliciesCommand, ListUserPoliciesCommand} = await iamSdk()

@@ -4,6 +4,7 @@ import type {IAMClient, Role} from '@aws-sdk/client-iam'
 import {allPages} from './paginate.js'
 
 import {parsePolicy, type PolicyDocument} from './policies/document.js'
+import {isNoSuchEntity} from './errors.js'
 import {iamSdk} from './sdk.js'
 
 export interface IamRole {
@@ -65,7 +66,7 @@ export async function getRole(iam: IAMClient, roleName: string, opts: Opts = {})
     const x = r.Role!
     return {...toRole(x), tags: await listRoleTags(iam, roleName, opts), lastUsed: {at: x.RoleLastUsed?.LastUsedDate?.toISOString(), region: x.RoleLastUsed?.Region}}
   } catch (error) {
-    if ((error as {name?: string}).name === 'NoSuchEntity' || (error as {name?: string}).name === 'NoSuchEntityException') return undefined
+    if (isNoSuchEntity(error)) return undefined
     throw error
   }
 }
@@ -110,6 +111,6 @@ export async function deleteRole(iam: IAMClient, roleName: string, opts: Opts = 
   try {
     await iam.send(new DeleteRoleCommand({RoleName: roleName}), {abortSignal: opts.signal})
   } catch (error) {
-    if ((error as {name?: string}).name !== 'NoSuchEntity') throw error
+    if (!isNoSuchEntity(error)) throw error
   }
 }
