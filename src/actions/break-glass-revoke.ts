@@ -162,3 +162,32 @@ export async function findGrants(ctx: Pick<Ctx, 'clients' | 'signal'>, roleName?
   }
   return out
 }
+
+/** What a break-glass role grants, read from its trust policy and tags: the one view `status` and `breakglass list` print. */
+export interface GrantView {
+  role: string
+  arn: string
+  incident?: string
+  run?: string
+  responders: string[]
+  expiry?: string
+  open: boolean
+  closedBy?: string
+  mfa: boolean
+}
+
+export function describeGrant(r: RoleDetail, now: number): GrantView {
+  const g = readBreakGlassTrust(r.trust)
+  return {
+    role: r.name,
+    arn: r.arn,
+    incident: r.tags[BREAK_GLASS_TAGS.incident],
+    run: r.tags[BREAK_GLASS_TAGS.run],
+    responders: g?.responders ?? [],
+    // The tag carries the expiry a later `breakglass extend` set; the trust's condition is the fallback.
+    expiry: r.tags[BREAK_GLASS_TAGS.expires] ?? g?.expiry,
+    open: Boolean(g) && Date.parse(g!.expiry) > now,
+    closedBy: r.tags[BREAK_GLASS_TAGS.closedBy],
+    mfa: g?.mfa ?? false,
+  }
+}

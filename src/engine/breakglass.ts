@@ -1,6 +1,6 @@
 // Break-glass for responders: list the grants, and assume one (MFA, SourceIdentity = the responder's
 // own name). Granting and ending grants are playbook actions run through the journaled engine.
-import {findGrants} from '../actions/break-glass-revoke.js'
+import {describeGrant, findGrants, type GrantView} from '../actions/break-glass-revoke.js'
 import {principalOf} from '../aws/arn.js'
 import type {AwsOptions, Clients} from '../aws/clients.js'
 import {lookupEventsPage} from '../aws/cloudtrail.js'
@@ -9,20 +9,13 @@ import {assumeRole, listMfaSerials, type SessionCredentials} from '../aws/sts-se
 import {InvalidInputError, PreflightError} from '../errors.js'
 import {openSession} from './session.js'
 
-export interface GrantInfo {
-  role: string
-  arn: string
-  incident?: string
-  responders: string[]
-  expiry?: string
-  open: boolean
+export interface GrantInfo extends GrantView {
   /** Minutes until expiry; negative when past. */
   minutesLeft?: number
   /** RoleLastUsed from IAM. */
   lastUsed?: string
   /** The newest successful AssumeRole of the role in CloudTrail (LookupEvents, 90 days): when and who. */
   lastAssumed?: {at: string; by: string}
-  mfa: boolean
 }
 
 export async function listGrants(aws: AwsOptions): Promise<GrantInfo[]> {
@@ -32,19 +25,12 @@ export async function listGrants(aws: AwsOptions): Promise<GrantInfo[]> {
     const grants = await findGrants(session)
     const assumed = await Promise.all(grants.map((r) => lastAssumed(session.clients, r.arn, session.signal)))
     return grants.map((r, i) => {
-      const g = readBreakGlassTrust(r.trust)
-      const expiry = r.tags[BREAK_GLASS_TAGS.expires] ?? g?.expiry
+      const view = describeGrant(r, now)
       return {
-        role: r.name,
-        arn: r.arn,
-        incident: r.tags[BREAK_GLASS_TAGS.incident],
-        responders: g?.responders ?? [],
-        expiry,
-        open: Boolean(g) && Date.parse(g!.expiry) > now,
-        minutesLeft: expiry ? Math.round((Date.parse(expiry) - now) / 60_000) : undefined,
+        ...view,
+        minutesLeft: view.expiry ? Math.round((Date.parse(view.expiry) - now) / 60_000) : undefined,
         lastUsed: r.lastUsed?.at,
         lastAssumed: assumed[i],
-        mfa: g?.mfa ?? false,
       }
     })
   } finally {

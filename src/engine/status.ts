@@ -4,13 +4,13 @@
 // `lockdown:deactivated:<key>` tag), and break-glass grants with their expiry. A revocation part is a
 // no-op once every credential it could deny has expired: role sessions last at most 12 h, a user's
 // GetSessionToken/GetFederationToken credentials at most 36 h; `lockdown tidy` removes those.
-import {findGrants} from '../actions/break-glass-revoke.js'
+import {describeGrant, findGrants, type GrantView} from '../actions/break-glass-revoke.js'
 import {heldKeys} from '../actions/keys/holders.js'
 import {getInlinePolicy} from '../aws/iam-policies.js'
 import {listRoles} from '../aws/iam-roles.js'
 import {listAccessKeys, listUsers, listUserTags} from '../aws/iam-users.js'
 import type {AwsOptions} from '../aws/clients.js'
-import {BREAK_GLASS_TAGS, readBreakGlassTrust} from '../aws/policies/break-glass.js'
+import {BREAK_GLASS_TAGS} from '../aws/policies/break-glass.js'
 import {REVOKE_POLICY_NAME, readRevokeParts, type RevokePart} from '../aws/policies/revoke.js'
 import type {PrincipalKind} from '../aws/iam-policies.js'
 import {partIsNoOp} from '../actions/revoke/lifetime.js'
@@ -30,7 +30,7 @@ export interface StatusResult {
   at: string
   revocations: RevocationStatus[]
   keys: {user: string; accessKeyId: string; status: string; runs: string[]}[]
-  grants: {role: string; arn: string; incident?: string; run?: string; responders: string[]; expiry?: string; open: boolean; closedBy?: string}[]
+  grants: GrantView[]
 }
 
 export async function accountStatus(opts: {aws: AwsOptions; incident?: string; signal?: AbortSignal}): Promise<StatusResult> {
@@ -68,19 +68,6 @@ export async function readStatus(session: Pick<EngineSession, 'clients' | 'signa
   }
   const grants = (await findGrants(session))
     .filter((r) => !incident || r.tags[BREAK_GLASS_TAGS.incident] === incident)
-    .map((r) => {
-      const g = readBreakGlassTrust(r.trust)
-      const expiry = r.tags[BREAK_GLASS_TAGS.expires] ?? g?.expiry
-      return {
-        role: r.name,
-        arn: r.arn,
-        incident: r.tags[BREAK_GLASS_TAGS.incident],
-        run: r.tags[BREAK_GLASS_TAGS.run],
-        responders: g?.responders ?? [],
-        expiry,
-        open: Boolean(g) && Date.parse(g!.expiry) > now,
-        closedBy: r.tags[BREAK_GLASS_TAGS.closedBy],
-      }
-    })
+    .map((r) => describeGrant(r, now))
   return {account: session.caller.account, at: new Date(now).toISOString(), revocations, keys, grants}
 }
