@@ -5,7 +5,7 @@ import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import {IAMClient} from '@aws-sdk/client-iam'
 import {OrganizationsClient} from '@aws-sdk/client-organizations'
 import {STSClient} from '@aws-sdk/client-sts'
-import type {AwsCredentialIdentity} from '@smithy/types'
+import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy/types'
 
 import {VERSION} from '../version.js'
 
@@ -16,8 +16,11 @@ export interface AwsOptions {
   region?: string
   /** Explicit endpoint for every service; otherwise AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> apply. */
   endpoint?: string
-  /** Explicit credentials (tests, drills, break-glass sessions); otherwise the default provider chain. */
-  credentials?: AwsCredentialIdentity
+  /**
+   * Explicit credentials (tests, drills, break-glass sessions) or a provider (an entered member account,
+   * which renews its AssumeRole session); otherwise the default provider chain.
+   */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider
   /** Stamped into the user agent (`run/<id>`) so the tool's own calls are findable in CloudTrail. */
   runId?: string
   /** Attempts per call with adaptive retry (client-side rate limiting on throttles). */

@@ -4,3 +4,4 @@
 export const iamSdk = () => import('@aws-sdk/client-iam')
 export const stsSdk = () => import('@aws-sdk/client-sts')
 export const cloudTrailSdk = () => import('@aws-sdk/client-cloudtrail')
+export const organizationsSdk = () => import('@aws-sdk/client-organizations')
