@@ -176,7 +176,7 @@ export function assumeChain(
         throw unreachable(opts.account ?? accountOf(roleArn), roleArn, error)
       }
       if (!last) {
-        from = makeClients({...base.aws, credentials: creds, runId: opts.runId})
+        from = makeClients({...base.aws, credentials: creds, credentialsProvider: undefined, runId: opts.runId})
         hopClients.push(from)
       }
     }
@@ -193,7 +193,7 @@ export function assumeChain(
     // read) and the renewal is decided here, by this clock, not by the SDK's own five-minute window.
     return {...current.creds, expiration: new Date(Date.now())}
   }
-  return makeClients({...base.aws, credentials: provider, runId: opts.runId})
+  return makeClients({...base.aws, credentials: undefined, credentialsProvider: provider, runId: opts.runId})
 }
 
 function accountOf(roleArn: string): string {

@@ -16,11 +16,10 @@ export interface AwsOptions {
   region?: string
   /** Explicit endpoint for every service; otherwise AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> apply. */
   endpoint?: string
-  /**
-   * Explicit credentials (tests, drills, break-glass sessions) or a provider (an entered member account,
-   * which renews its AssumeRole session); otherwise the default provider chain.
-   */
-  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider
+  /** Explicit credentials (tests, drills, break-glass sessions); otherwise the default provider chain. */
+  credentials?: AwsCredentialIdentity
+  /** A credentials provider instead (an entered member account, which renews its AssumeRole session). */
+  credentialsProvider?: AwsCredentialIdentityProvider
   /** Stamped into the user agent (`run/<id>`) so the tool's own calls are findable in CloudTrail. */
   runId?: string
   /** Attempts per call with adaptive retry (client-side rate limiting on throttles). */
@@ -69,6 +68,7 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     ...(opts.profile ? {profile: opts.profile} : {}),
     ...(opts.endpoint ? {endpoint: opts.endpoint} : {}),
     ...(opts.credentials ? {credentials: opts.credentials} : {}),
+    ...(opts.credentialsProvider ? {credentials: opts.credentialsProvider} : {}),
     customUserAgent: userAgentPairs(opts.runId),
     retryMode: 'adaptive' as const,
     maxAttempts: opts.maxAttempts ?? 6,
