@@ -4,6 +4,7 @@
 // users' calls (a console session has no issued key to look up).
 import {InvalidInputError} from '../errors.js'
 import type {ForensicReport} from '../report/types.js'
+import {withCoverage} from './coverage.js'
 import {ISSUING_EVENTS, LOOKUP_NOTED_EVENTS, type TrailEvent} from './event.js'
 import {Accumulator} from './graph/accumulate.js'
 import {buildReport, type GraphOptions} from './graph/report.js'
@@ -103,5 +104,5 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   const report = buildReport(acc, {...opts, source: sourceInfo()})
   if (keys.size > max) report.gaps.unshift(`${keys.size - max} session key(s) were not looked up (over the ${max}-key budget): narrow with --role, --principal or --access-key.`)
   report.gaps.unshift(`${report.source.kind === 'lookup' ? 'LookupEvents' : 'The source'} was asked ${report.source.calls} time(s): ${rounds.join(', ')}.`)
-  return report
+  return withCoverage(report, source)
 }

@@ -63,7 +63,17 @@ export function subjectLabeler(r: ForensicReport): (subject: string) => string {
 export function scopeLine(r: ForensicReport): string {
   const list = (xs: string[]) => (xs.length ? xs.join(', ') : '?')
   const time = (iso: string) => iso.replace('T', ' ').replace(/\.000Z$/, 'Z')
-  return `Accounts ${list(r.accounts)} · regions ${list(r.regions)} · window ${time(r.window.start)} → ${time(r.window.end)}`
+  const window = `window ${time(r.window.start)} → ${time(r.window.end)}`
+  if (!r.coverage) return `Accounts ${list(r.accounts)} · regions ${list(r.regions)} · ${window}`
+  // A fan-out names what it asked, not only what answered: an account with no events is still covered.
+  const {covered, unreached} = r.coverage
+  const named = (a: {account: string; name?: string}) => `${a.account}${a.name ? ` (${a.name})` : ''}`
+  const sameRegions = covered.every((c) => c.regions.join() === covered[0].regions.join())
+  const read = sameRegions
+    ? `Accounts read ${list(covered.map(named))} · regions ${list(covered[0]?.regions ?? [])}`
+    : `Accounts read ${covered.map((c) => `${named(c)}: ${c.regions.join(', ')}`).join('; ')}`
+  const missing = unreached.length ? ` · NOT read: ${unreached.map((u) => `${named(u)}${u.region ? ` ${u.region}` : ''} (${u.reason})`).join('; ')}` : ''
+  return `${read} · ${window}${missing}`
 }
 
 /** The session column of tables: its name (or kind), and what it is when that matters. */

@@ -153,6 +153,24 @@ export interface TimelineEntry {
   eventId?: string
 }
 
+/** One account or region a fan-out could not read, and why (AssumeRole denied, no access role, suspended). */
+export interface Unreached {
+  account: string
+  name?: string
+  /** Absent: the whole account (it could not be entered); else only this region of it. */
+  region?: string
+  reason: string
+}
+
+/**
+ * What a fan-out across accounts asked for and what answered (`--accounts`, the forensics action's
+ * `accounts:`): the header names both lists, and each unreached entry is a gap too.
+ */
+export interface Coverage {
+  covered: {account: string; name?: string; regions: string[]}[]
+  unreached: Unreached[]
+}
+
 export interface ForensicReport {
   title: string
   generatedAt: string
@@ -168,6 +186,8 @@ export interface ForensicReport {
   /** Accounts and regions the events came from. */
   accounts: string[]
   regions: string[]
+  /** Accounts × regions asked (a fan-out across accounts); absent when the source has one scope. */
+  coverage?: Coverage
   summary: {
     events: number
     sessions: number

@@ -15,6 +15,11 @@ export interface LookupSourceOptions {
   /** Retries of a ThrottlingException that got past the SDK's own adaptive retries. */
   throttleRetries?: number
   clock?: Clock
+  /**
+   * Fan-out across accounts: a region that fails (AccessDenied, throttled past retries) is handed here
+   * instead of failing the whole report, and is not asked again in later rounds. Without it, it throws.
+   */
+  onRegionError?(region: string, error: unknown): void
 }
 
 /** The attribute filters that cover a query: one call series per value (LookupEvents takes one filter). */
@@ -33,6 +38,9 @@ export class LookupSource implements TrailSource {
   private readonly buckets = new Map<string, TokenBucket>()
   private readonly seen = new Set<string>()
   private readonly clock: Clock
+  /** Regions that answered at least one call, and those given up on (onRegionError). */
+  readonly answered = new Set<string>()
+  readonly failed = new Set<string>()
 
   constructor(private readonly opts: LookupSourceOptions) {
     this.clock = opts.clock ?? realClock
@@ -52,12 +60,25 @@ export class LookupSource implements TrailSource {
   }
 
   private async *region(region: string, q: TrailQuery, signal?: AbortSignal): AsyncGenerator<TrailEvent> {
+    if (this.failed.has(region)) return
+    try {
+      yield* this.regionEvents(region, q, signal)
+    } catch (err) {
+      // An interrupt is never a gap: it stops everything.
+      if (!this.opts.onRegionError || signal?.aborted) throw err
+      this.failed.add(region)
+      this.opts.onRegionError(region, err)
+    }
+  }
+
+  private async *regionEvents(region: string, q: TrailQuery, signal?: AbortSignal): AsyncGenerator<TrailEvent> {
     const client = this.opts.client(region)
     for (const attr of lookupAttrs(q)) {
       let nextToken: string | undefined
       do {
         const page = await this.call(region, () => lookupEventsPage(client, {attr, start: new Date(q.start), end: new Date(q.end), nextToken}, signal), signal)
         nextToken = page.nextToken
+        this.answered.add(region)
         for (const text of page.records) {
           const e = normalizeRecord(JSON.parse(text))
           if (!e) continue

@@ -2,6 +2,7 @@
 // the question in a form an engine can push down (time window, event names, key ids, user names), so
 // LookupEvents, CloudTrail Lake SQL and, next, Athena over the S3 trail each fetch only what is asked,
 // and the graph is always built locally from what comes back.
+import type {Coverage} from '../../report/types.js'
 import type {TrailEvent} from '../event.js'
 
 export interface TrailQuery {
@@ -38,6 +39,8 @@ export interface TrailSource {
   readonly indexed: boolean
   events(q: TrailQuery, signal?: AbortSignal): AsyncIterable<TrailEvent>
   stats(): SourceStats
+  /** A source asked across accounts says which accounts × regions answered and which could not be read. */
+  coverage?(): Coverage
 }
 
 /** Applies a query in memory; what a scanning source does, and a check for the others. */
