@@ -1,23 +1,41 @@
 // `npm run bench`: every benchmark, each printing its figures beside a baseline measured in the same run
 // (ratios, not absolute thresholds: the machine's load changes absolute numbers). Start-up and revoke run
 // the packed and installed lockdown (what `npm install -g aws-lockdown` gives), not the checkout.
-import {packAndInstall} from '../scripts/pack-install.js'
+// `npm run bench -- revoke start-up` runs only the sections named (in the order below); none = all.
+import {packAndInstall, type Installed} from '../scripts/pack-install.js'
 import {benchForensics} from './forensics.js'
 import {benchRevoke} from './revoke.js'
 import {benchSim} from './sim.js'
 import {benchStartup} from './startup.js'
 
-const installed = await packAndInstall()
+interface Section {
+  name: string
+  /** Runs the installed package (packing takes a while: done once, only when a chosen section needs it). */
+  installed?: boolean
+  run(installed?: Installed): Promise<string>
+}
+
+const SECTIONS: Section[] = [
+  {name: 'start-up', installed: true, run: (i) => benchStartup(i!)},
+  {name: 'revoke', installed: true, run: (i) => benchRevoke({lockdown: i!.bin})},
+  {name: 'simulator', run: benchSim},
+  {name: 'forensics', run: benchForensics},
+]
+
+const asked = process.argv.slice(2).filter((a) => a !== '--')
+const unknown = asked.filter((a) => !SECTIONS.some((s) => s.name === a))
+if (unknown.length) {
+  console.error(`unknown bench section(s): ${unknown.join(', ')}; the sections are: ${SECTIONS.map((s) => s.name).join(', ')}`)
+  console.error(`run e.g.: npm run bench -- ${SECTIONS[0]!.name}`)
+  process.exit(2)
+}
+const chosen = asked.length ? SECTIONS.filter((s) => asked.includes(s.name)) : SECTIONS
+const installed = chosen.some((s) => s.installed) ? await packAndInstall() : undefined
 try {
-  for (const [name, run] of [
-    ['start-up', () => benchStartup(installed)],
-    ['revoke', () => benchRevoke({lockdown: installed.bin})],
-    ['simulator', benchSim],
-    ['forensics', benchForensics],
-  ] as const) {
-    console.log(`\n== ${name} ==`)
-    console.log(await run())
+  for (const section of chosen) {
+    console.log(`\n== ${section.name} ==`)
+    console.log(await section.run(installed))
   }
 } finally {
-  installed.cleanup()
+  installed?.cleanup()
 }
