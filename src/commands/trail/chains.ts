@@ -5,11 +5,12 @@ import {makeClients, type Clients} from '../../aws/clients.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {exitCodeHelp} from '../../errors.js'
 import {collectReport} from '../../forensics/collect.js'
-import {openSource, type SourceKind} from '../../forensics/open-source.js'
+import {chooseSource, type SourceEnv, type SourceValues} from '../../forensics/sources/registry.js'
 import {defaultWorkers} from '../../forensics/parallel/scan.js'
 import {parseWindow} from '../../forensics/time-window.js'
 import {renderTree} from '../../report/tree.js'
 import type {ForensicReport} from '../../report/types.js'
+import {sourceFlag, sourceFlagDefs} from '../../cli/trail-source-flags.js'
 
 /** Flags shared with `trail report` (which spreads them into its own). */
 export const trailFlags = {
@@ -20,10 +21,9 @@ export const trailFlags = {
     description: 'Start of the window: a duration back from now (15m, 48h, 90d) or an ISO time. Default: 48h; with --path / --source files, every record in the files.',
   }),
   until: Flags.string({description: 'End of the window (duration or ISO time). Default: now.'}),
-  source: Flags.string({description: 'Where events come from. Default: files with --path, lake with --lake, else lookup.', options: ['lookup', 'lake', 'files']}),
-  path: Flags.string({description: 'CloudTrail files: a directory, file or glob (.json, .json.gz, JSON lines).'}),
-  lake: Flags.string({description: 'CloudTrail Lake event data store id or ARN.'}),
-  regions: Flags.string({description: 'Regions to ask LookupEvents in, in parallel (comma-separated). Default: --region.', delimiter: ',', multiple: true}),
+  source: sourceFlag,
+  // path, lake, regions, … : whatever the registered sources read.
+  ...sourceFlagDefs(),
   'include-service': Flags.boolean({description: 'Show sessions AWS services assumed for themselves (hidden unless flagged).', default: false}),
   workers: Flags.integer({description: 'Threads parsing CloudTrail files (--source files). Default: one more than the CPUs.', min: 1}),
 }
@@ -41,15 +41,18 @@ type TrailFlagValues = {
   'include-service': boolean
   workers?: number
   region?: string
+  [flag: string]: unknown
 }
 
 /** Shared by both trail commands: flags → source → report. */
-export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string): Promise<ForensicReport> {
+export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string, env: Omit<SourceEnv, 'clients'> = {}): Promise<ForensicReport> {
   // Files hold what they hold: an analyst handed last year's logs wants all of them, not a 48h window
   // back from today that silently reads nothing. Indexed sources (LookupEvents, Lake) keep 48h.
-  const wholeFiles = f.since === undefined && f.until === undefined && (f.source === 'files' || (f.source === undefined && f.path !== undefined && f.lake === undefined))
+  const values: SourceValues = {...f, regions: f.regions ?? (f.region ? [f.region] : undefined)}
+  const def = chooseSource(f.source, values)
+  const wholeFiles = f.since === undefined && f.until === undefined && (def.wholeByDefault?.(values) ?? false)
   const window = wholeFiles ? {start: new Date(0), end: new Date(8.64e15)} : parseWindow(f.since ?? '48h', f.until, new Date())
-  const source = openSource({source: f.source as SourceKind | undefined, path: f.path, lake: f.lake, regions: f.regions ?? (f.region ? [f.region] : undefined)}, clients)
+  const source = def.open(values, {clients, progress: env.progress, tty: env.tty})
   const report = await collectReport(source, {
     window,
     roles: f.role,

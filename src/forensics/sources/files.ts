@@ -3,6 +3,7 @@
 // lines (plain or wrapped by Logstash/Elastic/OpenSearch), of any size (read-file.ts). Two files are read
 // ahead (gunzip on libuv's pool) while the main thread parses. A file that cannot be read, or holds
 // records that cannot be, is named in the input report; the rest of the files are still read.
+import {InvalidInputError} from '../../errors.js'
 import type {TrailEvent} from '../event.js'
 import {inputReport, newFindings, type FileFindings, type InputReport} from './input-report.js'
 import {expandTrailPaths} from './paths.js'
@@ -10,6 +11,7 @@ import {openTrailFile, readTrailFile, type Opened, type ReadOptions} from './rea
 import {RecordScanner} from './record-scan.js'
 import {unwrapRecord} from './shapes.js'
 import {matchesQuery, type SourceStats, type TrailQuery, type TrailSource} from './types.js'
+import type {SourceDef} from './registry.js'
 
 const PREFETCH = 2
 
@@ -87,4 +89,19 @@ export class FileSource implements TrailSource {
     }
     this.input = inputReport(files.length, all, nonEmpty)
   }
+}
+
+/** `--source files` (or `--path DIR`): a directory, file or glob on this machine. */
+export const filesSource: SourceDef = {
+  kind: 'files',
+  summary: 'CloudTrail files on this machine (an `aws s3 sync` of AWSLogs/, exports, dumps): any size, any number of accounts.',
+  flags: {path: {description: 'CloudTrail files: a directory, file or glob (.json, .json.gz, JSON lines); s3://bucket/prefix reads the bucket (--source s3).'}},
+  permissions: [],
+  impliedBy: (v) => typeof v.path === 'string' && !v.path.startsWith('s3://'),
+  wholeByDefault: () => true,
+  open(v) {
+    const path = v.path as string | undefined
+    if (!path) throw new InvalidInputError('--source files needs --path (a directory, file or glob of CloudTrail files)', [], {next: 'lockdown trail chains --source files --path ./AWSLogs'})
+    return new FileSource(path)
+  },
 }

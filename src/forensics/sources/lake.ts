@@ -6,6 +6,7 @@ import {InvalidInputError} from '../../errors.js'
 import {normalizeRecord, type TrailEvent} from '../event.js'
 import {realClock, type Clock} from './rate.js'
 import {matchesQuery, type SourceStats, type TrailQuery, type TrailSource} from './types.js'
+import type {SourceDef} from './registry.js'
 
 const COLUMNS: [string, string][] = [
   ['eventID', 'eventID'],
@@ -165,4 +166,19 @@ export class LakeSource implements TrailSource {
       nextToken = page.nextToken
     }
   }
+}
+
+/** `--source lake` (or `--lake ID`): a CloudTrail Lake event data store, queried in SQL. */
+export const lakeSource: SourceDef = {
+  kind: 'lake',
+  summary: 'CloudTrail Lake SQL over an event data store (closed to new customers since 2026-05-31).',
+  flags: {lake: {description: 'CloudTrail Lake event data store id or ARN.'}},
+  permissions: ['cloudtrail:StartQuery', 'cloudtrail:GetQueryResults'],
+  impliedBy: (v) => typeof v.lake === 'string' && v.path === undefined,
+  open(v, env) {
+    const lake = v.lake as string | undefined
+    if (!lake) throw new InvalidInputError('--source lake needs --lake <event data store id or ARN>', [], {next: 'aws cloudtrail list-event-data-stores'})
+    const regions = v.regions as string[] | undefined
+    return new LakeSource({eventDataStore: lake, client: env.clients().cloudtrail(regions?.[0])})
+  },
 }

@@ -5,6 +5,7 @@ import {isThrottle, lookupEventsPage, type CloudTrailClient, type LookupAttr} fr
 import {normalizeRecord, type TrailEvent} from '../event.js'
 import {mergeAsync, realClock, TokenBucket, type Clock} from './rate.js'
 import {matchesQuery, type SourceStats, type TrailQuery, type TrailSource} from './types.js'
+import type {SourceDef} from './registry.js'
 
 export interface LookupSourceOptions {
   regions: string[]
@@ -107,4 +108,18 @@ export class LookupSource implements TrailSource {
       }
     }
   }
+}
+
+/** `--source lookup` (the default): no setup, the last 90 days of management events, 2 calls/s a region. */
+export const lookupSource: SourceDef = {
+  kind: 'lookup',
+  summary: 'CloudTrail LookupEvents: no setup; the last 90 days of one account, management events, 2 calls/s a region.',
+  flags: {regions: {description: 'Regions to read, in parallel (comma-separated). Default: --region.', list: true}},
+  permissions: ['cloudtrail:LookupEvents'],
+  open(v, env) {
+    const c = env.clients()
+    const asked = v.regions as string[] | undefined
+    const regions = asked?.length ? asked : [c.region]
+    return new LookupSource({regions, client: (r) => c.cloudtrail(r)})
+  },
 }
