@@ -1,6 +1,7 @@
 // The only place that builds AWS SDK clients. Everything else receives a `Clients` bundle through the
 // action context, so the same code talks to AWS or to the simulated account (src/sim) depending only on
 // the standard AWS_ENDPOINT_URL* variables or an explicit endpoint.
+import type {AthenaClient} from '@aws-sdk/client-athena'
 import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import {IAMClient} from '@aws-sdk/client-iam'
 import {OrganizationsClient} from '@aws-sdk/client-organizations'
@@ -8,6 +9,7 @@ import {STSClient} from '@aws-sdk/client-sts'
 import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy/types'
 
 import {VERSION} from '../version.js'
+import {athenaSdk} from './sdk.js'
 
 export interface AwsOptions {
   /** Named profile from ~/.aws/config (SSO profiles work: the SDK resolves them). */
@@ -51,6 +53,8 @@ export interface Clients {
   organizations: OrganizationsClient
   /** CloudTrail is regional: one client per region, built on first use. */
   cloudtrail(region?: string): CloudTrailClient
+  /** Athena is regional, and loaded on first use (only `--source athena` and `trail athena setup` need it). */
+  athena(region?: string): Promise<AthenaClient>
   readonly region: string
   destroy(): void
 }
@@ -80,6 +84,7 @@ export function makeClients(opts: AwsOptions = {}): Clients {
   const sts = bound(new STSClient({...common, region}))
   const organizations = bound(new OrganizationsClient({...common, region: 'us-east-1'}))
   const trails = new Map<string, CloudTrailClient>()
+  const athenas = new Map<string, Promise<AthenaClient>>()
   return {
     iam,
     sts,
@@ -93,11 +98,20 @@ export function makeClients(opts: AwsOptions = {}): Clients {
       }
       return c
     },
+    athena(r = region) {
+      let c = athenas.get(r)
+      if (!c) {
+        c = athenaSdk().then(({AthenaClient}) => bound(new AthenaClient({...common, region: r})))
+        athenas.set(r, c)
+      }
+      return c
+    },
     destroy() {
       iam.destroy()
       sts.destroy()
       organizations.destroy()
       for (const c of trails.values()) c.destroy()
+      for (const c of athenas.values()) void c.then((a) => a.destroy())
     },
   }
 }

@@ -7,6 +7,7 @@ import {cloudtrailOps, organizationsOps} from './cloudtrail.js'
 import {SimCore} from './core.js'
 import {DEFAULT_FAULTS, type Faults} from './faults.js'
 import {iamOps} from './iam/index.js'
+import {athenaOps} from './athena/index.js'
 import {lakeOps} from './lake.js'
 import {type ParsedScenario, type Scenario, loadScenario, parseScenarioText, resolveScenario} from './scenario.js'
 import {parseOffset} from './scenario-schema.js'
@@ -18,6 +19,9 @@ import {stsOps} from './sts.js'
 export {loadScenario, parseScenarioText, type Scenario, type ParsedScenario}
 export {DEFAULT_FAULTS, parseFaults, type Faults} from './faults.js'
 export {totp} from './totp.js'
+
+/** The bucket the simulator delivers its trail files to (when trailDir is set): s3://lockdown-sim-trail/AWSLogs/… */
+export const TRAIL_BUCKET = 'lockdown-sim-trail'
 
 export interface SimOptions {
   scenario?: Scenario | ParsedScenario | string
@@ -65,7 +69,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const account = seedAccount(scenario, Date.now() + offset)
   const sim = new SimCore(account, faults, opts.trailDir)
   sim.clock.setOffset(offset)
-  const handler = makeHandler(sim, {iam: iamOps, sts: stsOps, cloudtrail: {...cloudtrailOps, ...lakeOps(sim.trail)}, organizations: organizationsOps})
+  const handler = makeHandler(sim, {iam: iamOps, sts: stsOps, cloudtrail: {...cloudtrailOps, ...lakeOps(sim.trail)}, organizations: organizationsOps, athena: athenaOps({bucketDir: (b) => (opts.trailDir && b === TRAIL_BUCKET ? opts.trailDir : undefined)})})
   let requests = 0
   const server = createServer((req, res) => {
     requests++

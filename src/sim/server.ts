@@ -14,7 +14,7 @@ import {NS, queryError, queryResponse} from './protocol/xml.js'
 import {checkScope, parseAuthorization, verifySignature} from './sigv4.js'
 import {buildRecord, camel, lookupUsername, typedParams} from './trail-record.js'
 
-export type Service = 'iam' | 'sts' | 'cloudtrail' | 'organizations'
+export type Service = 'iam' | 'sts' | 'cloudtrail' | 'organizations' | 'athena'
 
 interface Parsed {
   service: Service
@@ -27,6 +27,7 @@ const JSON_TARGETS: Array<[string, Service]> = [
   ['com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.', 'cloudtrail'],
   ['CloudTrail_20131101.', 'cloudtrail'],
   ['AWSOrganizationsV20161128.', 'organizations'],
+  ['AmazonAthena.', 'athena'],
 ]
 
 /** Query API versions: IAM and STS share the protocol, and AWS tells them apart by host; one port here, so by Version. */
