@@ -13,11 +13,13 @@ export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied'
 export type Context = Record<string, string | string[]>
 
 /** The global condition keys AWS puts in the request context for this caller. */
-export function requestContext(a: Account, c: Caller, now: number, region: string): Context {
+export function requestContext(a: Account, c: Caller, now: number, region: string, orgId?: string): Context {
   const ctx: Context = {
     'aws:CurrentTime': isoSeconds(now),
     'aws:EpochTime': String(Math.floor(now / 1000)),
     'aws:PrincipalAccount': a.id,
+    // A principal of an account in an organization carries its id (trust policies scope by it).
+    ...(orgId ? {'aws:PrincipalOrgID': orgId} : {}),
     'aws:PrincipalArn': principalArn(a, c),
     'aws:userid': callerUserId(a, c),
     'aws:RequestedRegion': region,

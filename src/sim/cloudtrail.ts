@@ -1,5 +1,5 @@
 // CloudTrail: LookupEvents over the simulator's own trail (one lookup attribute, StartTime/EndTime,
-// newest first, MaxResults ≤ 50, NextToken, 2 requests/s per region) and DescribeTrails. Organizations too.
+// newest first, MaxResults ≤ 50, NextToken, 2 requests/s per region) and DescribeTrails.
 import {AwsError} from './errors.js'
 import type {OpContext, OpTable} from './ops.js'
 import type {Params} from './protocol/form.js'
@@ -94,7 +94,9 @@ export const cloudtrailOps: OpTable = {
   DescribeTrails: {
     readOnly: true,
     handle(_p, c) {
-      const id = c.sim.account.id
+      // In an organization every account sees the one organization trail, which the management account owns.
+      const org = c.sim.world?.org?.declared ? c.sim.world.org : undefined
+      const id = org?.managementId ?? c.sim.account.id
       return {
         trailList: [
           {
@@ -107,52 +109,10 @@ export const cloudtrailOps: OpTable = {
             LogFileValidationEnabled: true,
             HasCustomEventSelectors: false,
             HasInsightSelectors: false,
-            IsOrganizationTrail: false,
+            IsOrganizationTrail: org !== undefined,
           },
         ],
       }
     },
   },
 }
-
-export const organizationsOps: OpTable = {
-  DescribeOrganization: {
-    readOnly: true,
-    handle(_p, c) {
-      const id = c.sim.account.id
-      return {
-        Organization: {
-          Id: orgId(id),
-          Arn: `arn:aws:organizations::${id}:organization/${orgId(id)}`,
-          FeatureSet: 'ALL',
-          MasterAccountArn: `arn:aws:organizations::${id}:account/${orgId(id)}/${id}`,
-          MasterAccountId: id,
-          MasterAccountEmail: `aws+${id}@example.com`,
-          AvailablePolicyTypes: [{Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED'}],
-        },
-      }
-    },
-  },
-  ListAccounts: {
-    readOnly: true,
-    handle(_p, c) {
-      const id = c.sim.account.id
-      return {
-        Accounts: [
-          {
-            Id: id,
-            Arn: `arn:aws:organizations::${id}:account/${orgId(id)}/${id}`,
-            Email: `aws+${id}@example.com`,
-            Name: c.sim.account.alias ?? 'lockdown-sim',
-            Status: 'ACTIVE',
-            State: 'ACTIVE',
-            JoinedMethod: 'CREATED',
-            JoinedTimestamp: 1_600_000_000,
-          },
-        ],
-      }
-    },
-  },
-}
-
-const orgId = (acct: string) => `o-${acct.slice(0, 10)}`

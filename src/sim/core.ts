@@ -1,5 +1,5 @@
-// The simulated account's runtime: state, clock, policy index, authorizer, trail and faults in one place
-// that operation handlers receive. Lookups throw AWS's NoSuchEntity messages so handlers stay short.
+// One simulated account's runtime: state, clock, policy index, authorizer, trail and faults in one place
+// that operation handlers receive (the core of the account the caller's credentials belong to). Lookups throw AWS's NoSuchEntity messages so handlers stay short.
 import {Authorizer} from './authz.js'
 import {Clock} from './clock.js'
 import {noSuchEntity, validation} from './errors.js'
@@ -7,9 +7,9 @@ import type {Faults} from './faults.js'
 import {PolicyIndex} from './policy-index.js'
 import type {Account, ManagedPolicy, MfaDevice, Role, User} from './state.js'
 import {Trail} from './trail.js'
+import type {SimWorld} from './world.js'
 
 export class SimCore {
-  readonly clock = new Clock()
   readonly index: PolicyIndex
   readonly authz: Authorizer
   readonly trail: Trail
@@ -18,10 +18,15 @@ export class SimCore {
     readonly account: Account,
     readonly faults: Faults,
     trailDir?: string,
+    /** Shared by every account of one simulator: an offset moves them all. */
+    readonly clock = new Clock(),
+    /** The other accounts and the organization, for what crosses accounts (AssumeRole, Organizations). */
+    readonly world?: SimWorld,
+    orgId?: string,
   ) {
     this.index = new PolicyIndex(account, () => this.faults.consistencyDelayMs)
     this.authz = new Authorizer(account, this.index)
-    this.trail = new Trail(account.id, trailDir)
+    this.trail = new Trail(account.id, trailDir, orgId)
   }
 
   user(name: unknown): User {

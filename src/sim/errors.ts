@@ -1,6 +1,8 @@
 // AWS service errors as the simulator throws them. One class; the protocol layer renders it as a Query
 // `<ErrorResponse>` (IAM, STS) or a JSON `__type` body (CloudTrail, Organizations) with AWS's HTTP status.
 export class AwsError extends Error {
+  /** Extra members of a JSON error body (Organizations' `Reason`, `Type`). */
+  fields?: Record<string, string>
   constructor(
     readonly code: string,
     message: string,

@@ -3,18 +3,19 @@
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {cloudtrailOps, organizationsOps} from './cloudtrail.js'
-import {SimCore} from './core.js'
+import {cloudtrailOps} from './cloudtrail.js'
 import {DEFAULT_FAULTS, type Faults} from './faults.js'
 import {iamOps} from './iam/index.js'
 import {athenaOps} from './athena/index.js'
 import {lakeOps} from './lake.js'
 import {type ParsedScenario, type Scenario, loadScenario, parseScenarioText, resolveScenario} from './scenario.js'
 import {parseOffset} from './scenario-schema.js'
-import {seedAccount} from './seed.js'
+import {organizationsOps} from './org/api.js'
+import {seedWorld} from './org/seed.js'
 import {makeHandler} from './server.js'
 import {snapshotAccount} from './state.js'
 import {stsOps} from './sts.js'
+import {SimWorld} from './world.js'
 
 export {loadScenario, parseScenarioText, type Scenario, type ParsedScenario}
 export {DEFAULT_FAULTS, parseFaults, type Faults} from './faults.js'
@@ -36,26 +37,46 @@ export interface SimCredentials {
   secretAccessKey: string
 }
 
+/** One account the simulator hosts, as the organization sees it. */
+export interface SimAccount {
+  id: string
+  name: string
+  state: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED'
+  joinedMethod: 'CREATED' | 'INVITED'
+  /** The root's or OU's id the account sits in. */
+  parentId: string
+  /** OU names from the root down, e.g. ['Workloads', 'Prod'] ([] under the root). */
+  ouPath: string[]
+  management: boolean
+}
+
 export interface SimHandle {
-  /** http://127.0.0.1:PORT — IAM, STS, CloudTrail and Organizations on one port. */
+  /** http://127.0.0.1:PORT — IAM, STS, CloudTrail and Organizations on one port, for every account. */
   endpoint: string
   region: string
+  /** The top-level account of the scenario: the management account when there is an organization. */
   accountId: string
-  /** The account root: all access, for setup. */
+  /** The organization, unless the scenario says `organization: false`. */
+  organization?: {id: string; rootId: string; managementId: string}
+  /** Every account hosted, the management account first, then members as declared. */
+  accounts(): SimAccount[]
+  /** The top-level account's root: all access, for setup. */
   rootCredentials: SimCredentials
-  /** A seeded user's first active key. */
-  credentialsFor(userName: string): SimCredentials
-  /** Environment for a child process (AWS CLI, `lockdown`): endpoint, region, root credentials. */
-  env(): Record<string, string>
-  /** The sim clock = real clock + offset (ms). Negative offsets issue sessions "in the past". */
+  /** Another hosted account's root. */
+  rootCredentialsOf(accountId: string): SimCredentials
+  /** A seeded user's first active key, in the top-level account or in `accountId`. */
+  credentialsFor(userName: string, accountId?: string): SimCredentials
+  /** Environment for a child process (AWS CLI, `lockdown`): endpoint, region, root credentials (of `accountId`). */
+  env(accountId?: string): Record<string, string>
+  /** The sim clock = real clock + offset (ms), for every account. Negative offsets issue sessions "in the past". */
   setClockOffset(ms: number): void
   /** Change faults while running (e.g. turn on eventual consistency for one test). */
   setFaults(f: Partial<Faults>): void
-  /** Full account state as plain JSON, stable ordering, no secrets. */
-  snapshot(): unknown
-  /** The CloudTrail records written so far, oldest first (the same objects LookupEvents returns as JSON). */
-  records(): Record<string, unknown>[]
-  /** Write pending trail files now (when trailDir is set); returns the files written. */
+  /** One account's state (default the top-level one) as plain JSON, stable ordering, no secrets. */
+  snapshot(accountId?: string): unknown
+  /** One account's CloudTrail records so far (default the top-level one), oldest first (as LookupEvents returns them). */
+  records(accountId?: string): Record<string, unknown>[]
+  /** Write pending trail files of every account now (when trailDir is set); returns the files written. */
   flushTrail(): string[]
   /** HTTP requests received so far, signed or not (tests prove "zero AWS requests" with it). */
   requestCount(): number
@@ -66,10 +87,16 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const scenario = resolveScenario(opts.scenario)
   const faults: Faults = {...DEFAULT_FAULTS, ...opts.faults}
   const offset = parseOffset(scenario.clockOffset)
-  const account = seedAccount(scenario, Date.now() + offset)
-  const sim = new SimCore(account, faults, opts.trailDir)
-  sim.clock.setOffset(offset)
-  const handler = makeHandler(sim, {iam: iamOps, sts: stsOps, cloudtrail: {...cloudtrailOps, ...lakeOps(sim.trail)}, organizations: organizationsOps, athena: athenaOps({bucketDir: (b) => (opts.trailDir && b === TRAIL_BUCKET ? opts.trailDir : undefined)})})
+  const {accounts, org} = seedWorld(scenario, Date.now() + offset)
+  const world = new SimWorld(faults, org, accounts, opts.trailDir)
+  world.clock.setOffset(offset)
+  const handler = makeHandler(world, {
+    iam: iamOps,
+    sts: stsOps,
+    cloudtrail: {...cloudtrailOps, ...lakeOps()},
+    organizations: organizationsOps,
+    athena: athenaOps({bucketDir: (b) => (opts.trailDir && b === TRAIL_BUCKET ? opts.trailDir : undefined)}),
+  })
   let requests = 0
   const server = createServer((req, res) => {
     requests++
@@ -88,33 +115,59 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const port = (server.address() as AddressInfo).port
   const endpoint = `http://${host}:${port}`
   const region = 'us-east-1'
-  const rootCredentials = {accessKeyId: account.rootKey.id, secretAccessKey: account.rootKey.secret}
+  const management = world.management.account
+  const core = (id: string | undefined) => {
+    const c = world.core(id ?? management.id)
+    if (!c) throw new Error(`Account ${id} is not one the simulator hosts (${[...world.cores.keys()].join(', ')})`)
+    return c
+  }
+  const rootOf = (id?: string) => {
+    const a = core(id).account
+    return {accessKeyId: a.rootKey.id, secretAccessKey: a.rootKey.secret}
+  }
+  const rootCredentials = rootOf()
+  const ouPath = (parentId: string) => {
+    const names: string[] = []
+    for (let cur = org?.ous.get(parentId); cur; cur = org?.ous.get(cur.parentId)) names.unshift(cur.name)
+    return names
+  }
   return {
     endpoint,
     region,
-    accountId: account.id,
+    accountId: management.id,
+    ...(org ? {organization: {id: org.id, rootId: org.rootId, managementId: org.managementId}} : {}),
+    accounts: () =>
+      [...world.cores.values()].map(({account: a}) => {
+        const m = org?.accounts.get(a.id)
+        return {id: a.id, name: m?.name ?? a.alias ?? a.id, state: m?.state ?? 'ACTIVE', joinedMethod: m?.joinedMethod ?? 'CREATED', parentId: m?.parentId ?? '', ouPath: m ? ouPath(m.parentId) : [], management: a.id === management.id}
+      }),
     rootCredentials,
-    credentialsFor(userName) {
-      const key = [...account.keys.values()].find((k) => k.userName === userName && k.status === 'Active')
-      if (!key) throw new Error(`No active access key for user ${userName} in the simulated account`)
+    rootCredentialsOf: (id) => rootOf(id),
+    credentialsFor(userName, accountId) {
+      const a = core(accountId).account
+      const key = [...a.keys.values()].find((k) => k.userName === userName && k.status === 'Active')
+      if (!key) throw new Error(`No active access key for user ${userName} in the simulated account ${a.id}`)
       return {accessKeyId: key.id, secretAccessKey: key.secret}
     },
-    env: () => ({
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: rootCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: rootCredentials.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    }),
-    setClockOffset: (ms) => sim.clock.setOffset(ms),
-    setFaults: (f) => Object.assign(sim.faults, f),
-    snapshot: () => snapshotAccount(account),
-    records: () => sim.trail.events.map((e) => e.record),
-    flushTrail: () => sim.trail.flush(),
+    env: (accountId) => {
+      const root = rootOf(accountId)
+      return {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
+        AWS_ACCESS_KEY_ID: root.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: root.secretAccessKey,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      }
+    },
+    setClockOffset: (ms) => world.clock.setOffset(ms),
+    setFaults: (f) => Object.assign(world.faults, f),
+    snapshot: (accountId) => snapshotAccount(core(accountId).account),
+    records: (accountId) => core(accountId).trail.events.map((e) => e.record),
+    flushTrail: () => [...world.cores.values()].flatMap((c) => c.trail.flush()),
     requestCount: () => requests,
     async stop() {
-      sim.trail.close()
+      for (const c of world.cores.values()) c.trail.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },

@@ -7,7 +7,6 @@ import {randomUUID} from 'node:crypto'
 
 import {AwsError} from './errors.js'
 import type {OpTable} from './ops.js'
-import type {Trail} from './trail.js'
 
 type Expr = {k: 'path'; path: string[]} | {k: 'lit'; v: string} | {k: 'call'; fn: string; args: Expr[]}
 type Cond = {e: Expr; op: string; vals: string[]}
@@ -185,15 +184,16 @@ interface Stored {
   rows: Array<Array<Record<string, string>>>
 }
 
-export function lakeOps(trail: Trail): OpTable {
+/** Queries read the trail of the caller's account: an event data store belongs to one account. */
+export function lakeOps(): OpTable {
   const queries = new Map<string, Stored>()
   return {
     StartQuery: {
       readOnly: false,
-      handle(p) {
+      handle(p, c) {
         if (typeof p.QueryStatement !== 'string') throw invalid('QueryStatement is required')
         const q = parse(p.QueryStatement)
-        let recs = trail.events.map((e) => e.record).filter((r) => q.where.every((c) => matches(c, r)))
+        let recs = c.sim.trail.events.map((e) => e.record).filter((r) => q.where.every((c) => matches(c, r)))
         if (q.order) {
           const col = q.cols.find((c) => c.alias === q.order!.col)?.e ?? {k: 'path' as const, path: q.order.col.split('.')}
           recs = recs.map((r) => [evalExpr(col, r) ?? '', r] as const).sort((x, y) => compare(x[0], y[0]) * (q.order!.desc ? -1 : 1)).map(([, r]) => r)

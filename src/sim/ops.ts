@@ -26,6 +26,8 @@ export interface Op {
   responseElements?(result: Result, p: Params): unknown
   /** Resources LookupEvents reports (and filters on) for this event. */
   resources?(p: Params, result: Result, ctx: OpContext): Array<{type: string; name: string}>
+  /** Another account this call reaches into, whose trail gets a copy of the record (cross-account AssumeRole). */
+  alsoLoggedIn?(p: Params, ctx: OpContext): string | undefined
 }
 
 export type OpTable = Record<string, Op>

@@ -48,15 +48,52 @@ const role = z.strictObject({
 
 const policy = z.strictObject({name, path: path.default('/'), description: z.string().optional(), document: doc})
 
+const accountId = z.string().regex(/^\d{12}$/, 'must be 12 digits')
+const rootKeyId = z.string().regex(/^AKIA[A-Z0-9]{16}$/, 'must be AKIA followed by 16 upper-case letters or digits')
+
+/** A member account: its place in the organization, and its own IAM state in the same shapes as the top level. */
+const memberAccount = z.strictObject({
+  id: accountId,
+  name: z.string().min(1).max(50).optional(),
+  email: z.email().optional(),
+  /** The OU's name (or id) the account sits in; default the root. */
+  ou: z.string().optional(),
+  state: z.enum(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']).default('ACTIVE'),
+  /** Invited accounts joined on their own: Organizations created no OrganizationAccountAccessRole in them. */
+  invited: z.boolean().default(false),
+  joinedAt: when.optional(),
+  tags: tags.default({}),
+  rootAccessKeyId: rootKeyId.optional(),
+  rootSecretAccessKey: z.string().min(16).optional(),
+  policies: z.array(policy).default([]),
+  users: z.array(user).default([]),
+  roles: z.array(role).default([]),
+})
+
+const orgUnit = z.strictObject({
+  name: z.string().regex(/^[\s\S]{1,128}$/, 'must be 1-128 characters'),
+  /** Another OU's name (or id); default the root. */
+  parent: z.string().optional(),
+  id: z.string().regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, 'must be ou-<4-32 lowercase letters or digits>-<8-32 lowercase letters or digits>').optional(),
+  tags: tags.default({}),
+})
+
+/** `organization:` makes the top-level account the management account of an organization with these members. */
+export const organizationSchema = z.strictObject({
+  id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be o- followed by 10-32 lowercase letters or digits').default('o-a1b2c3d4e5'),
+  ous: z.array(orgUnit).default([]),
+  accounts: z.array(memberAccount).default([]),
+})
+
 export const scenarioSchema = z.strictObject({
   version: z.literal(1).default(1),
   name: z.string().optional(),
   description: z.string().optional(),
   account: z
     .strictObject({
-      id: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('111122223333'),
+      id: accountId.default('111122223333'),
       alias: z.string().optional(),
-      rootAccessKeyId: z.string().regex(/^AKIA[A-Z0-9]{16}$/).optional(),
+      rootAccessKeyId: rootKeyId.optional(),
       rootSecretAccessKey: z.string().min(16).optional(),
     })
     .default({id: '111122223333'}),
@@ -65,8 +102,15 @@ export const scenarioSchema = z.strictObject({
   policies: z.array(policy).default([]),
   users: z.array(user).default([]),
   roles: z.array(role).default([]),
+  /**
+   * Absent: the account is the management account of an organization of one (what the simulator always
+   * answered). `false`: not in an organization (Organizations answers AWSOrganizationsNotInUseException).
+   */
+  organization: z.union([z.literal(false), organizationSchema]).optional(),
 })
 
+export type MemberAccountScenario = z.output<typeof memberAccount>
+export type OrganizationScenario = z.output<typeof organizationSchema>
 export type Scenario = z.input<typeof scenarioSchema>
 export type ParsedScenario = z.output<typeof scenarioSchema>
 

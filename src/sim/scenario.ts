@@ -3,11 +3,12 @@
 import {readFileSync} from 'node:fs'
 
 import {LineCounter, isMap, isNode, isScalar, parseDocument} from 'yaml'
+import type {z} from 'zod'
 
 import {InvalidInputError, type SourceIssue} from '../errors.js'
 import {AwsError} from './errors.js'
 import {checkPolicyDocument} from './iam/shapes.js'
-import {type ParsedScenario, type Scenario, scenarioSchema} from './scenario-schema.js'
+import {type OrganizationScenario, type ParsedScenario, type Scenario, scenarioSchema} from './scenario-schema.js'
 import {AWS_MANAGED} from './aws-managed.js'
 
 export type {Scenario, ParsedScenario}
@@ -53,7 +54,7 @@ export function parseScenarioText(text: string, file = '<scenario>'): ParsedScen
   const data = doc.toJS() ?? {}
   const parsed = scenarioSchema.safeParse(data)
   if (!parsed.success) {
-    for (const zi of parsed.error.issues) {
+    for (const zi of parsed.error.issues.flatMap(unionBranch)) {
       const path = zi.path as Path
       if (zi.code === 'unrecognized_keys') {
         // Point at each misspelt key itself, not at the mapping that holds it.
@@ -77,40 +78,103 @@ export function parseScenarioText(text: string, file = '<scenario>'): ParsedScen
   return s
 }
 
+/** The IAM state one account declares: the top level, or a member account under `organization.accounts`. */
+interface AccountState {
+  policies: ParsedScenario['policies']
+  users: ParsedScenario['users']
+  roles: ParsedScenario['roles']
+}
+
 function crossCheck(s: ParsedScenario, issue: (p: Path, m: string) => void): void {
+  // Access key ids name their account: one id in two accounts would make the signer ambiguous.
+  const keyIds = new Set<string>()
+  checkAccount(s, [], issue, keyIds)
+  if (s.organization) checkOrganization(s, s.organization, issue, keyIds)
+}
+
+function checkAccount(s: AccountState, at: Path, issue: (p: Path, m: string) => void, keyIds: Set<string>): void {
   const docCheck = (d: unknown, path: Path, kind: 'identity' | 'trust') => {
     try {
       checkPolicyDocument(typeof d === 'string' ? d : JSON.stringify(d), kind)
     } catch (e) {
-      issue(path, e instanceof AwsError ? `${e.code}: ${e.message}` : String(e))
+      issue([...at, ...path], e instanceof AwsError ? `${e.code}: ${e.message}` : String(e))
     }
   }
   const policyNames = new Set<string>()
   s.policies.forEach((p, i) => {
-    if (policyNames.has(p.name)) issue(['policies', i, 'name'], `duplicate policy name ${p.name}`)
+    if (policyNames.has(p.name)) issue([...at, 'policies', i, 'name'], `duplicate policy name ${p.name}`)
     policyNames.add(p.name)
     docCheck(p.document, ['policies', i, 'document'], 'identity')
   })
   const known = (ref: string) => ref in AWS_MANAGED || policyNames.has(ref) || s.policies.some((p) => ref.endsWith(`:policy${p.path}${p.name}`))
-  const keyIds = new Set<string>()
   for (const kind of ['users', 'roles'] as const) {
     const seen = new Set<string>()
     s[kind].forEach((e, i) => {
-      if (seen.has(e.name.toLowerCase())) issue([kind, i, 'name'], `duplicate ${kind.slice(0, -1)} name ${e.name}`)
+      if (seen.has(e.name.toLowerCase())) issue([...at, kind, i, 'name'], `duplicate ${kind.slice(0, -1)} name ${e.name}`)
       seen.add(e.name.toLowerCase())
       for (const [n, d] of Object.entries(e.inlinePolicies)) docCheck(d, [kind, i, 'inlinePolicies', n], 'identity')
       e.managedPolicies.forEach((ref, j) => {
-        if (!known(ref)) issue([kind, i, 'managedPolicies', j], `unknown policy '${ref}': name one under policies:, or one of ${Object.keys(AWS_MANAGED).join(', ')}`)
+        if (!known(ref)) issue([...at, kind, i, 'managedPolicies', j], `unknown policy '${ref}': name one under policies:, or one of ${Object.keys(AWS_MANAGED).join(', ')}`)
       })
       if ('trust' in e) docCheck(e.trust, [kind, i, 'trust'], 'trust')
       if ('accessKeys' in e) {
         e.accessKeys.forEach((k, j) => {
-          if (k.id && keyIds.has(k.id)) issue([kind, i, 'accessKeys', j, 'id'], `duplicate access key id ${k.id}`)
+          if (k.id && keyIds.has(k.id)) issue([...at, kind, i, 'accessKeys', j, 'id'], `duplicate access key id ${k.id}`)
           if (k.id) keyIds.add(k.id)
         })
       }
     })
   }
+}
+
+function checkOrganization(s: ParsedScenario, org: OrganizationScenario, issue: (p: Path, m: string) => void, keyIds: Set<string>): void {
+  const ouNames = new Set<string>()
+  const ouIds = new Set<string>()
+  org.ous.forEach((ou, i) => {
+    // Accounts and OUs refer to an OU by its name, so a name must say which one.
+    if (ouNames.has(ou.name)) issue(['organization', 'ous', i, 'name'], `duplicate OU name ${ou.name}`)
+    ouNames.add(ou.name)
+    if (ou.id && ouIds.has(ou.id)) issue(['organization', 'ous', i, 'id'], `duplicate OU id ${ou.id}`)
+    if (ou.id) ouIds.add(ou.id)
+  })
+  const ouKnown = (ref: string) => ouNames.has(ref) || ouIds.has(ref)
+  const choices = () => (ouNames.size ? [...ouNames].join(', ') : 'none declared under organization.ous')
+  org.ous.forEach((ou, i) => {
+    if (ou.parent !== undefined && !ouKnown(ou.parent)) issue(['organization', 'ous', i, 'parent'], `unknown OU '${ou.parent}': one of ${choices()}`)
+    if (ou.parent === ou.name || (ou.id && ou.parent === ou.id)) issue(['organization', 'ous', i, 'parent'], 'an OU cannot be its own parent')
+  })
+  // A cycle (A under B under A) has no way up to the root.
+  const parentOf = new Map(org.ous.map((o) => [o.name, o.parent === undefined ? undefined : (org.ous.find((x) => x.name === o.parent || x.id === o.parent)?.name ?? undefined)]))
+  org.ous.forEach((ou, i) => {
+    const seen = new Set<string>()
+    for (let cur: string | undefined = ou.name; cur !== undefined; cur = parentOf.get(cur)) {
+      if (seen.has(cur)) {
+        issue(['organization', 'ous', i, 'parent'], `OU ${ou.name} is in a cycle of parents: every OU must lead up to the root`)
+        break
+      }
+      seen.add(cur)
+    }
+  })
+  const ids = new Set<string>([s.account.id])
+  org.accounts.forEach((a, i) => {
+    if (ids.has(a.id)) issue(['organization', 'accounts', i, 'id'], a.id === s.account.id ? `account ${a.id} is the management account (the top-level account:)` : `duplicate account id ${a.id}`)
+    ids.add(a.id)
+    if (a.ou !== undefined && !ouKnown(a.ou)) issue(['organization', 'accounts', i, 'ou'], `unknown OU '${a.ou}': one of ${choices()}`)
+    checkAccount(a, ['organization', 'accounts', i], issue, keyIds)
+  })
+}
+
+type ZodIssue = z.core.$ZodIssue
+
+/**
+ * `organization: false | {…}`: when neither fits, report the problems of the mapping the author meant (the
+ * branch that got furthest into the value), each at its own path, instead of one "invalid input" at the top.
+ */
+function unionBranch(zi: ZodIssue): ZodIssue[] {
+  if (zi.code !== 'invalid_union' || !zi.errors.length) return [zi]
+  const depth = (issues: ZodIssue[]) => Math.max(...issues.map((i) => i.path.length + (i.code === 'invalid_value' ? 0 : 1)))
+  const best = [...zi.errors].sort((x, y) => depth(y) - depth(x))[0]!
+  return best.map((i) => ({...i, path: [...zi.path, ...i.path]}) as ZodIssue).flatMap(unionBranch)
 }
 
 function valueAt(data: unknown, path: Path): unknown {

@@ -8,7 +8,8 @@ import {type Account, type ManagedPolicy, customPolicyArn, emptyAccount} from '.
 const docText = (d: string | Record<string, unknown>) => (typeof d === 'string' ? d : JSON.stringify(d))
 const tagList = (t: Record<string, string>) => Object.entries(t).map(([Key, Value]) => ({Key, Value}))
 
-export function seedAccount(s: ParsedScenario, now: number): Account {
+/** One account's IAM state: the top level of a scenario, or one member account of its organization. */
+export function seedAccount(s: Pick<ParsedScenario, 'account' | 'policies' | 'users' | 'roles'>, now: number): Account {
   const a = emptyAccount(s.account.id, {id: s.account.rootAccessKeyId ?? newLongTermKeyId(), secret: s.account.rootSecretAccessKey ?? newSecret()})
   a.alias = s.account.alias
   for (const [arn, m] of Object.entries(AWS_MANAGED)) {

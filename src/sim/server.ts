@@ -5,9 +5,10 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import {requestContext} from './authz.js'
 import type {SimCore} from './core.js'
+import type {SimWorld} from './world.js'
 import {AwsError, jsonErrorCode} from './errors.js'
 import {TokenBucket} from './faults.js'
-import {type Caller, resolveKey} from './identity.js'
+import type {Caller} from './identity.js'
 import type {Op, OpContext, OpTable, Result} from './ops.js'
 import {type Params, parseQueryForm} from './protocol/form.js'
 import {NS, queryError, queryResponse} from './protocol/xml.js'
@@ -97,17 +98,28 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, requestId: string):
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
-  const writeBucket = new TokenBucket(
-    () => sim.faults.iamWriteRate,
-    () => sim.faults.iamWriteBurst,
-  )
+export function makeHandler(world: SimWorld, tables: Record<Service, OpTable>) {
+  // IAM throttles writes per account: one account's burst does not slow another's.
+  const writeBuckets = new Map<string, TokenBucket>()
+  const writeBucket = (accountId: string) => {
+    let b = writeBuckets.get(accountId)
+    if (!b) {
+      b = new TokenBucket(
+        () => world.faults.iamWriteRate,
+        () => world.faults.iamWriteBurst,
+      )
+      writeBuckets.set(accountId, b)
+    }
+    return b
+  }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID()
     const body = await readBody(req)
     if (!body) return tooLarge(req, res, requestId)
-    const now = sim.clock.now()
+    const now = world.clock.now()
+    // The account the credentials belong to serves the request; until they are known, the management account.
+    let sim: SimCore = world.management
     let parsed: Parsed | undefined
     let caller: Caller | undefined
     let keyId = ''
@@ -122,22 +134,23 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
       region = auth.region
       parsed = parseRequest(tables.sts, req.headers, body, req.url ?? '/')
       checkScope(auth, parsed.service)
-      const resolved = resolveKey(sim.account, auth.accessKeyId, auth.token, now)
+      const resolved = world.resolve(auth.accessKeyId, auth.token, now)
       verifySignature(auth, resolved.secret, {method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body})
       // Only a verified signature names the caller: a failed one proves nothing about who sent it.
       caller = resolved.caller
+      sim = resolved.core
       if (caller.kind === 'user') caller.key.lastUsed = {at: now, service: parsed.service, region: parsed.service === 'iam' ? 'us-east-1' : region}
       op = tables[parsed.service][parsed.action]
       if (!op) throw unknownAction(parsed)
       if (sim.faults.errorRate > 0 && Math.random() < sim.faults.errorRate) {
         throw new AwsError('ServiceFailure', 'An internal error occurred. Please try again.', 500)
       }
-      if (parsed.service === 'iam' && !op.readOnly && !writeBucket.take()) throw new AwsError('Throttling', 'Rate exceeded', 400)
+      if (parsed.service === 'iam' && !op.readOnly && !writeBucket(sim.account.id).take()) throw new AwsError('Throttling', 'Rate exceeded', 400)
       ctx = {sim, caller, region: parsed.service === 'iam' ? 'us-east-1' : region, requestId, now}
       if (!op.noAuth) {
         const iamAction = `${parsed.service}:${parsed.action}`
         const resource = op.resource ? op.resource(parsed.params, ctx) : '*'
-        await sim.authz.check(caller, iamAction, resource, requestContext(sim.account, caller, now, ctx.region), shownResource(sim.account.id, parsed, resource))
+        await sim.authz.check(caller, iamAction, resource, requestContext(sim.account, caller, now, ctx.region, world.org?.id), shownResource(sim.account.id, parsed, resource))
       }
       result = await op.handle(parsed.params, ctx)
     } catch (e) {
@@ -147,7 +160,7 @@ export function makeHandler(sim: SimCore, tables: Record<Service, OpTable>) {
     if (sim.faults.latencyMs > 0) await sleep(sim.faults.latencyMs)
     send(res, parsed, result, error, requestId, typeof req.headers['x-amz-target'] === 'string')
     // A request whose key the account does not know has no identity to attribute; AWS does not log it either.
-    if (parsed && caller) record(sim, {parsed, caller, keyId, op, result, error, requestId, now, region: ctx?.region ?? (parsed.service === 'iam' ? 'us-east-1' : region), req, ctx})
+    if (parsed && caller) record(world, sim, {parsed, caller, keyId, op, result, error, requestId, now, region: ctx?.region ?? (parsed.service === 'iam' ? 'us-east-1' : region), req, ctx})
   }
 }
 
@@ -171,7 +184,7 @@ function send(res: ServerResponse, p: Parsed | undefined, result: Result, error:
     if (json) {
       const code = jsonErrorCode(error.code)
       res.writeHead(error.status, {'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code})
-      res.end(JSON.stringify({__type: code, message: error.message}))
+      res.end(JSON.stringify({__type: code, message: error.message, ...error.fields}))
     } else {
       res.writeHead(error.status, {'content-type': 'text/xml', 'x-amzn-requestid': requestId})
       res.end(queryError(p?.service === 'sts' ? NS.sts : NS.iam, error.type, error.code, error.message, requestId))
@@ -201,7 +214,7 @@ interface RecordArgs {
   ctx: OpContext | undefined
 }
 
-function record(sim: SimCore, a: RecordArgs): void {
+function record(world: SimWorld, sim: SimCore, a: RecordArgs): void {
   const {parsed, op} = a
   const params = camel(typedParams(parsed.params), false) as Record<string, unknown>
   const readOnly = op?.readOnly ?? false
@@ -223,13 +236,17 @@ function record(sim: SimCore, a: RecordArgs): void {
     error: a.error && {code: a.error.code, message: a.error.message},
     requestId: a.requestId,
     readOnly,
-    resources: parsed.action.startsWith('AssumeRole') ? resources.map((r) => ({ARN: r.name, accountId: sim.account.id, type: r.type})) : undefined,
+    resources: parsed.action.startsWith('AssumeRole') ? resources.map((r) => ({ARN: r.name, accountId: accountOfArn(r.name) ?? sim.account.id, type: r.type})) : undefined,
   })
-  sim.trail.add({
-    record: rec,
+  // A call into another account (cross-account AssumeRole) is logged in both: one event, one sharedEventID,
+  // the other account's copy naming itself as the recipient.
+  const other = op?.alsoLoggedIn && a.ctx ? op.alsoLoggedIn(parsed.params, a.ctx) : undefined
+  const target = other && other !== sim.account.id ? world.core(other) : undefined
+  const stored = (r: Record<string, unknown>) => ({
+    record: r,
     time: a.now,
     region: a.region,
-    eventId: rec.eventID as string,
+    eventId: r.eventID as string,
     eventName: parsed.action,
     eventSource: rec.eventSource as string,
     readOnly,
@@ -237,4 +254,14 @@ function record(sim: SimCore, a: RecordArgs): void {
     accessKeyId: a.keyId,
     resources,
   })
+  if (!target) {
+    sim.trail.add(stored(rec))
+    return
+  }
+  const sharedEventID = randomUUID()
+  rec.sharedEventID = sharedEventID
+  sim.trail.add(stored(rec))
+  target.trail.add(stored({...rec, eventID: randomUUID(), recipientAccountId: target.account.id, sharedEventID}))
 }
+
+const accountOfArn = (arn: string) => /^arn:aws:[a-z]+::(\d{12}):/.exec(arn)?.[1]

@@ -7,9 +7,12 @@ import {type Caller, callerArn, callerUser, callerUserId} from './identity.js'
 import {newSecret, newSessionKeyId, newSessionToken} from './ids.js'
 import type {OpContext, OpTable, Result} from './ops.js'
 import type {Params} from './protocol/form.js'
-import {type Session, type Tags, defaultDocument, roleArn} from './state.js'
+import type {SimCore} from './core.js'
+import {type Account, type Session, type Tags, defaultDocument, roleArn} from './state.js'
 import {tagsOf} from './iam/shapes.js'
 import {verifyTotp} from './totp.js'
+
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/
 
 function duration(v: unknown, def: number, min: number, max: number, field = 'durationSeconds'): number {
   if (v === undefined) return def
@@ -32,15 +35,17 @@ function checkMfa(p: Params, c: OpContext): boolean {
   return true
 }
 
-function newSession(c: OpContext, s: Omit<Session, 'accessKeyId' | 'secret' | 'token' | 'issuedAt' | 'parentKeyId'>): Session {
+/** A session belongs to the account of its role (another account's for a cross-account AssumeRole). */
+function newSession(c: OpContext, s: Omit<Session, 'accessKeyId' | 'secret' | 'token' | 'issuedAt' | 'parentKeyId'>, in_: Account = c.sim.account): Session {
   const session: Session = {accessKeyId: newSessionKeyId(), secret: newSecret(), token: newSessionToken(), issuedAt: c.now, parentKeyId: c.caller.keyId, ...s}
-  c.sim.account.sessions.set(session.accessKeyId, session)
+  in_.sessions.set(session.accessKeyId, session)
   return session
 }
 
 const creds = (s: Session) => ({AccessKeyId: s.accessKeyId, SecretAccessKey: s.secret, SessionToken: s.token, Expiration: new Date(s.expiresAt)})
 
-function sessionPolicyText(p: Params, c: OpContext): string | undefined {
+/** `PolicyArns` name managed policies of the account the session is in (the role's). */
+function sessionPolicyText(p: Params, c: SimCore): string | undefined {
   const statements: unknown[] = []
   if (p.Policy !== undefined) {
     try {
@@ -51,7 +56,7 @@ function sessionPolicyText(p: Params, c: OpContext): string | undefined {
     }
   }
   for (const ref of Array.isArray(p.PolicyArns) ? p.PolicyArns : []) {
-    const doc = JSON.parse(defaultDocument(c.sim.policy(ref.arn)))
+    const doc = JSON.parse(defaultDocument(c.policy(ref.arn)))
     statements.push(...(Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]))
   }
   return statements.length ? JSON.stringify({Version: '2012-10-17', Statement: statements}) : undefined
@@ -74,9 +79,17 @@ async function assumeRole(p: Params, c: OpContext): Promise<Result> {
   const caller = c.caller
   const denied = () => accessDenied(`User: ${callerArn(a, caller)} is not authorized to perform: sts:AssumeRole on resource: ${arn}`)
   if (caller.kind === 'root' || (caller.kind === 'session' && caller.session.kind === 'root')) throw accessDenied('Roles may not be assumed by root accounts.')
-  const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn)
-  const role = m && m[1] === a.id ? a.roles.get(m[2]!) : undefined
-  if (!role || roleArn(a, role) !== arn) throw denied()
+  // The role may be in another account the simulator hosts: its trust decides there, the caller's identity
+  // policy here (both must allow, as AWS evaluates a cross-account request).
+  const m = ROLE_ARN.exec(arn)
+  const target = m ? (m[1] === a.id ? c.sim : c.sim.world?.core(m[1]!)) : undefined
+  const t = target?.account
+  const role = t?.roles.get(m![2]!)
+  if (!target || !t || !role || roleArn(t, role) !== arn) throw denied()
+  // A suspended or closed account lets nobody in; the faults can make one account unreachable or failing.
+  if (c.sim.world && !c.sim.world.isActive(t.id)) throw denied()
+  if (c.sim.faults.denyAssumeRoleInto.includes(t.id)) throw denied()
+  if (c.sim.faults.failAssumeRoleInto.includes(t.id)) throw new AwsError('ServiceFailure', 'An internal error occurred. Please try again.', 500)
   const prev = currentSession(caller)
   const chained = prev?.kind === 'role'
   const dur = duration(p.DurationSeconds, 3600, 900, 43200)
@@ -91,7 +104,7 @@ async function assumeRole(p: Params, c: OpContext): Promise<Result> {
   const transitive: string[] = (Array.isArray(p.TransitiveTagKeys) ? p.TransitiveTagKeys : []).map(String)
   const inheritedTags = prev ? prev.sessionTags.filter((t) => prev.transitiveTagKeys.includes(t.Key)) : []
 
-  const ctx: Context = requestContext(a, caller, c.now, c.region)
+  const ctx: Context = requestContext(a, caller, c.now, c.region, c.sim.world?.org?.id)
   if (mfaNow) ctx['aws:MultiFactorAuthPresent'] = 'true'
   if (p.ExternalId !== undefined) ctx['sts:ExternalId'] = String(p.ExternalId)
   ctx['sts:RoleSessionName'] = name
@@ -104,7 +117,7 @@ async function assumeRole(p: Params, c: OpContext): Promise<Result> {
   const actions = ['sts:AssumeRole', ...(requested && !inherited ? ['sts:SetSourceIdentity'] : []), ...(tags.length ? ['sts:TagSession'] : [])]
   const sp = prev?.sessionPolicy ? JSON.parse(prev.sessionPolicy) : prev?.kind === 'federated' ? {Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: '*', Resource: '*'}]} : undefined
   for (const action of actions) {
-    const r = await evaluate({principal: callerArn(a, caller), action, resource: arn, accountId: a.id, identity: callerPolicies(c), sessionPolicy: sp, resourcePolicy: JSON.parse(role.trust), context: ctx})
+    const r = await evaluate({principal: callerArn(a, caller), action, resource: arn, accountId: t.id, identity: callerPolicies(c), sessionPolicy: sp, resourcePolicy: JSON.parse(role.trust), context: ctx})
     if (r.decision !== 'Allowed') throw action === 'sts:AssumeRole' ? denied() : accessDenied(`User: ${callerArn(a, caller)} is not authorized to perform: ${action} on resource: ${arn}`)
   }
   const sessionTags = [...inheritedTags.filter((t) => !tags.some((x) => x.Key.toLowerCase() === t.Key.toLowerCase())), ...tags]
@@ -116,15 +129,15 @@ async function assumeRole(p: Params, c: OpContext): Promise<Result> {
     expiresAt: c.now + dur * 1000,
     mfa: mfaNow || (prev?.kind === 'user' && prev.mfa),
     sourceIdentity: requested ?? inherited,
-    sessionPolicy: sessionPolicyText(p, c),
+    sessionPolicy: sessionPolicyText(p, target),
     sessionTags,
     transitiveTagKeys: [...new Set([...(prev?.transitiveTagKeys ?? []).filter((k) => sessionTags.some((t) => t.Key === k)), ...transitive])],
     chained,
-  })
+  }, t)
   role.lastUsed = {at: c.now, region: c.region}
   return {
     Credentials: creds(s),
-    AssumedRoleUser: {AssumedRoleId: `${role.id}:${name}`, Arn: `arn:aws:sts::${a.id}:assumed-role/${role.name}/${name}`},
+    AssumedRoleUser: {AssumedRoleId: `${role.id}:${name}`, Arn: `arn:aws:sts::${t.id}:assumed-role/${role.name}/${name}`},
     ...(s.sessionPolicy || tags.length ? {PackedPolicySize: Math.min(100, Math.ceil(((s.sessionPolicy?.length ?? 0) + JSON.stringify(tags).length) / 20))} : {}),
     ...(s.sourceIdentity ? {SourceIdentity: s.sourceIdentity} : {}),
   }
@@ -145,6 +158,11 @@ export const stsOps: OpTable = {
     noAuth: true,
     handle: assumeRole,
     resources: (p) => [{type: 'AWS::IAM::Role', name: String(p.RoleArn)}],
+    // Into a role of another hosted account: that account's trail logs the call too (a missing role is not its event).
+    alsoLoggedIn(p, c) {
+      const m = ROLE_ARN.exec(String(p.RoleArn ?? ''))
+      return m && m[1] !== c.sim.account.id && c.sim.world?.core(m[1]!)?.account.roles.has(m[2]!) ? m[1] : undefined
+    },
     responseElements: (r) => {
       const x = r as {Credentials: ReturnType<typeof creds>; AssumedRoleUser: unknown; SourceIdentity?: string; PackedPolicySize?: number}
       return camelCreds(x)
@@ -174,7 +192,7 @@ export const stsOps: OpTable = {
       const root = c.caller.kind === 'root'
       const dur = duration(p.DurationSeconds, root ? 3600 : 43200, 900, root ? 3600 : 129600)
       const u = callerUser(c.sim.account, c.caller)
-      const s = newSession(c, {kind: root ? 'root' : 'federated', userName: u?.name, userId: u?.id, federatedName: name, expiresAt: c.now + dur * 1000, mfa: false, sessionPolicy: sessionPolicyText(p, c), sessionTags: tagsOf(p), transitiveTagKeys: [], chained: false})
+      const s = newSession(c, {kind: root ? 'root' : 'federated', userName: u?.name, userId: u?.id, federatedName: name, expiresAt: c.now + dur * 1000, mfa: false, sessionPolicy: sessionPolicyText(p, c.sim), sessionTags: tagsOf(p), transitiveTagKeys: [], chained: false})
       return {
         Credentials: creds(s),
         FederatedUser: {FederatedUserId: `${c.sim.account.id}:${name}`, Arn: `arn:aws:sts::${c.sim.account.id}:federated-user/${name}`},

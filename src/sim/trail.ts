@@ -34,6 +34,8 @@ export class Trail {
   constructor(
     private readonly accountId: string,
     private readonly dir?: string,
+    /** An organization trail: files go under AWSLogs/<org id>/<account>/, as AWS delivers them. */
+    private readonly orgId?: string,
   ) {
     // AWS delivers about every 5 minutes; a drill wants files sooner.
     if (dir) this.timer = setInterval(() => this.flush(), 2000).unref()
@@ -60,7 +62,7 @@ export class Trail {
       const d = new Date()
       const p2 = (n: number) => String(n).padStart(2, '0')
       const [y, m, day] = [d.getUTCFullYear(), p2(d.getUTCMonth() + 1), p2(d.getUTCDate())]
-      const folder = join(this.dir, 'AWSLogs', this.accountId, 'CloudTrail', region, String(y), m, day)
+      const folder = join(this.dir, 'AWSLogs', ...(this.orgId ? [this.orgId] : []), this.accountId, 'CloudTrail', region, String(y), m, day)
       mkdirSync(folder, {recursive: true})
       const stamp = `${y}${m}${day}T${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}Z`
       const file = join(folder, `${this.accountId}_CloudTrail_${region}_${stamp}_${randomBytes(8).toString('hex').toUpperCase().slice(0, 16)}.json.gz`)

@@ -36,7 +36,7 @@ describe('scenarios', async () => {
   })
 
   it('loads every shipped scenario', () => {
-    for (const f of ['demo-account', 'empty-account', 'stale-keys']) expect(loadScenario(`playbooks/scenarios/${f}.yaml`).account.id).toMatch(/^\d{12}$/)
+    for (const f of ['demo-account', 'empty-account', 'stale-keys', 'organization']) expect(loadScenario(`playbooks/scenarios/${f}.yaml`).account.id).toMatch(/^\d{12}$/)
   })
 
   it('reports several problems at once, each with file:line:column and the field path', () => {
@@ -76,6 +76,54 @@ describe('scenarios', async () => {
   it('checks policy references and documents after the schema', () => {
     const file = writeTemp(['roles:', '  - name: r', '    trust: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole"}]}', '    managedPolicies: [nope]'].join('\n'))
     expect(() => loadScenario(file)).toThrowError(/:3:12: roles\[0\]\.trust: MalformedPolicyDocument[\s\S]*:4:23: roles\[0\]\.managedPolicies\[0\]: unknown policy 'nope'/)
+  })
+
+  it('checks an organization: OU references, account ids, and each member account like the top level, at their positions', () => {
+    const file = writeTemp(
+      [
+        'account: {id: "111122223333"}',
+        'organization:',
+        '  id: o-short',
+        '  ous:',
+        '    - {name: Workloads, parent: Nowhere}',
+        '  accounts:',
+        '    - {id: "111122223333"}',
+        '    - id: "222233334444"',
+        '      ou: Prod',
+        '      state: GONE',
+        '    - id: "333344445555"',
+        '      roles:',
+        '        - {name: r, trust: {}, managedPolicies: [nope]}',
+      ].join('\n'),
+    )
+    let err: InvalidInputError | undefined
+    try {
+      loadScenario(file)
+    } catch (e) {
+      err = e as InvalidInputError
+    }
+    const byPath = Object.fromEntries(err!.issues.map((i) => [i.path, i]))
+    expect(byPath['organization.id']).toMatchObject({line: 3, column: 7, message: 'must be o- followed by 10-32 lowercase letters or digits'})
+    expect(byPath['organization.accounts[1].state']).toMatchObject({line: 10})
+    // The schema fails first; the cross-checks (OU names, ids, member policies) run on a valid shape.
+    const fixed = writeTemp(
+      [
+        'account: {id: "111122223333"}',
+        'organization:',
+        '  ous:',
+        '    - {name: Workloads, parent: Nowhere}',
+        '  accounts:',
+        '    - {id: "111122223333"}',
+        '    - id: "222233334444"',
+        '      ou: Prod',
+        '    - id: "333344445555"',
+        '      roles:',
+        '        - {name: r, trust: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "*"}, Action: "sts:AssumeRole"}]}, managedPolicies: [nope]}',
+      ].join('\n'),
+    )
+    expect(() => loadScenario(fixed)).toThrowError(
+      /:4:33: organization\.ous\[0\]\.parent: unknown OU 'Nowhere'[\s\S]*:6:12: organization\.accounts\[0\]\.id: account 111122223333 is the management account[\s\S]*:8:11: organization\.accounts\[1\]\.ou: unknown OU 'Prod': one of Workloads[\s\S]*organization\.accounts\[2\]\.roles\[0\]\.managedPolicies\[0\]: unknown policy 'nope'/,
+    )
   })
 
   it('starts the sim clock at the scenario clockOffset', async () => {

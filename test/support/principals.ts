@@ -5,11 +5,15 @@ import type {SimFixture} from './sim.js'
 
 export type Statement = {Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: string | string[]}
 
-/** Creates (or re-grants) a user holding `statements` as its one inline policy; returns its key. */
-export async function userWith(sim: SimFixture, name: string, statements: Statement[]): Promise<{accessKeyId: string; secretAccessKey: string}> {
-  await sim.clients.iam.send(new CreateUserCommand({UserName: name}))
-  await sim.clients.iam.send(new PutUserPolicyCommand({UserName: name, PolicyName: 'test', PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: statements})}))
-  const key = (await sim.clients.iam.send(new CreateAccessKeyCommand({UserName: name}))).AccessKey!
+/**
+ * Creates (or re-grants) a user holding `statements` as its one inline policy; returns its key. The user is
+ * made in the top-level account, or in `account` (a member of an organization scenario), by that account's root.
+ */
+export async function userWith(sim: SimFixture, name: string, statements: Statement[], opts: {account?: string} = {}): Promise<{accessKeyId: string; secretAccessKey: string}> {
+  const iam = opts.account ? sim.clientsIn(opts.account).iam : sim.clients.iam
+  await iam.send(new CreateUserCommand({UserName: name}))
+  await iam.send(new PutUserPolicyCommand({UserName: name, PolicyName: 'test', PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: statements})}))
+  const key = (await iam.send(new CreateAccessKeyCommand({UserName: name}))).AccessKey!
   return {accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey!}
 }
 
