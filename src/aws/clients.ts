@@ -10,6 +10,8 @@ import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy
 
 import {VERSION} from '../version.js'
 import {athenaSdk} from './sdk.js'
+import {classifyAwsError} from './errors.js'
+import {WritePacer} from './write-pacer.js'
 
 export interface AwsOptions {
   /** Named profile from ~/.aws/config (SSO profiles work: the SDK resolves them). */
@@ -81,6 +83,11 @@ export function makeClients(opts: AwsOptions = {}): Clients {
   }
   const bound = <C extends SendsCommands>(c: C) => withDeadline(c, timeoutMs, opts.endpoint ?? process.env.AWS_ENDPOINT_URL)
   const iam = bound(new IAMClient({...common, region: 'us-east-1'}))
+  // Writes go through their own client: the SDK's adaptive limiter, once a write is throttled, slows
+  // every call of the client that saw it, and reads (plan, verify) must not wait for IAM's write limit.
+  // Its retries are ours (pacedWrites), at the pace AWS grants instead of exponential backoff.
+  const iamWrites = bound(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1}))
+  pacedWrites(iam, iamWrites, opts.maxAttempts ?? common.maxAttempts)
   const sts = bound(new STSClient({...common, region}))
   const organizations = bound(new OrganizationsClient({...common, region: 'us-east-1'}))
   const trails = new Map<string, CloudTrailClient>()
@@ -108,12 +115,57 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     },
     destroy() {
       iam.destroy()
+      iamWrites.destroy()
       sts.destroy()
       organizations.destroy()
       for (const c of trails.values()) c.destroy()
       for (const c of athenas.values()) void c.then((a) => a.destroy())
     },
   }
+}
+
+/** IAM actions that change nothing: AWS's write limit does not apply to them. */
+const IAM_READ = /^(Get|List|Simulate|Generate)/
+/** Throttled attempts one write may make: paced, each waits for a slot the limit grants, not for backoff. */
+const MAX_THROTTLED_ATTEMPTS = 20
+
+/**
+ * Sends IAM writes through `writes`, paced by one WritePacer for the whole bundle (AWS throttles writes
+ * per account, not per call); reads stay on `reads`. A throttled write is sent again at its next slot;
+ * a 5xx or a dropped connection is retried with backoff, as the SDK would, up to `maxAttempts`.
+ * `maxAttempts: 1` stays one attempt (the drill attacker's probes must see what AWS answered).
+ */
+function pacedWrites(reads: IAMClient, writes: IAMClient, maxAttempts: number): void {
+  const pacer = new WritePacer()
+  const readSend = reads.send.bind(reads) as SendsCommands['send']
+  const writeSend = writes.send.bind(writes) as SendsCommands['send']
+  const send = async (command: {constructor: {name: string}}, options?: {abortSignal?: AbortSignal}) => {
+    if (IAM_READ.test(command.constructor.name)) return readSend(command, options)
+    for (let attempt = 1, failed = 0; ; attempt++) {
+      await pacer.slot(options?.abortSignal)
+      try {
+        const out = await writeSend(command, options)
+        pacer.onAccepted()
+        return out
+      } catch (error) {
+        // A call that had no answer in the whole deadline is not tried again: that would be minutes.
+        if (maxAttempts <= 1 || options?.abortSignal?.aborted || error instanceof AwsTimeoutError) throw error
+        const {kind} = classifyAwsError(error)
+        const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode ?? 0
+        if (kind === 'throttled' && attempt < Math.max(maxAttempts, MAX_THROTTLED_ATTEMPTS)) {
+          pacer.onThrottled()
+          continue
+        }
+        // What the SDK's standard retries retry: a 5xx, a connection that dropped or never came up.
+        if ((status >= 500 || kind === 'unreachable') && ++failed < maxAttempts) {
+          await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** failed))
+          continue
+        }
+        throw error
+      }
+    }
+  }
+  reads.send = send as IAMClient['send']
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
