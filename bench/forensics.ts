@@ -13,7 +13,7 @@
 // (peak RSS of that run − peak RSS of the few-session run) / (its sessions − theirs): the per-event cost
 // (streaming, the id table) is the same in both and cancels out. Goal ≤ 3 KB.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {availableParallelism, loadavg, tmpdir} from 'node:os'
 import {join, dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -106,6 +106,39 @@ function jqRate(dir: string): {ms: number; matched: number} | undefined {
   return {ms, matched: Number(r.stdout.trim())}
 }
 
+/** Runs the measuring child over `dir` (its own process, so its peak RSS is its own). */
+function measureIn(dir: string, env: Record<string, string> = {}): Measured {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dir], {cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20, env: {...process.env, ...env}})
+  if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`)
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measured
+}
+
+/** The many-sessions run, in a dir of its own, and its line against the few-session run `few`. */
+function memoryLine(few: Measured): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lockdown-bench-many-'))
+  try {
+    generate(dir, TOTAL, true)
+    const many = measureIn(dir)
+    const perSession = ((many.rssMb - few.rssMb) * 1024 * 1024) / Math.max(1, many.sessions - few.sessions)
+    return `  memory per distinct session: ${many.events.toLocaleString('en')} events in ${many.sessions.toLocaleString('en')} sessions, peak RSS ${many.rssMb.toFixed(0)} MB (${(many.ms / 1000).toFixed(2)}s) = ${Math.round(perSession).toLocaleString('en')} bytes per session beyond the ${few.sessions}-session run (peak RSS ${few.rssMb.toFixed(0)} MB; goal ≤ ${SESSION_GOAL_BYTES.toLocaleString('en')}) ${perSession <= SESSION_GOAL_BYTES ? 'OK' : 'ABOVE GOAL'}`
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+/** Only the memory figure (`npm run bench -- forensics-memory`): the few- and many-session runs, nothing else. */
+export async function benchForensicsMemory(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockdown-bench-'))
+  try {
+    generate(dir, TOTAL)
+    const few = measureIn(dir)
+    rmSync(dir, {recursive: true, force: true})
+    return `forensics memory: ${TOTAL.toLocaleString('en')} events, ${few.workers} worker${few.workers > 1 ? 's' : ''}\n${memoryLine(few)}`
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
 export async function benchForensics(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'lockdown-bench-'))
   try {
@@ -114,18 +147,8 @@ export async function benchForensics(): Promise<string> {
     const genS = ((performance.now() - tg) / 1000).toFixed(1)
     const loadBefore = loadavg()[0].toFixed(2)
     const cpus = availableParallelism()
-    const run = (env: Record<string, string>): Measured => {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dir], {cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20, env: {...process.env, ...env}})
-      if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`)
-      return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measured
-    }
-    const m = run({})
-    const plain = run({LOCKDOWN_SCAN: 'json'})
-    rmSync(dir, {recursive: true, force: true})
-    mkdirSync(dir)
-    generate(dir, TOTAL, true)
-    const many = run({})
-    const perSession = ((many.rssMb - m.rssMb) * 1024 * 1024) / Math.max(1, many.sessions - m.sessions)
+    const m = measureIn(dir)
+    const plain = measureIn(dir, {LOCKDOWN_SCAN: 'json'})
     const rate = m.events / (m.ms / 1000)
     const plainRate = plain.events / (plain.ms / 1000)
     const lines = [
@@ -133,7 +156,7 @@ export async function benchForensics(): Promise<string> {
       `  parse + graph (${m.workers} worker${m.workers > 1 ? 's' : ''}): ${(m.ms / 1000).toFixed(2)}s = ${Math.round(rate).toLocaleString('en')} events/s (target ≥ 150,000) ${rate >= 150_000 ? 'OK' : 'BELOW TARGET'}`,
       `  CPU: ${(m.cpuMs / 1000).toFixed(2)}s in all threads = ${Math.round(m.events / (m.cpuMs / 1000)).toLocaleString('en')} events per CPU-second (≈ ${Math.round((m.events / (m.cpuMs / 1000)) * Math.min(m.workers, cpus)).toLocaleString('en')} events/s on ${Math.min(m.workers, cpus)} idle cores); load average before the run ${loadBefore}`,
       `  peak RSS: ${m.rssMb.toFixed(0)} MB (target ≤ 400) ${m.rssMb <= 400 ? 'OK' : 'ABOVE TARGET'}; ${m.sessions} sessions`,
-      `  memory per distinct session: ${many.events.toLocaleString('en')} events in ${many.sessions.toLocaleString('en')} sessions, peak RSS ${many.rssMb.toFixed(0)} MB (${(many.ms / 1000).toFixed(2)}s) = ${Math.round(perSession).toLocaleString('en')} bytes per session beyond the ${m.sessions}-session run (goal ≤ ${SESSION_GOAL_BYTES.toLocaleString('en')}) ${perSession <= SESSION_GOAL_BYTES ? 'OK' : 'ABOVE GOAL'}`,
+      memoryLine(m),
       `  same files, every one through JSON.parse (LOCKDOWN_SCAN=json): ${(plain.ms / 1000).toFixed(2)}s = ${Math.round(plainRate).toLocaleString('en')} events/s, peak RSS ${plain.rssMb.toFixed(0)} MB; scanner/JSON.parse = ${(rate / plainRate).toFixed(2)}×${plain.sessions === m.sessions ? '' : ` — SESSIONS DIFFER (${plain.sessions} vs ${m.sessions})`}`,
     ]
     const jq = jqRate(dir)
@@ -151,5 +174,5 @@ const self = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[
 if (self && process.argv[2] === '--measure') {
   measure(process.argv[3]).then((m) => console.log(JSON.stringify(m)))
 } else if (self) {
-  benchForensics().then((s) => console.log(s))
+  ;(process.argv[2] === 'memory' ? benchForensicsMemory() : benchForensics()).then((s) => console.log(s))
 }
