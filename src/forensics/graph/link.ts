@@ -94,7 +94,7 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
       inferred: false,
     }
     if (rec.name === 'GetSessionToken') row.arn = rec.actor.arn ?? arn
-    const s: LinkedSession = {row, activity: new ActivityAcc(), issue: rec, serviceHeld: rec.actor.type === 'AWSService' ? (rec.actor.invokedBy ?? rec.ip) : undefined}
+    const s: LinkedSession = {row, activity: NO_ACTIVITY, issue: rec, serviceHeld: rec.actor.type === 'AWSService' ? (rec.actor.invokedBy ?? rec.ip) : undefined}
     sessions.set(row.id, s)
     const list = byKey.get(i.accessKeyId!) ?? []
     list.push(s)
@@ -103,10 +103,13 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
 
   // Uses → issued sessions; the rest become sessions known only by their calls.
   const groups = new Map<string, ObservedRec[]>()
+  const uses = new Map<LinkedSession, ActivityAcc[]>()
   for (const o of acc.observed.values()) {
     const s = matchIssued(byKey.get(o.key), o)
     if (s) {
-      s.activity.merge(o.activity)
+      const list = uses.get(s)
+      if (list) list.push(o.activity)
+      else uses.set(s, [o.activity])
       continue
     }
     const g = `${o.arn}|${o.created}`
@@ -128,8 +131,7 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
     const login = closestLogin((longTerm ? loginsByArn : switchesByArn).get(o.arn) ?? [], o)
     if (login && !longTerm) {
       usedLogins.add(login)
-      const activity = new ActivityAcc()
-      for (const x of list) activity.merge(x.activity)
+      const activity = joined(list.map((x) => x.activity))
       const from = login.issued.switchFrom
       const row: LinkedSession['row'] = {
         id: `${o.arn}|${iso(o.created)}`,
@@ -152,8 +154,7 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
       continue
     }
     if (login) usedLogins.add(login)
-    const activity = new ActivityAcc()
-    for (const x of list) activity.merge(x.activity)
+    const activity = joined(list.map((x) => x.activity))
     // An IAM user's short-lived key with no issuance in the data: a console session whose login is
     // elsewhere (its calls are relayed by signin), a service acting for the user (Lambda's forward access
     // sessions), or a GetSessionToken session.
@@ -192,6 +193,8 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
     sessions.set(row.id, {row, activity, serviceHeld})
   }
 
+  for (const [s, parts] of uses) s.activity = joined(parts)
+
   // A console login with no calls seen is still a session someone opened.
   for (const l of logins) {
     if (usedLogins.has(l) || !l.actor.arn) continue
@@ -210,7 +213,7 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
       consoleLoginId: l.id,
       inferred: false,
     }
-    if (!sessions.has(row.id)) sessions.set(row.id, {row, activity: new ActivityAcc()})
+    if (!sessions.has(row.id)) sessions.set(row.id, {row, activity: NO_ACTIVITY})
   }
 
   linkParents(sessions)
@@ -223,6 +226,23 @@ export function linkSessions(acc: Accumulator): Map<string, LinkedSession> {
   }
   return sessions
 }
+
+/**
+ * A session's activity from its parts. Most sessions have one part (one key, one creationDate), and that
+ * part is used as it is rather than copied: a copy of every session's maps, made while the accumulator
+ * still holds the originals, was the largest single cost at the memory peak of a 100k-session report.
+ * The part stays the accumulator's: nothing here writes to a session's activity (a lookup run adds more
+ * events to the accumulator and links again, so a merged copy is made for sessions of several parts).
+ */
+function joined(parts: ActivityAcc[]): ActivityAcc {
+  if (parts.length === 1) return parts[0]
+  const activity = new ActivityAcc()
+  for (const p of parts) activity.merge(p)
+  return activity
+}
+
+/** The activity of a session with no calls seen: one shared instance (nothing writes to a linked session's activity). */
+const NO_ACTIVITY = new ActivityAcc()
 
 function matchIssued(cands: LinkedSession[] | undefined, o: ObservedRec): LinkedSession | undefined {
   if (!cands) return undefined

@@ -100,14 +100,17 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
     hidden++
   }
 
+  // The linked row becomes the report's row in place (same key order as a spread copy): a copy of each
+  // of 100k rows would be alive beside its original until the report is done.
   const sessions: SessionRow[] = [...all.values()]
     .filter((s) => keep.has(s.row.id))
-    .map((s) => ({
-      ...s.row,
-      depth: depth.get(s.row.id)!,
-      activity: s.activity.toActivity(),
-      flags: [...new Set(flagsBySession.get(s.row.id)!.map((f) => f.kind))],
-    }))
+    .map((s) =>
+      Object.assign(s.row, {
+        depth: depth.get(s.row.id)!,
+        activity: s.activity.toActivity(),
+        flags: [...new Set(flagsBySession.get(s.row.id)!.map((f) => f.kind))],
+      }),
+    )
     .sort((a, b) => cmp(a.issuedAt ?? a.activity.first ?? '', b.issuedAt ?? b.activity.first ?? '') || cmp(a.id, b.id))
 
   const keptNames = new Set(sessions.flatMap((s) => [s.principal, s.arn]))
