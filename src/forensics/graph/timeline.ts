@@ -28,7 +28,7 @@ export function buildTimeline(
   resolve: Resolver,
   flags: Flag[],
 ): {entries: TimelineEntry[]; dropped: number} {
-  const out: TimelineEntry[] = []
+  const out = new Earliest(MAX_TIMELINE)
   // The call each flag points at, so a noted call that was flagged shows as such (once).
   const flagged = new Map<string, Flag>()
   for (const f of flags) for (const id of f.evidence ?? []) if (!flagged.has(id)) flagged.set(id, f)
@@ -97,10 +97,39 @@ export function buildTimeline(
   for (const f of acc.failedIssues) {
     out.push({at: iso(f.time)!, actor: f.actor.arn ?? 'unknown', event: f.name, detail: f.issued.roleArn ?? '', ip: f.ip, error: f.error, kind: 'denied'})
   }
-  // Full tie-breaks: the order must not depend on file order or on how files were split across workers.
-  out.sort((a, b) => cmp(a.at, b.at) || cmp(a.event, b.event) || cmp(a.actor, b.actor) || cmp(a.detail, b.detail))
-  const dropped = Math.max(0, out.length - MAX_TIMELINE)
-  return {entries: out.slice(0, MAX_TIMELINE), dropped}
+  return out.result()
+}
+
+// Full tie-breaks: the order must not depend on file order or on how files were split across workers.
+const byTimelineOrder = (a: TimelineEntry, b: TimelineEntry) => cmp(a.at, b.at) || cmp(a.event, b.event) || cmp(a.actor, b.actor) || cmp(a.detail, b.detail)
+
+/**
+ * The first `max` entries in timeline order, and how many were made. A 100k-session trail makes a few
+ * hundred thousand candidate entries for a list of 2,000: they are cut back to the first `max` whenever
+ * twice that many wait, so they die young instead of all living until one big sort. Ties keep the order
+ * they were made in (as the stable sort of the whole list did), so the kept entries and their order are
+ * the same as sorting everything and keeping the head.
+ */
+class Earliest {
+  private list: {e: TimelineEntry; seq: number}[] = []
+  private made = 0
+
+  constructor(private readonly max: number) {}
+
+  push(e: TimelineEntry): void {
+    this.list.push({e, seq: this.made++})
+    if (this.list.length >= 2 * this.max) this.trim()
+  }
+
+  private trim(): void {
+    this.list.sort((a, b) => byTimelineOrder(a.e, b.e) || a.seq - b.seq)
+    if (this.list.length > this.max) this.list.length = this.max
+  }
+
+  result(): {entries: TimelineEntry[]; dropped: number} {
+    this.trim()
+    return {entries: this.list.map((x) => x.e), dropped: Math.max(0, this.made - this.max)}
+  }
 }
 
 export function buildGaps(acc: Accumulator, sessions: SessionRow[], opts: GraphOptions): string[] {
