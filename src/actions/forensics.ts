@@ -8,7 +8,38 @@ import {z} from 'zod'
 import {parseTimeArg} from '../forensics/time-window.js'
 import {timeText} from '../playbook/time.js'
 import {formatOfPath, REPORT_FORMATS, type ReportFormat} from '../report/formats.js'
+import type {Clients} from '../aws/clients.js'
+import type {AccountEntry} from '../forensics/sources/accounts.js'
 import type {Action, Applied, Change, Ctx, StepPlan} from './types.js'
+
+/**
+ * The run's whole scope, which the engine hands a run-wide step (ORG-DESIGN.md, Changes): every account
+ * of the playbook's `accounts:`, entered (with clients) or not (with the reason). Absent in a run over
+ * the caller's account alone.
+ */
+export interface ScopeAccount {
+  id: string
+  name?: string
+  clients?: Clients
+  unreachable?: string
+}
+type RunCtx = Ctx & {accounts?: ScopeAccount[]}
+
+/**
+ * The accounts this step reads: the `accounts:` it names, out of the run's scope; an account named but
+ * not in the scope is a gap with that reason, not a silent omission. Undefined: the step's account alone.
+ */
+export function accountsToRead(p: {accounts?: string[]}, ctx: RunCtx): AccountEntry[] | undefined {
+  if (!p.accounts && !ctx.accounts) return undefined
+  const scope = ctx.accounts ?? [{id: ctx.caller.account, clients: ctx.clients}]
+  const ids = p.accounts ? [...new Set(p.accounts.map((a) => (a === 'current' ? ctx.caller.account : a)))] : scope.map((a) => a.id)
+  return ids.map((id) => {
+    const a = scope.find((s) => s.id === id)
+    if (!a) return {id, unreachable: "not in the playbook's accounts: (the run did not enter it); add it there"}
+    const clients = a.clients
+    return {id, name: a.name, ...(clients ? {cloudtrail: (r: string) => clients.cloudtrail(r)} : {unreachable: a.unreachable ?? 'not entered'})}
+  })
+}
 
 const params = z
   .object({
@@ -18,6 +49,11 @@ const params = z
     principals: z.array(z.string().min(1)).optional().describe('User/principal ARN or name globs to keep.'),
     accessKeys: z.array(z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{4,}$/)).optional().describe('Access key ids to keep.'),
     regions: z.array(z.string().min(1)).optional().describe('Regions to read LookupEvents in; default: the playbook region.'),
+    accounts: z
+      .array(z.union([z.literal('current'), z.string().regex(/^\d{12}$/, 'expected a 12-digit account id or "current"')]))
+      .min(1)
+      .optional()
+      .describe("Accounts to read, side by side (chains are joined across them); default: every account of the playbook's accounts:."),
     includeService: z.boolean().optional().describe('Keep sessions AWS services assumed for themselves.'),
     report: z.string().min(1).default('reports/${incident}.md').describe('File to write; ${incident} and ${runId} are filled in.'),
     format: z.enum(REPORT_FORMATS).optional().describe('md, html, json or csv; default: from the file extension.'),
@@ -60,7 +96,14 @@ export const forensicsAction: Action<ForensicsParams, ForensicsData> = {
     const end = p.until ? parseTimeArg(p.until, now, 'until').toISOString() : undefined
     const path = reportPath(p, ctx)
     const format = p.format ?? formatOfPath(path) ?? 'md'
-    const filters = [p.roles?.length && `roles ${p.roles.join(', ')}`, p.principals?.length && `principals ${p.principals.join(', ')}`].filter(Boolean).join('; ')
+    const accounts = accountsToRead(p, ctx)
+    const filters = [
+      accounts && `accounts ${accounts.map((a) => a.id).join(', ')}`,
+      p.roles?.length && `roles ${p.roles.join(', ')}`,
+      p.principals?.length && `principals ${p.principals.join(', ')}`,
+    ]
+      .filter(Boolean)
+      .join('; ')
     const change: Change<ForensicsData> = {
       target: `file:${path}`,
       principal: '',
@@ -76,14 +119,16 @@ export const forensicsAction: Action<ForensicsParams, ForensicsData> = {
     const {data} = c
     // The collector, its sources and the renderers load only when the step runs: validating or planning a
     // playbook (and every other command) does not pay for them.
-    const [{collectReport}, {LookupSource}, {renderReport}] = await Promise.all([
+    const [{collectReport}, {LookupSource}, {AccountsLookupSource}, {renderReport}] = await Promise.all([
       import('../forensics/collect.js'),
       import('../forensics/sources/lookup.js'),
+      import('../forensics/sources/accounts.js'),
       import('../report/index.js'),
     ])
     const regions = data.params.regions?.length ? data.params.regions : [ctx.clients.region]
-    const source = new LookupSource({regions, client: (r) => ctx.clients.cloudtrail(r)})
-    ctx.log(`LookupEvents in ${regions.join(', ')}`)
+    const accounts = accountsToRead(data.params, ctx)
+    const source = accounts ? new AccountsLookupSource({accounts, regions}) : new LookupSource({regions, client: (r) => ctx.clients.cloudtrail(r)})
+    ctx.log(`LookupEvents in ${accounts ? `${accounts.length} account(s) × ` : ''}${regions.join(', ')}`)
     const report = await collectReport(source, {
       window: {start: new Date(data.start), end: data.end ? new Date(data.end) : ctx.now()},
       roles: data.params.roles,
@@ -100,7 +145,13 @@ export const forensicsAction: Action<ForensicsParams, ForensicsData> = {
     return {
       ...c,
       appliedAt: ctx.now().toISOString(),
-      result: {path: data.path, sessions: report.summary.sessions, flags: report.summary.flags, calls: report.source.calls},
+      result: {
+        path: data.path,
+        sessions: report.summary.sessions,
+        flags: report.summary.flags,
+        calls: report.source.calls,
+        ...(report.coverage ? {accounts: report.coverage.covered.map((c) => c.account), unreached: report.coverage.unreached} : {}),
+      },
     }
   },
 }

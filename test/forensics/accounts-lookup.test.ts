@@ -3,12 +3,19 @@
 // could not be entered. What was read and what was not is in the header, the gaps and the JSON.
 import {CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam'
 import {AssumeRoleCommand} from '@aws-sdk/client-sts'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+
+import {forensicsAction} from '../../src/actions/forensics.js'
+import type {Ctx} from '../../src/actions/types.js'
 
 import type {Clients} from '../../src/aws/clients.js'
 import {collectReport} from '../../src/forensics/collect.js'
 import {AccountsLookupSource, NothingReachedError, type AccountEntry} from '../../src/forensics/sources/accounts.js'
 import {renderMarkdown} from '../../src/report/markdown.js'
+import {runCli} from '../support/cli.js'
 import {useSim} from '../support/sim.js'
 
 const REGIONS = ['us-east-1', 'eu-west-1']
@@ -119,5 +126,72 @@ describe('a token bucket for each account × region', () => {
       demo.setFaults({lookupEventsRate: 0})
       backdoor.setFaults({lookupEventsRate: 0})
     }
+  })
+})
+
+describe('the forensics action across the run’s accounts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'forensics-accounts-'))
+  const ctx = (accounts?: {id: string; name?: string; clients?: Clients; unreachable?: string}[]): Ctx & {accounts?: typeof accounts} => ({
+    clients: demo.clients,
+    signal: new AbortController().signal,
+    runId: 'run-1',
+    incident: 'INC-15',
+    caller: {account: '111122223333', arn: 'arn:aws:iam::111122223333:root', userId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root'},
+    now: () => new Date(),
+    protect: [],
+    step: {id: 'evidence', allowSelf: false},
+    log: () => {},
+    accounts,
+  })
+  const scope = [
+    {id: '111122223333', name: 'demo', clients: demo.clients},
+    {id: '222233334444', name: 'backdoor', clients: backdoor.clients},
+    {id: '444455556666', name: 'invited', unreachable: 'sts:AssumeRole failed: AccessDenied'},
+  ]
+
+  it('reads every account of the playbook’s scope by default, and names the one the run could not enter', {timeout: 60_000}, async () => {
+    const p = forensicsAction.params.parse({since: '1h', report: join(dir, 'all.json')})
+    const c = ctx(scope)
+    const plan = await forensicsAction.plan(p, c)
+    expect(plan.changes[0].summary).toContain('accounts 111122223333, 222233334444, 444455556666')
+    const applied = await forensicsAction.apply(plan.changes[0], c)
+    expect(applied.result).toMatchObject({accounts: ['111122223333', '222233334444'], unreached: [{account: '444455556666', reason: 'sts:AssumeRole failed: AccessDenied'}]})
+    const r = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8'))
+    expect(r.sessions.find((s: {sessionName?: string}) => s.sessionName === 'pivot').account).toBe('222233334444')
+    expect(r.gaps[0]).toBe('Not read: 444455556666 (invited): sts:AssumeRole failed: AccessDenied. Its events are missing from this report.')
+  })
+
+  it('accounts: narrows the scope; an account the run did not enter is a gap that says to add it to the playbook', {timeout: 60_000}, async () => {
+    const p = forensicsAction.params.parse({since: '1h', accounts: ['current', '999988887777'], report: join(dir, 'some.json')})
+    const c = ctx(scope)
+    const applied = await forensicsAction.apply((await forensicsAction.plan(p, c)).changes[0], c)
+    expect(applied.result).toMatchObject({accounts: ['111122223333'], unreached: [{account: '999988887777', reason: expect.stringContaining("not in the playbook's accounts:")}]})
+    expect(forensicsAction.params.safeParse({since: '1h', accounts: ['prod']}).success).toBe(false)
+  })
+})
+
+describe('trail chains --accounts', () => {
+  const env = {AWS_ACCESS_KEY_ID: demo.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: demo.rootCredentials.secretAccessKey}
+  const aws = ['--endpoint', demo.endpoint, '--region', 'us-east-1', '--since', '1h']
+
+  // Each run asks LookupEvents at AWS's own 2 requests/s: about 15 s for the first round.
+  it('reads the caller’s account and names an account it could not enter (no access role there), in the output and the JSON', {timeout: 120_000}, async () => {
+    const r = await runCli(['trail', 'chains', '--accounts', 'current,444455556666', ...aws, '--json'], env)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.coverage.covered).toEqual([{account: '111122223333', regions: ['us-east-1']}])
+    expect(r.json.coverage.unreached).toEqual([
+      {account: '444455556666', reason: expect.stringMatching(/^sts:AssumeRole arn:aws:iam::444455556666:role\/OrganizationAccountAccessRole failed: .*invited account has no OrganizationAccountAccessRole/)},
+    ])
+    const human = await runCli(['trail', 'chains', '--accounts', 'current,444455556666', ...aws], env)
+    expect(human.stdout).toMatch(/NOT read: 444455556666: sts:AssumeRole/)
+  })
+
+  it('refuses a word that is not an account, and --accounts with files (exit 2)', async () => {
+    const bad = await runCli(['trail', 'chains', '--accounts', 'current,prod', ...aws, '--json'], env)
+    expect(bad.code).toBe(2)
+    expect(bad.json.error.message).toContain('"prod" is not current, organization or a 12-digit account id')
+    const files = await runCli(['trail', 'chains', '--accounts', 'current', '--path', 'test/fixtures/cloudtrail/stratus-red-team', '--json'], env)
+    expect(files.code).toBe(2)
+    expect(files.json.error.next).toContain('--source lookup --accounts')
   })
 })

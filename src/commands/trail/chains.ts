@@ -1,12 +1,18 @@
 // `lockdown trail chains`: who assumed which role, through which chain, as a tree.
 import {Flags} from '@oclif/core'
 
-import {makeClients, type Clients} from '../../aws/clients.js'
+import {DEFAULT_ACCESS} from '../../aws/access.js'
+import {principalOf} from '../../aws/arn.js'
+import {makeClients, type AwsOptions, type Clients} from '../../aws/clients.js'
+import {getIdentity} from '../../aws/identity.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {exitCodeHelp} from '../../errors.js'
+import {exitCodeHelp, InvalidInputError} from '../../errors.js'
+import {openAccounts, parseAccountWords} from '../../forensics/accounts.js'
 import {collectReport} from '../../forensics/collect.js'
 import {chooseSource, type SourceEnv, type SourceValues} from '../../forensics/sources/registry.js'
 import {defaultWorkers} from '../../forensics/parallel/scan.js'
+import {AccountsLookupSource, unreachedText} from '../../forensics/sources/accounts.js'
+import type {TrailSource} from '../../forensics/sources/types.js'
 import {parseWindow} from '../../forensics/time-window.js'
 import {renderTree} from '../../report/tree.js'
 import type {ForensicReport} from '../../report/types.js'
@@ -24,6 +30,13 @@ export const trailFlags = {
   source: sourceFlag,
   // path, lake, regions, … : whatever the registered sources read.
   ...sourceFlagDefs(),
+  accounts: Flags.string({
+    description:
+      'Accounts to read LookupEvents in, side by side (comma-separated): current, 12-digit ids, organization (every ACTIVE account, from the management account). Others are entered through --access-role. Default: the caller’s account.',
+    delimiter: ',',
+    multiple: true,
+  }),
+  'access-role': Flags.string({description: 'Role assumed in each other account of --accounts (name or path/name).', default: 'OrganizationAccountAccessRole'}),
   'include-service': Flags.boolean({description: 'Show sessions AWS services assumed for themselves (hidden unless flagged).', default: false}),
   workers: Flags.integer({description: 'Threads parsing CloudTrail files (--source files). Default: one more than the CPUs.', min: 1}),
 }
@@ -38,6 +51,8 @@ type TrailFlagValues = {
   path?: string
   lake?: string
   regions?: string[]
+  accounts?: string[]
+  'access-role'?: string
   'include-service': boolean
   workers?: number
   region?: string
@@ -45,14 +60,41 @@ type TrailFlagValues = {
 }
 
 /** Shared by both trail commands: flags → source → report. */
-export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string, env: Omit<SourceEnv, 'clients'> = {}): Promise<ForensicReport> {
+export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string, env: TrailEnv = {}): Promise<ForensicReport> {
   // Files hold what they hold: an analyst handed last year's logs wants all of them, not a 48h window
   // back from today that silently reads nothing. Indexed sources (LookupEvents, Lake) keep 48h.
   const values: SourceValues = {...f, regions: f.regions ?? (f.region ? [f.region] : undefined)}
   const def = chooseSource(f.source, values)
   const wholeFiles = f.since === undefined && f.until === undefined && (def.wholeByDefault?.(values) ?? false)
   const window = wholeFiles ? {start: new Date(0), end: new Date(8.64e15)} : parseWindow(f.since ?? '48h', f.until, new Date())
-  const source = def.open(values, {clients, progress: env.progress, tty: env.tty})
+  const opened = f.accounts?.length ? await accountsSource(f, def.kind, clients, env, values.regions as string[] | undefined) : undefined
+  try {
+    return await collect(f, opened?.source ?? def.open(values, {clients, progress: env.progress, tty: env.tty}), window, wholeFiles, title)
+  } finally {
+    opened?.close()
+  }
+}
+
+/** What a source may use, and the caller's AWS options (to build clients in the accounts of --accounts). */
+export type TrailEnv = Omit<SourceEnv, 'clients'> & {aws?: AwsOptions}
+
+/** `--accounts`: LookupEvents in each account × region, each account entered through the access role. */
+async function accountsSource(f: TrailFlagValues, kind: string, clients: () => Clients, env: TrailEnv, regions: string[] | undefined): Promise<{source: AccountsLookupSource; close(): void}> {
+  const specs = parseAccountWords(f.accounts!)
+  if (kind !== 'lookup') {
+    throw new InvalidInputError(`--accounts picks the accounts LookupEvents is asked in; --source ${kind} holds the accounts it holds (the report names them)`, [], {
+      next: 'lockdown trail chains --source lookup --accounts organization, or drop --accounts',
+    })
+  }
+  const c = clients()
+  const id = await getIdentity(c)
+  const base = {clients: c, aws: env.aws ?? {}, identity: {...id, principalArn: principalOf(id.arn).arn}}
+  const runId = `trail-${new Date().toISOString().replace(/[-:]|\.\d+Z$/g, '')}`
+  const opened = await openAccounts(base, specs, {runId, access: {role: f['access-role'] ?? DEFAULT_ACCESS.role}})
+  return {source: new AccountsLookupSource({accounts: opened.entries, regions: regions?.length ? regions : [c.region]}), close: opened.close}
+}
+
+async function collect(f: TrailFlagValues, source: TrailSource, window: {start: Date; end: Date}, wholeFiles: boolean, title?: string): Promise<ForensicReport> {
   const report = await collectReport(source, {
     window,
     roles: f.role,
@@ -98,10 +140,11 @@ ${exitCodeHelp()}`
     let made: Clients | undefined
     const clients = () => (made ??= makeClients(this.awsOptions()))
     try {
-      const report = await trailReport(this.flags, clients)
+      const report = await trailReport(this.flags, clients, undefined, {aws: this.awsOptions()})
       this.say(renderTree(report))
       this.say('')
       this.say(`${report.summary.sessions} sessions, ${report.summary.flags} flags · ${report.source.description}`)
+      for (const u of report.coverage?.unreached ?? []) this.say(`NOT read: ${unreachedText(u)}`)
       if (report.summary.hiddenServiceSessions) this.say(`${report.summary.hiddenServiceSessions} AWS-service sessions hidden (--include-service shows them)`)
       return report
     } finally {

@@ -9,6 +9,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {emitPlaybook} from '../../forensics/detections/playbook.js'
 import {exitCodeHelp} from '../../errors.js'
 import {formatOfPath, renderReport, REPORT_FORMATS, type ReportFormat} from '../../report/index.js'
+import type {Coverage} from '../../report/types.js'
 import {trailFlags, trailReport} from './chains.js'
 
 export default class TrailReport extends BaseCommand<typeof TrailReport> {
@@ -34,12 +35,23 @@ ${exitCodeHelp()}`
     'emit-playbook': Flags.string({description: 'Also write a playbook that contains the findings (explicit names; review it, then lockdown plan FILE).'}),
   }
 
-  public async run(): Promise<{out?: string; format: ReportFormat; summary: unknown; source: unknown; gaps: string[]; findings: unknown[]; playbook?: string}> {
+  public async run(): Promise<{
+    out?: string
+    format: ReportFormat
+    accounts: string[]
+    regions: string[]
+    coverage?: Coverage
+    summary: unknown
+    source: unknown
+    gaps: string[]
+    findings: unknown[]
+    playbook?: string
+  }> {
     let made: Clients | undefined
     const clients = () => (made ??= makeClients(this.awsOptions()))
     try {
       const format = (this.flags.format as ReportFormat | undefined) ?? (this.flags.out ? formatOfPath(this.flags.out) : undefined) ?? 'md'
-      const report = await trailReport(this.flags, clients, this.flags.title)
+      const report = await trailReport(this.flags, clients, this.flags.title, {aws: this.awsOptions()})
       const text = renderReport(report, format)
       if (this.flags.out) {
         await mkdir(dirname(this.flags.out), {recursive: true})
@@ -59,7 +71,7 @@ ${exitCodeHelp()}`
             : `Wrote ${playbook}: no finding has anything in IAM to contain${emitted.manual.length ? `; ${emitted.manual.length} thing(s) to do by hand are listed in it` : ''}.`,
         )
       }
-      return {out: this.flags.out, format, summary: report.summary, source: report.source, gaps: report.gaps, findings: report.findings, playbook}
+      return {out: this.flags.out, format, accounts: report.accounts, regions: report.regions, coverage: report.coverage, summary: report.summary, source: report.source, gaps: report.gaps, findings: report.findings, playbook}
     } finally {
       made?.destroy()
     }

@@ -11,11 +11,16 @@ export const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
-      const t = setTimeout(resolve, ms)
-      signal?.addEventListener('abort', () => {
+      // The listener goes when the timer fires: a long read waits thousands of times on one signal.
+      const onAbort = () => {
         clearTimeout(t)
-        reject(signal.reason)
-      }, {once: true})
+        reject(signal!.reason)
+      }
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', onAbort, {once: true})
     }),
 }
 
