@@ -5,11 +5,12 @@ import type {AthenaClient} from '@aws-sdk/client-athena'
 import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import {IAMClient} from '@aws-sdk/client-iam'
 import {OrganizationsClient} from '@aws-sdk/client-organizations'
+import type {S3Client} from '@aws-sdk/client-s3'
 import {STSClient} from '@aws-sdk/client-sts'
 import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy/types'
 
 import {VERSION} from '../version.js'
-import {athenaSdk} from './sdk.js'
+import {athenaSdk, s3Sdk} from './sdk.js'
 import {classifyAwsError} from './errors.js'
 import {WritePacer} from './write-pacer.js'
 
@@ -57,6 +58,8 @@ export interface Clients {
   cloudtrail(region?: string): CloudTrailClient
   /** Athena is regional, and loaded on first use (only `--source athena` and `trail athena setup` need it). */
   athena(region?: string): Promise<AthenaClient>
+  /** S3 (the trail bucket), per region, built on first use; path-style when an endpoint is set (the simulator). */
+  s3(region?: string): Promise<S3Client>
   readonly region: string
   destroy(): void
 }
@@ -92,6 +95,9 @@ export function makeClients(opts: AwsOptions = {}): Clients {
   const organizations = bound(new OrganizationsClient({...common, region: 'us-east-1'}))
   const trails = new Map<string, CloudTrailClient>()
   const athenas = new Map<string, Promise<AthenaClient>>()
+  const buckets = new Map<string, Promise<S3Client>>()
+  // A custom endpoint (the simulator, a VPC endpoint URL) has no per-bucket host names: address the bucket in the path.
+  const pathStyle = Boolean(opts.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL)
   return {
     iam,
     sts,
@@ -113,6 +119,14 @@ export function makeClients(opts: AwsOptions = {}): Clients {
       }
       return c
     },
+    s3(r = region) {
+      let c = buckets.get(r)
+      if (!c) {
+        c = s3Sdk().then(({S3Client}) => bound(new S3Client({...common, region: r, forcePathStyle: pathStyle})))
+        buckets.set(r, c)
+      }
+      return c
+    },
     destroy() {
       iam.destroy()
       iamWrites.destroy()
@@ -120,6 +134,7 @@ export function makeClients(opts: AwsOptions = {}): Clients {
       organizations.destroy()
       for (const c of trails.values()) c.destroy()
       for (const c of athenas.values()) void c.then((a) => a.destroy())
+      for (const c of buckets.values()) void c.then((b) => b.destroy())
     },
   }
 }

@@ -12,6 +12,7 @@ import {type ParsedScenario, type Scenario, loadScenario, parseScenarioText, res
 import {parseOffset} from './scenario-schema.js'
 import {organizationsOps} from './org/api.js'
 import {seedWorld} from './org/seed.js'
+import {isS3Request, makeTrailBucket, type S3Request} from './s3/server.js'
 import {makeHandler} from './server.js'
 import {snapshotAccount} from './state.js'
 import {stsOps} from './sts.js'
@@ -30,6 +31,8 @@ export interface SimOptions {
   port?: number
   host?: '127.0.0.1'
   trailDir?: string
+  /** With trailDir: the S3 bucket serving it (path-style on the same port, and Athena's tables). Default: TRAIL_BUCKET. */
+  trailBucket?: string
 }
 
 export interface SimCredentials {
@@ -80,6 +83,8 @@ export interface SimHandle {
   flushTrail(): string[]
   /** HTTP requests received so far, signed or not (tests prove "zero AWS requests" with it). */
   requestCount(): number
+  /** The trail bucket when a trail directory is delivered to (S3 ListObjectsV2/GetObject/HeadObject), and the S3 requests it answered. */
+  trailBucket?: {name: string; requests(): S3Request[]}
   stop(): Promise<void>
 }
 
@@ -90,17 +95,20 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const {accounts, org} = seedWorld(scenario, Date.now() + offset)
   const world = new SimWorld(faults, org, accounts, opts.trailDir)
   world.clock.setOffset(offset)
+  const trailBucket = opts.trailBucket ?? TRAIL_BUCKET
   const handler = makeHandler(world, {
     iam: iamOps,
     sts: stsOps,
     cloudtrail: {...cloudtrailOps, ...lakeOps()},
     organizations: organizationsOps,
-    athena: athenaOps({bucketDir: (b) => (opts.trailDir && b === TRAIL_BUCKET ? opts.trailDir : undefined)}),
+    athena: athenaOps({bucketDir: (b) => (opts.trailDir && b === trailBucket ? opts.trailDir : undefined)}),
   })
+  // Without a trail directory S3 still answers (every bucket is NoSuchBucket), as an account without the bucket would.
+  const bucket = makeTrailBucket({name: trailBucket, dir: opts.trailDir, region: 'us-east-1', owner: () => world.management, resolve: (k, t, n) => world.resolve(k, t, n), now: () => world.clock.now()})
   let requests = 0
   const server = createServer((req, res) => {
     requests++
-    handler(req, res).catch((e) => {
+    ;(isS3Request(req) ? bucket.handle : handler)(req, res).catch((e) => {
       console.error(e)
       if (!res.headersSent) res.writeHead(500)
       res.end()
@@ -166,6 +174,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     records: (accountId) => core(accountId).trail.events.map((e) => e.record),
     flushTrail: () => [...world.cores.values()].flatMap((c) => c.trail.flush()),
     requestCount: () => requests,
+    trailBucket: opts.trailDir ? {name: bucket.name, requests: () => bucket.log} : undefined,
     async stop() {
       for (const c of world.cores.values()) c.trail.close()
       server.closeAllConnections()

@@ -31,11 +31,12 @@ export default class SimServe extends BaseCommand<typeof SimServe> {
     port: Flags.integer({description: 'Port on 127.0.0.1 (0 = any free port).', default: 4599, min: 0, max: 65535}),
     faults: Flags.string({description: 'Faults as key=value,…: latency (ms), errorRate (0..1), iamWriteRate (/s), iamWriteBurst, consistency (ms), lookupEventsRate (/s, AWS: 2).'}),
     'trail-dir': Flags.string({description: 'Also deliver the trail as CloudTrail log files (gzipped, S3 key layout) under this directory.'}),
+    'trail-bucket': Flags.string({description: 'Name of the S3 bucket that serves --trail-dir (path-style on the same port). Default: lockdown-sim-trail.'}),
   }
 
   async run(): Promise<unknown> {
     const faults = this.flags.faults ? parseFaults(this.flags.faults) : {}
-    const sim = await startSim({scenario: this.flags.scenario, port: this.flags.port, faults, trailDir: this.flags['trail-dir']}).catch((error: NodeJS.ErrnoException) => {
+    const sim = await startSim({scenario: this.flags.scenario, port: this.flags.port, faults, trailDir: this.flags['trail-dir'], trailBucket: this.flags['trail-bucket']}).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new InvalidInputError(`Port ${this.flags.port} on 127.0.0.1 is already in use.`, [], {next: 'lockdown sim serve --port 0 (any free port)'})
       throw error
     })
@@ -53,6 +54,7 @@ export default class SimServe extends BaseCommand<typeof SimServe> {
       this.logJson(info)
     } else {
       this.log(`Simulated AWS account ${sim.accountId} listening on ${sim.endpoint} (IAM, STS, CloudTrail, Organizations)`)
+      if (sim.trailBucket) this.log(`Trail bucket s3://${sim.trailBucket.name}/ serves ${this.flags['trail-dir']} (S3 path-style on the same endpoint)`)
       this.log('')
       for (const [k, v] of Object.entries(info.env)) this.log(`export ${k}=${v}`)
       this.log('')
