@@ -156,20 +156,28 @@ export function assumeChain(
     let expiresAt = Infinity
     for (const [i, roleArn] of chain.entries()) {
       const last = i === chain.length - 1
-      try {
-        const r = await assumeRole(
+      const hop = (withSourceIdentity: boolean) =>
+        assumeRole(
           from,
           {
             roleArn,
             sessionName,
             // Set once on the first hop: STS carries it along the chain and refuses a different one later.
-            ...(i === 0 ? {sourceIdentity} : {}),
+            ...(i === 0 && withSourceIdentity ? {sourceIdentity} : {}),
             ...(last && opts.externalId ? {externalId: opts.externalId} : {}),
             // A chained hop may not ask for more than an hour.
             durationSeconds: Math.min(opts.durationSeconds ?? 3600, 3600),
           },
           {signal: opts.signal},
         )
+      try {
+        // The OrganizationAccountAccessRole AWS creates trusts the management account for sts:AssumeRole
+        // only: STS refuses a SourceIdentity there (sts:SetSourceIdentity). The session name still carries
+        // the run id, so the role is entered without one rather than not at all.
+        const r = await hop(true).catch((error: unknown) => {
+          if (i === 0 && classifyAwsError(error).action === 'sts:SetSourceIdentity') return hop(false)
+          throw error
+        })
         creds = {accessKeyId: r.credentials.accessKeyId, secretAccessKey: r.credentials.secretAccessKey, sessionToken: r.credentials.sessionToken}
         expiresAt = Math.min(expiresAt, Date.parse(r.credentials.expiration))
       } catch (error) {
