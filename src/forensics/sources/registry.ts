@@ -4,6 +4,7 @@
 // each source needs. Adding a source = one file + one line here.
 import type {Clients} from '../../aws/clients.js'
 import {InvalidInputError} from '../../errors.js'
+import {athenaSource} from './athena.js'
 import {filesSource} from './files.js'
 import {lakeSource} from './lake.js'
 import {lookupSource} from './lookup.js'
@@ -49,7 +50,7 @@ export interface SourceDef {
 }
 
 /** In the order `--help` lists them; the first whose impliedBy matches is the default, else lookup. */
-export const SOURCES: SourceDef[] = [lookupSource, lakeSource, filesSource]
+export const SOURCES: SourceDef[] = [lookupSource, lakeSource, filesSource, athenaSource]
 
 export const DEFAULT_SOURCE = 'lookup'
 
