@@ -97,8 +97,12 @@ describe('--source athena', () => {
   })
 
   it('trail chains prints the chain and the Athena line (queries, bytes, cost)', async () => {
-    const r = await cli(['trail', 'chains', '--table', 'forensics.trail', '--athena-output', OUT, ...WINDOW])
+    const r = await cli(['trail', 'chains', '--table', 'forensics.trail', '--athena-output', OUT, '--accounts', ACCT, ...WINDOW])
     expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).not.toContain('account partition injected')
+    const words = await cli(['trail', 'chains', '--table', 'forensics.trail', '--accounts', 'organization', ...WINDOW, '--json'])
+    expect(words.code).toBe(2)
+    expect(words.json.error.message).toContain("--source athena takes account ids in --accounts (the table's account partition), not 'organization'")
     expect(r.stdout).toContain('user/ci-deploy')
     expect(r.stdout).toMatch(/app-web\/exfil[\s\S]*app-data\/exfil-data/)
     expect(r.stdout).toMatch(/· Athena table forensics\.trail \(workgroup primary\): 2 queries .* scanned, USD /)

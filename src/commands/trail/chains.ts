@@ -67,7 +67,8 @@ export async function trailReport(f: TrailFlagValues, clients: () => Clients, ti
   const def = chooseSource(f.source, values)
   const wholeFiles = f.since === undefined && f.until === undefined && (def.wholeByDefault?.(values) ?? false)
   const window = wholeFiles ? {start: new Date(0), end: new Date(8.64e15)} : parseWindow(f.since ?? '48h', f.until, new Date())
-  const opened = f.accounts?.length ? await accountsSource(f, def.kind, clients, env, values.regions as string[] | undefined) : undefined
+  // Athena reads every account from one table: --accounts scopes its account partition (the source reads it).
+  const opened = f.accounts?.length && def.kind !== 'athena' ? await accountsSource(f, def.kind, clients, env, values.regions as string[] | undefined) : undefined
   try {
     return await collect(f, opened?.source ?? def.open(values, {clients, progress: env.progress, tty: env.tty}), window, wholeFiles, title)
   } finally {

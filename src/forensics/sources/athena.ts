@@ -222,7 +222,9 @@ export const athenaSource: SourceDef = {
     if (!table) throw new InvalidInputError('--source athena needs --table database.table', [], {next: 'lockdown trail athena setup --bucket <trail bucket>   # prints the table, --yes creates it'})
     const output = v['athena-output'] as string | undefined
     if (output !== undefined && !/^s3:\/\/[^/]+/.test(output)) throw new InvalidInputError(`--athena-output takes s3://bucket/prefix/, not '${output}'`)
-    const accounts = Array.isArray(v.accounts) ? (v.accounts as string[]).filter((a) => ACCOUNT_ID.test(a)) : undefined
+    const accounts = Array.isArray(v.accounts) ? (v.accounts as string[]) : undefined
+    const word = accounts?.find((a) => !ACCOUNT_ID.test(a))
+    if (word !== undefined) throw new InvalidInputError(`--source athena takes account ids in --accounts (the table's account partition), not '${word}'`, [], {next: 'lockdown trail chains --source athena --table DB.TABLE --accounts 111122223333,222233334444'})
     const maxScan = typeof v['max-scan'] === 'string' ? parseSize(v['max-scan'], '--max-scan') : undefined
     return new AthenaSource({
       table,
