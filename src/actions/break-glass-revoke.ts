@@ -72,7 +72,7 @@ export const breakGlassRevoke: Action<Params, Data> = {
     // A named incident with no grant at all is a typo or the wrong account, not "0 changes".
     if (p.incident && !roles.some((r) => r.tags[BREAK_GLASS_TAGS.incident] === p.incident)) {
       const known = [...new Set(roles.map((r) => r.tags[BREAK_GLASS_TAGS.incident]).filter(Boolean))]
-      throw new InvalidInputError(`no break-glass grant for incident '${p.incident}' in account ${ctx.caller.account}${known.length ? ` (grants exist for: ${known.join(', ')})` : ''}`, [], {
+      throw new InvalidInputError(`no break-glass grant for incident '${p.incident}' in account ${ctx.account.id}${known.length ? ` (grants exist for: ${known.join(', ')})` : ''}`, [], {
         next: 'lockdown breakglass list   # the grants and their incidents',
       })
     }

@@ -126,7 +126,7 @@ export const breakGlass: Action<Params, GrantData> = {
       policies: p.policies,
       inlinePolicy: p.inlinePolicy as PolicyDocument | undefined,
     }
-    const arn = role?.arn ?? `arn:aws:iam::${ctx.caller.account}:role/lockdown/${p.roleName}`
+    const arn = role?.arn ?? `arn:aws:iam::${ctx.account.id}:role/lockdown/${p.roleName}`
     const change: Change<GrantData> = {
       target: arn,
       principal: arn,

@@ -175,7 +175,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     }
 
     const chainable = p.followChains ? [] : roles.filter((r) => selectedRoles.some((s) => s.arn !== r.arn && trustFor(r.trust, s.arn) === 'direct')).map((r) => r.arn)
-    const risk = residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.caller.account})
+    const risk = residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.account.id})
     notes.push(...risk.notes)
     residual.push(...risk.residual)
     return {changes: changes.filter((c): c is Change<RevokeData> => c !== undefined), skipped, notes, warnings, residual}
@@ -190,7 +190,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     if (d.mode === 'managed') {
       const name = managedPolicyName(d.arn, ctx.runId)
       ctx.intend?.(`CreatePolicy ${name}`)
-      const arn = await ensureManagedPolicy(iam, ctx.caller.account, name, revokePolicy(wanted, ctx.runId), {
+      const arn = await ensureManagedPolicy(iam, ctx.account.id, name, revokePolicy(wanted, ctx.runId), {
         signal: ctx.signal,
         description: `lockdown run ${ctx.runId}: deny sessions of ${d.name} issued before ${cutoff}`,
       })
@@ -232,7 +232,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const d = a.data
     const ref = {kind: d.kind, name: d.name}
     if (d.mode === 'managed') {
-      const arn = `arn:aws:iam::${ctx.caller.account}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
+      const arn = `arn:aws:iam::${ctx.account.id}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
       if ((await listAttachedPolicyArns(ctx.clients.iam, ref, {signal: ctx.signal})).includes(arn)) return 'after'
       return (await managedPolicyAttachments(ctx.clients.iam, arn, {signal: ctx.signal})) === undefined ? 'before' : 'partial'
     }
@@ -247,7 +247,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const iam = ctx.clients.iam
     const ref = {kind: d.kind, name: d.name}
     if (d.mode === 'managed') {
-      const arn = `arn:aws:iam::${ctx.caller.account}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
+      const arn = `arn:aws:iam::${ctx.account.id}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
       ctx.intend?.(`Detach${d.kind === 'role' ? 'Role' : 'User'}Policy ${arn}`)
       await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
       if ((await managedPolicyAttachments(iam, arn, {signal: ctx.signal})) === 0) {
@@ -331,7 +331,7 @@ async function sessionTargets(s: NonNullable<RevokeParams['sessions']>[number], 
 /** What apply wrote, read back from the account (--resume found the change applied; its result line was lost). */
 async function recordedCutoff(a: Applied<RevokeData>, ctx: Ctx): Promise<{cutoff: string; managedPolicyArn?: string}> {
   const d = a.data
-  if (d.mode === 'managed') return {cutoff: resolveTime(d.issuedBefore, new Date(a.appliedAt)).toISOString(), managedPolicyArn: `arn:aws:iam::${ctx.caller.account}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`}
+  if (d.mode === 'managed') return {cutoff: resolveTime(d.issuedBefore, new Date(a.appliedAt)).toISOString(), managedPolicyArn: `arn:aws:iam::${ctx.account.id}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`}
   const part = runPart(await getInlinePolicy(ctx.clients.iam, {kind: d.kind, name: d.name}, REVOKE_POLICY_NAME, {signal: ctx.signal}), ctx.runId)
   return {cutoff: part?.allBefore ?? part?.sessions?.[0]?.before ?? new Date(0).toISOString()}
 }

@@ -3,6 +3,7 @@
 // reads, an idempotent apply of one planned change, and optionally verify and undo.
 import type {ZodType} from 'zod'
 
+import type {AccessHow} from '../aws/access.js'
 import type {Clients} from '../aws/clients.js'
 
 /** Who is running lockdown, from sts:GetCallerIdentity. Guards keep the tool from locking out its caller. */
@@ -17,11 +18,26 @@ export interface Caller {
   accessKeyId?: string
 }
 
-export interface Ctx {
+/**
+ * The account a step works in (step × account × change): its clients, who lockdown is there (the caller
+ * itself, or the access role's session), and how it was reached. ARNs are built from `id`, never from
+ * the caller's account.
+ */
+export interface AccountCtx {
+  id: string
   clients: Clients
+  caller: Caller
+  access: AccessHow
+}
+
+export interface Ctx {
+  /** The account's clients (= account.clients). */
+  clients: Clients
+  account: AccountCtx
   signal: AbortSignal
   runId: string
   incident?: string
+  /** The person running lockdown (in their own account); `account.caller` is who lockdown is in this account. */
   caller: Caller
   /** The engine's clock; the moment of apply for `issuedBefore: now`. */
   now(): Date
@@ -60,12 +76,16 @@ export interface Change<C = unknown> {
   after: unknown
   /** What apply needs; JSON-serialisable, it is written to the journal. */
   data: C
+  /** The account the change is in: set by the engine (absent in journals before organization scope = the run's caller account). */
+  account?: string
 }
 
 /** Something plan() considered and deliberately left alone, shown in the plan with its reason. */
 export interface Skipped {
   target: string
   reason: string
+  /** The account, in a run over several (set by the engine). */
+  account?: string
 }
 
 export interface StepPlan<C = unknown> {

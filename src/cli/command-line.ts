@@ -85,7 +85,10 @@ export class CommandLine {
  */
 export function runCommands(typed: CommandLine, resumable: boolean): RunCommands {
   return {
-    resume: (runId) => (resumable ? typed.retry({drop: ['resume', 'yes'], add: ['--resume', runId, '--yes']}) : typed.retry({drop: ['yes'], add: ['--yes']})),
+    resume: (runId, accounts) =>
+      resumable
+        ? typed.retry({drop: ['resume', 'yes', 'accounts'], add: ['--resume', runId, ...(accounts?.length ? ['--accounts', accounts.join(',')] : []), '--yes']})
+        : typed.retry({drop: ['yes'], add: ['--yes']}),
     undo: (runId) => typed.other('undo', [runId]),
   }
 }

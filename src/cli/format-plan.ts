@@ -25,6 +25,17 @@ export function formatPlan(plan: RunPlan): string {
     for (const k of s.skipped) lines.push(`  - skip ${k.target}: ${k.reason}`)
     for (const n of s.notes) lines.push(`  ! ${n}`)
   }
+  const ids = plan.accountOrder ?? []
+  if (ids.length > 1 || (ids.length === 1 && ids[0] !== plan.caller.account)) {
+    lines.push('', `Accounts (${ids.length})${plan.organization ? ` of organization ${plan.organization.id}` : ''}:`)
+    for (const id of ids) {
+      const a = plan.accounts[id]
+      const name = a.name ? ` ${a.name}${a.ou ? ` [${a.ou}]` : ''}` : ''
+      const how = a.status !== 'planned' ? `${a.status}: ${a.reason}` : a.access === 'caller' ? 'the caller’s own account' : `via ${a.access?.chain.join(' -> ')}`
+      const n = a.steps.reduce((k, s) => k + s.changes.length, 0)
+      lines.push(`  ${id}${name}: ${how}${a.status === 'planned' ? `; ${n} change(s)` : ''}`)
+    }
+  }
   lines.push('')
   lines.push(`Guards: ${plan.guards.principals} principal(s) touched, maxTargets ${plan.guards.maxTargets}${plan.guards.protect.length ? `; protected: ${plan.guards.protect.join(', ')}` : ''}`)
   lines.push(`Permissions needed: ${plan.permissions.join(', ')}`)

@@ -19,6 +19,7 @@ export default class Run extends BaseCommand<typeof Run> {
     '<%= config.bin %> run playbooks/leaked-access-key.yaml',
     '<%= config.bin %> run playbooks/leaked-access-key.yaml --yes --set user=ci-deploy',
     '<%= config.bin %> run playbooks/leaked-access-key.yaml --resume 20261126T091500Z-3fa2 --yes',
+    '<%= config.bin %> run playbooks/org-contain.yaml --resume 20261126T091500Z-3fa2 --accounts 222233334444,333344445555 --yes',
   ]
   static override args = {file: playbookArg}
   static override flags = {
@@ -28,6 +29,7 @@ export default class Run extends BaseCommand<typeof Run> {
     yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when not at a terminal).', default: false}),
     resume: Flags.string({description: 'Finish the interrupted run with this id (from `lockdown runs`).'}),
     concurrency: Flags.integer({description: 'Changes applied in parallel within a step.', default: 8, min: 1, max: 64}),
+    accounts: Flags.string({description: 'With --resume: finish only these accounts of the run (comma-separated ids; the ledger of an unfinished run names them).', dependsOn: ['resume']}),
   }
 
   async run(): Promise<RunResult> {
@@ -36,6 +38,9 @@ export default class Run extends BaseCommand<typeof Run> {
     const typed = this.commandLine()
     requireConfirmable(f.yes, typed.retry({drop: ['yes']}))
     if (f.resume && !RUN_ID.test(f.resume)) throw new InvalidInputError(`--resume ${f.resume}: not a run id`, [], {next: typed.other('runs')})
+    const accounts = f.accounts?.split(',').map((a) => a.trim()).filter(Boolean)
+    const bad = accounts?.filter((a) => !/^\d{12}$/.test(a)) ?? []
+    if (bad.length) throw new InvalidInputError(`--accounts ${bad.join(',')}: expected 12-digit account ids, comma-separated`, [], {next: typed.other('runs')})
     const commands = runCommands(typed, true)
     const opts = {
       file,
@@ -45,6 +50,7 @@ export default class Run extends BaseCommand<typeof Run> {
       journalDir: f['journal-dir'],
       aws: this.awsOptions(),
       concurrency: f.concurrency,
+      accounts,
       quiet: this.jsonEnabled(),
       // Also with --yes: a CI log then records what was applied.
       showPlan: this.jsonEnabled() ? undefined : (plan: Parameters<typeof formatPlan>[0]) => this.say(formatPlan(plan)),

@@ -2,7 +2,7 @@
 // change: intent line on disk -> action.apply -> applied/failed line. One failed target does not stop
 // the others, and one failed step does not stop the next: each step's containment is attempted. Only a
 // step that says stopOnError stops the run, and a step is not run when a step it dependsOn failed.
-import {Listr} from 'listr2'
+import {Listr, type ListrTask} from 'listr2'
 
 import type {AnyAction, Applied, Change, Ctx} from '../actions/types.js'
 import type {JournalStepPlan, JournalWriter} from './journal.js'
@@ -11,9 +11,16 @@ import {changeKey} from './run-state.js'
 export interface ApplyInput {
   steps: JournalStepPlan[]
   actionOf(step: JournalStepPlan): AnyAction
-  ctxFor(step: JournalStepPlan): Ctx
+  /** The step's context in one account (its clients, its caller). */
+  ctxFor(step: JournalStepPlan, account: string): Ctx
   journal: JournalWriter
+  /** Changes applied in parallel within a step, in each account. */
   concurrency: number
+  /** The accounts to work, in order (a change's account is `accountOf(change)`). */
+  accounts: string[]
+  /** Accounts worked at once (concurrency.accounts). */
+  accountConcurrency: number
+  accountOf(change: JournalStepPlan['changes'][number]): string
   /** Changes already applied (resume): not applied twice. */
   done: Set<string>
   quiet: boolean
@@ -21,6 +28,7 @@ export interface ApplyInput {
 
 export interface Failure {
   step: string
+  account: string
   index: number
   target: string
   error: string
@@ -48,72 +56,92 @@ export function listrOptions(quiet: boolean) {
   }
 }
 
+/**
+ * Each account runs its own pipeline of steps (its own stopOnError and dependsOn): one account failing
+ * never stops another. Accounts run `accountConcurrency` at a time; within an account a step's changes
+ * run `concurrency` at a time, so each account's IAM write throttle is its own bound.
+ */
 export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
   const outcome: ApplyOutcome = {applied: new Map(), failures: [], notRun: [], notRunWhy: {}}
-  let stopped: string | undefined
-  const failedSteps = new Set<string>()
-  const blockedBy = (step: JournalStepPlan): string | undefined => {
-    if (stopped) return `step '${stopped}' failed and says stopOnError`
-    const deps = (step.dependsOn ?? []).filter((d) => failedSteps.has(d) || outcome.notRun.includes(d))
-    return deps.length ? `depends on ${deps.map((d) => `'${d}'`).join(', ')}, which did not succeed` : undefined
+  const single = input.accounts.length === 1
+  const stepTasks = (account: string) => {
+    let stopped: string | undefined
+    const failedSteps = new Set<string>()
+    const notRun = new Set<string>()
+    const label = (id: string) => (single ? id : `${account}: ${id}`)
+    const blockedBy = (step: JournalStepPlan): string | undefined => {
+      if (stopped) return `step '${stopped}' failed and says stopOnError`
+      const deps = (step.dependsOn ?? []).filter((d) => failedSteps.has(d) || notRun.has(d))
+      return deps.length ? `depends on ${deps.map((d) => `'${d}'`).join(', ')}, which did not succeed` : undefined
+    }
+    return input.steps.map((step) => {
+      const mine = step.changes.flatMap((change, index) => (input.accountOf(change) === account ? [{change, index}] : []))
+      return {
+        title: `${step.id} (${step.action}): ${mine.length} change${mine.length === 1 ? '' : 's'}`,
+        skip: () => {
+          if (input.ctxFor(step, account).signal.aborted) return 'interrupted'
+          const why = blockedBy(step)
+          if (!why) return false
+          notRun.add(step.id)
+          outcome.notRun.push(label(step.id))
+          outcome.notRunWhy[label(step.id)] = why
+          return `not run: ${why}`
+        },
+        task: async (_ctx: unknown, task: {newListr: (t: ListrTask[], o: object) => Listr}) => {
+          const action = input.actionOf(step)
+          const ctx = input.ctxFor(step, account)
+          const failedBefore = outcome.failures.filter((f) => f.account === account).length
+          const sub = task.newListr(
+            mine.map(({change, index}) => ({
+              title: change.summary,
+              task: async (_c: unknown, t: {skip: (m: string) => void}) => {
+                if (input.done.has(changeKey(step.id, index))) return
+                // Interrupted: start nothing new; the run reports what applied and how to resume.
+                if (ctx.signal.aborted) return t.skip('interrupted')
+                try {
+                  const applied = await applyOne(action, change as Change, index, step.id, account, ctx, input.journal)
+                  outcome.applied.set(changeKey(step.id, index), applied)
+                } catch (error) {
+                  const message = errorText(error)
+                  input.journal.append({type: 'failed', step: step.id, index, account, at: new Date().toISOString(), error: message})
+                  outcome.failures.push({step: step.id, account, index, target: change.target, error: message})
+                  throw new Error(`${change.target}: ${message}`)
+                }
+              },
+            })),
+            {concurrent: input.concurrency, exitOnError: false},
+          )
+          await sub.run()
+          const failed = outcome.failures.filter((f) => f.account === account).length - failedBefore
+          if (failed) {
+            failedSteps.add(step.id)
+            // Older journals carry continueOnError only: false meant a failure stops the later steps.
+            if (step.stopOnError ?? !step.continueOnError) stopped = step.id
+            throw new Error(`${failed} of ${mine.length} changes failed`)
+          }
+        },
+      }
+    })
   }
-  const tasks = new Listr<unknown, 'default', 'simple'>(
-    input.steps.map((step) => ({
-      title: `${step.id} (${step.action}): ${step.changes.length} change${step.changes.length === 1 ? '' : 's'}`,
-      skip: () => {
-        if (input.ctxFor(step).signal.aborted) return 'interrupted'
-        const why = blockedBy(step)
-        if (!why) return false
-        outcome.notRun.push(step.id)
-        outcome.notRunWhy[step.id] = why
-        return `not run: ${why}`
-      },
-      task: async (_ctx, task) => {
-        const action = input.actionOf(step)
-        const ctx = input.ctxFor(step)
-        const failedBefore = outcome.failures.length
-        const sub = task.newListr(
-          step.changes.map((change, index) => ({
-            title: change.summary,
-            task: async (_c, t) => {
-              if (input.done.has(changeKey(step.id, index))) return
-              // Interrupted: start nothing new; the run reports what applied and how to resume.
-              if (ctx.signal.aborted) return t.skip('interrupted')
-              try {
-                const applied = await applyOne(action, change as Change, index, step.id, ctx, input.journal)
-                outcome.applied.set(changeKey(step.id, index), applied)
-              } catch (error) {
-                const message = errorText(error)
-                input.journal.append({type: 'failed', step: step.id, index, at: new Date().toISOString(), error: message})
-                outcome.failures.push({step: step.id, index, target: change.target, error: message})
-                throw new Error(`${change.target}: ${message}`)
-              }
-            },
-          })),
-          {concurrent: input.concurrency, exitOnError: false},
-        )
-        await sub.run()
-        const failed = outcome.failures.length - failedBefore
-        if (failed) {
-          failedSteps.add(step.id)
-          // Older journals carry continueOnError only: false meant a failure stops the later steps.
-          if (step.stopOnError ?? !step.continueOnError) stopped = step.id
-          throw new Error(`${failed} of ${step.changes.length} changes failed`)
-        }
-      },
-    })),
-    {...listrOptions(input.quiet), concurrent: false},
-  )
+  const tasks = single
+    ? new Listr<unknown, 'default', 'simple'>(stepTasks(input.accounts[0]) as ListrTask[], {...listrOptions(input.quiet), concurrent: false})
+    : new Listr<unknown, 'default', 'simple'>(
+        input.accounts.map((account) => ({
+          title: `account ${account}`,
+          task: (_c: unknown, t: {newListr: (t: ListrTask[], o: object) => Listr}) => t.newListr(stepTasks(account) as ListrTask[], {concurrent: false, exitOnError: false}),
+        })) as ListrTask[],
+        {...listrOptions(input.quiet), concurrent: input.accountConcurrency},
+      )
   await tasks.run()
   return outcome
 }
 
-async function applyOne(action: AnyAction, change: Change, index: number, stepId: string, ctx: Ctx, journal: JournalWriter): Promise<Applied> {
-  if (!action.readOnly) journal.append({type: 'intent', step: stepId, index, target: change.target, before: change.before})
+async function applyOne(action: AnyAction, change: Change, index: number, stepId: string, account: string, ctx: Ctx, journal: JournalWriter): Promise<Applied> {
+  if (!action.readOnly) journal.append({type: 'intent', step: stepId, index, account, target: change.target, before: change.before})
   // Each AWS write inside the apply gets its own line first: a change that fails half-way is undone too.
   const intend = (op: string) => void journal.append({type: 'write', step: stepId, index, op})
   const applied = await action.apply(change, {...ctx, intend})
-  journal.append({type: 'applied', step: stepId, index, at: applied.appliedAt, result: applied.result})
+  journal.append({type: 'applied', step: stepId, index, account, at: applied.appliedAt, result: applied.result})
   return applied
 }
 

@@ -4,7 +4,6 @@
 import type {Caller, Change, Skipped} from '../actions/types.js'
 import {matchesAny, nameFromArn, parseArn} from '../aws/arn.js'
 import {PreflightError} from '../errors.js'
-import type {Playbook} from '../playbook/schema.js'
 
 /** The flag `run` needs before it applies a change to the caller's own principal or key (allowSelf: true). */
 export const LOCKOUT_FLAG = '--yes-i-will-lock-myself-out'
@@ -56,29 +55,6 @@ export function isSelf(c: Change, caller: Caller): boolean {
   return kind(p.resource) === kind(me.resource) && nameFromArn(c.principal) === nameFromArn(caller.principalArn)
 }
 
-export function checkAccount(playbook: Playbook, caller: Caller): void {
-  const ids = playbook.accounts.filter((a): a is string => typeof a === 'string' && a !== 'current')
-  if (playbook.accounts.some((a) => typeof a === 'object')) {
-    throw new PreflightError('organization-wide targets (accounts: [{organization: true}]) are not supported yet; list account ids', {
-      next: 'run the playbook once per account with accounts: [current] and --profile for each account',
-    })
-  }
-  if (ids.length && !ids.includes(caller.account)) {
-    throw new PreflightError(`the credentials are for account ${caller.account}, but the playbook targets ${ids.join(', ')}`, {
-      next: 'pass --profile for the right account (check with: aws sts get-caller-identity)',
-    })
-  }
-  // lockdown does not yet enter other accounts: running on the caller's alone and printing "done" would
-  // tell the responder the others are contained too.
-  const others = ids.filter((id) => id !== caller.account)
-  if (others.length) {
-    throw new PreflightError(
-      `the playbook targets ${others.join(', ')} besides ${caller.account}, and lockdown can only act in the account of its credentials (${caller.account}); nothing was changed`,
-      {next: `run the playbook once per account, each with accounts: [current] and that account's --profile (${others.join(', ')})`},
-    )
-  }
-}
-
 export function checkMaxTargets(principals: Set<string>, maxTargets: number): void {
   if (principals.size > maxTargets) {
     throw new PreflightError(`the plan touches ${principals.size} principals, more than guards.maxTargets (${maxTargets})`, {
@@ -86,4 +62,13 @@ export function checkMaxTargets(principals: Set<string>, maxTargets: number): vo
       detail: {principals: [...principals].sort()},
     })
   }
+}
+
+/** guards.maxTargetsPerAccount: no one account's part of the plan may touch more principals. */
+export function checkMaxTargetsPerAccount(account: {id: string; principals: number}, max: number): void {
+  if (account.principals <= max) return
+  throw new PreflightError(`the plan touches ${account.principals} principals in account ${account.id}, more than guards.maxTargetsPerAccount (${max}); nothing was changed`, {
+    next: 'narrow the step filters or accounts:, or raise guards.maxTargetsPerAccount after reviewing: lockdown plan FILE',
+    detail: {account: account.id, principals: account.principals},
+  })
 }

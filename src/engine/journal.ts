@@ -7,17 +7,33 @@ import {createHash} from 'node:crypto'
 import {closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {AccessHow, AccessPath} from '../aws/access.js'
 import {InvalidInputError, UndoError} from '../errors.js'
 
 export type JournalEntry =
-  | {type: 'run'; runId: string; version: string; playbook: {file: string; name: string; sha256: string}; incident?: string; caller: {account: string; arn: string}; startedAt: string; set: Record<string, VarValue>}
-  | {type: 'plan'; steps: JournalStepPlan[]}
-  | {type: 'intent'; step: string; index: number; target: string; before: unknown}
-  | {type: 'applied'; step: string; index: number; at: string; result?: unknown; found?: true}
+  | {
+      type: 'run'
+      runId: string
+      version: string
+      /** The journal's own format: 2 since organization scope (absent = 1, one account, the caller's). */
+      format?: 2
+      playbook: {file: string; name: string; sha256: string}
+      incident?: string
+      caller: {account: string; arn: string}
+      /** How other accounts are entered; --resume and undo re-enter each account the same way. */
+      access?: AccessPath
+      startedAt: string
+      set: Record<string, VarValue>
+    }
+  | {type: 'plan'; steps: JournalStepPlan[]; accounts?: JournalAccount[]}
+  /** --resume entered an account the plan could not reach, and planned it: its changes join the steps (indices continue). */
+  | {type: 'account-plan'; account: string; access: AccessHow; steps: {id: string; changes: JournalStepPlan['changes']; skipped: JournalStepPlan['skipped']; notes: string[]}[]}
+  | {type: 'intent'; step: string; index: number; account?: string; target: string; before: unknown}
+  | {type: 'applied'; step: string; index: number; account?: string; at: string; result?: unknown; found?: true}
   /** A sub-intent: one AWS write inside an apply (or an undo), on disk before the write is sent. */
   | {type: 'write'; step: string; index: number; op: string; undo?: true}
-  | {type: 'failed'; step: string; index: number; at: string; error: string}
-  | {type: 'verified'; step: string; at: string; checks: {target: string; name: string; ok: boolean; detail: string}[]}
+  | {type: 'failed'; step: string; index: number; account?: string; at: string; error: string}
+  | {type: 'verified'; step: string; account?: string; at: string; checks: {target: string; name: string; ok: boolean; detail: string}[]}
   | {type: 'end'; status: RunStatus; at: string}
   | {type: 'resume'; at: string}
   | {type: 'undo-intent'; step: string; index: number}
@@ -34,9 +50,18 @@ export interface JournalStepPlan {
   /** Steps that must have succeeded for this one to run (absent in older journals). */
   dependsOn?: string[]
   stopOnError?: boolean
-  changes: {target: string; principal: string; summary: string; before: unknown; after: unknown; data: unknown}[]
-  skipped: {target: string; reason: string}[]
+  changes: {target: string; principal: string; summary: string; before: unknown; after: unknown; data: unknown; account?: string}[]
+  skipped: {target: string; reason: string; account?: string}[]
   notes: string[]
+}
+
+/** An account of the run's scope as planned: entered (how), or not (why). */
+export interface JournalAccount {
+  id: string
+  name?: string
+  status: 'planned' | 'unreachable' | 'skipped'
+  reason?: string
+  access?: AccessHow
 }
 
 export type RunStatus = 'planned' | 'applying' | 'done' | 'partial' | 'verify-failed' | 'undone' | 'undo-failed'

@@ -1,6 +1,7 @@
 // Folds a journal into the state of each planned change. Undo, --resume and `lockdown runs` all read
 // the run through this one function, so they agree on what happened.
-import type {JournalLine, JournalStepPlan, RunStatus} from './journal.js'
+import {UndoError} from '../errors.js'
+import type {JournalAccount, JournalLine, JournalStepPlan, RunStatus} from './journal.js'
 
 export type ChangeState = 'pending' | 'intent' | 'applied' | 'failed'
 
@@ -22,25 +23,65 @@ export interface ChangeRecord {
 
 export interface RunState {
   run: Extract<JournalLine, {type: 'run'}>
+  /** 1: before organization scope (one account, the caller's); 2: each change names its account. */
+  format: 1 | 2
+  /** The run's accounts as planned (format 1: the caller's alone). */
+  accounts: JournalAccount[]
   steps: JournalStepPlan[]
   changes: Map<string, ChangeRecord>
   status: RunStatus | 'interrupted'
   verified: Extract<JournalLine, {type: 'verified'}>[]
 }
 
+/**
+ * A change's key: its step and its index in that step's run-wide list. The list spans every account (each
+ * change names its account), so the key is unique across accounts; the journal's lines carry the account
+ * too, and folding refuses a line whose account is not the planned one.
+ */
 export const changeKey = (step: string, index: number) => `${step}#${index}`
+
+/** The account a journaled change is in: its own `account`, or (format 1) the run's caller account. */
+export const accountOfChange = (state: Pick<RunState, 'run'>) => (c: {account?: string}) => c.account ?? state.run.caller.account
 
 export function foldJournal(lines: JournalLine[]): RunState {
   const run = lines.find((l): l is Extract<JournalLine, {type: 'run'}> => l.type === 'run')
   const plan = lines.find((l): l is Extract<JournalLine, {type: 'plan'}> => l.type === 'plan')
   if (!run || !plan) throw new Error('journal has no run or plan line')
   const changes = new Map<string, ChangeRecord>()
-  for (const s of plan.steps) {
+  // A copy: account-plan lines extend the steps, and the plan line itself stays as it was read.
+  const steps: JournalStepPlan[] = plan.steps.map((s) => ({...s, changes: [...s.changes], skipped: [...s.skipped], notes: [...s.notes]}))
+  for (const s of steps) {
     s.changes.forEach((_, index) => changes.set(changeKey(s.id, index), {step: s.id, index, state: 'pending', writes: [], undo: 'none'}))
+  }
+  const accounts: JournalAccount[] = (plan.accounts ?? [{id: run.caller.account, status: 'planned', access: 'caller'}]).map((a) => ({...a}))
+  const accountOf = accountOfChange({run})
+  const planned = (l: {step: string; index: number; account?: string; seq: number}) => {
+    const c = steps.find((s) => s.id === l.step)?.changes[l.index]
+    if (c && l.account !== undefined && l.account !== accountOf(c)) {
+      throw new UndoError(`journal line ${l.seq + 1}: change ${l.step}#${l.index} was planned in account ${accountOf(c)}, the line says ${l.account}`, {
+        next: 'inspect the journal by hand; lockdown will not act on a journal it cannot trust',
+      })
+    }
   }
   let status: RunState['status'] = 'interrupted'
   const verified: RunState['verified'] = []
   for (const l of lines) {
+    if (l.type === 'account-plan') {
+      for (const part of l.steps) {
+        const s = steps.find((x) => x.id === part.id)
+        if (!s) continue
+        for (const c of part.changes) {
+          changes.set(changeKey(s.id, s.changes.length), {step: s.id, index: s.changes.length, state: 'pending', writes: [], undo: 'none'})
+          s.changes.push({...c, account: l.account})
+        }
+        s.skipped.push(...part.skipped)
+        s.notes.push(...part.notes)
+      }
+      const a = accounts.find((x) => x.id === l.account)
+      if (a) Object.assign(a, {status: 'planned', access: l.access, reason: undefined})
+      continue
+    }
+    if ('index' in l) planned(l)
     const rec = 'index' in l ? changes.get(changeKey(l.step, l.index)) : undefined
     switch (l.type) {
       case 'intent':
@@ -84,7 +125,7 @@ export function foldJournal(lines: JournalLine[]): RunState {
         break
     }
   }
-  return {run, steps: plan.steps, changes, status, verified}
+  return {run, format: run.format ?? 1, accounts, steps, changes, status, verified}
 }
 
 /** True when the journal says the change may have reached AWS: applied, an intent with no outcome (killed mid-call), or failed after a write. */

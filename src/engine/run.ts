@@ -2,17 +2,21 @@
 // finishes the journaled plan of an interrupted run without applying anything twice.
 import type {VarValue} from '../playbook/vars.js'
 import {findAction} from '../actions/index.js'
-import type {AnyAction, Applied, Check} from '../actions/types.js'
+import {mapPool} from '../actions/lib/pool.js'
+import type {AccountCtx, AnyAction, Applied, Check} from '../actions/types.js'
 import type {AwsOptions} from '../aws/clients.js'
 import {InterruptedError, InvalidInputError, PartialApplyError, PreflightError, VerificationError} from '../errors.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import {VERSION} from '../version.js'
+import {accessOf, type Reached} from './accounts.js'
 import {applySteps, type Failure} from './apply.js'
-import {JournalWriter, journalPath, readJournal, type JournalStepPlan, type RunStatus} from './journal.js'
+import {JournalWriter, journalPath, readJournal, type JournalAccount, type JournalStepPlan, type RunStatus} from './journal.js'
 import {checkSelfLockout} from './guards.js'
-import {planRun, stepCtx, type RunPlan} from './plan.js'
+import {buildLedger, ledgerLines, unfinished, type LedgerEntry} from './ledger.js'
+import {accountCtx, closeReached, planScope, stepCtx, type RunPlan} from './plan.js'
+import {enterForResume} from './resume-accounts.js'
 import {newRunId} from './run-id.js'
-import {changeKey, foldJournal, type RunState} from './run-state.js'
+import {accountOfChange, changeKey, foldJournal, type RunState} from './run-state.js'
 import {lockJournalDir} from './journal-lock.js'
 import {openSession, type EngineSession} from './session.js'
 import {loadAndValidate} from './validate.js'
@@ -43,11 +47,13 @@ export interface RunOptions {
   signal?: AbortSignal
   /** The commands a person runs next, rebuilt by the CLI from what they typed (flags included). */
   commands?: RunCommands
+  /** --resume --accounts: work only these accounts of the run (the others are left as they are). */
+  accounts?: string[]
 }
 
 export interface RunCommands {
-  /** Finishes this run: the typed command with --resume RUN --yes. */
-  resume(runId: string): string
+  /** Finishes this run: the typed command with --resume RUN --yes (and --accounts, only the unfinished ones). */
+  resume(runId: string, accounts?: string[]): string
   undo(runId: string): string
 }
 
@@ -68,10 +74,13 @@ export interface RunResult {
   notes: string[]
   /** Every applied change with its time, in plan order: the record a CI log keeps. */
   changes: AppliedChange[]
+  /** Every account of the scope in one known state: contained, partly applied, unreachable, skipped, verification failed. */
+  accounts: LedgerEntry[]
 }
 
 export interface AppliedChange {
   step: string
+  account: string
   target: string
   summary: string
   appliedAt: string
@@ -83,16 +92,16 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set, opts.text, {reportsDir: opts.reportsDir})
   const runId = newRunId()
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
+  let reached: Reached[] = []
   try {
-    const plan = await planRun(loaded, session, valid)
+    const planned = await planScope(loaded, session, valid)
+    reached = planned.reached
+    const plan = planned.plan
     opts.showPlan?.(plan)
     checkSelfLockout(plan.steps, session.caller, opts.lockMyselfOut ?? false)
-    if (opts.skipEmpty && plan.steps.every((s) => s.disabled || s.changes.length === 0)) {
-      return {runId: '', journal: '', status: 'nothing', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: [], changes: []}
-    }
-    if (opts.confirm && !(await opts.confirm(plan))) {
-      return {runId, journal: '', status: 'cancelled', applied: 0, alreadyApplied: 0, failures: [], notRun: [], checks: [], plan, notes: [], changes: []}
-    }
+    const empty = {failures: [], notRun: [], checks: [], plan, notes: [], changes: [], accounts: [], applied: 0, alreadyApplied: 0}
+    if (opts.skipEmpty && plan.steps.every((s) => s.disabled || s.changes.length === 0)) return {...empty, runId: '', journal: '', status: 'nothing'}
+    if (opts.confirm && !(await opts.confirm(plan))) return {...empty, runId, journal: '', status: 'cancelled'}
     const lock = lockJournalDir(opts.journalDir, runId)
     const notes = lock.note ? [lock.note] : []
     let journal: JournalWriter
@@ -105,31 +114,39 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     const steps: JournalStepPlan[] = plan.steps
       .filter((s) => !s.disabled)
       .map(({id, action, dependsOn, stopOnError, changes, skipped, notes}) => ({id, action, continueOnError: !stopOnError, dependsOn, stopOnError, changes, skipped, notes}))
+    const accounts: JournalAccount[] = plan.accountOrder.map((id) => {
+      const a = plan.accounts[id]
+      return {id, ...(a.name ? {name: a.name} : {}), status: a.status, ...(a.reason ? {reason: a.reason} : {}), ...(a.access ? {access: a.access} : {})}
+    })
     journal.append({
       type: 'run',
       runId,
       version: VERSION,
+      format: 2,
       playbook: {file: loaded.file, name: loaded.playbook.name, sha256: loaded.sha256},
       incident: loaded.playbook.incident,
       caller: {account: session.caller.account, arn: session.caller.arn},
+      access: accessOf(loaded.playbook),
       startedAt: new Date().toISOString(),
       set: opts.set ?? {},
     })
-    journal.append({type: 'plan', steps})
+    journal.append({type: 'plan', steps, accounts})
+    const ctxs = new Map(reached.flatMap((r) => ('entered' in r ? [[r.account.id, accountCtx(r.entered, session.caller)] as const] : [])))
     try {
-      return await execute({loaded, session, journal, steps, done: new Map(), opts, plan, notes})
+      return await execute({loaded, session, journal, steps, accounts, ctxs, unreachableNow: new Map(), done: new Map(), opts, plan, notes, accountOf: (c) => c.account ?? session.caller.account})
     } finally {
       journal.close()
       lock.release()
     }
   } finally {
+    closeReached(reached)
     session.close()
   }
 }
 
 export async function resumeRun(runId: string, opts: RunOptions): Promise<RunResult> {
-  const {loaded} = await loadAndValidate(opts.file, opts.set, opts.text, {reportsDir: opts.reportsDir})
-  const state = foldJournal(readJournal(opts.journalDir, runId))
+  const {loaded, steps: valid} = await loadAndValidate(opts.file, opts.set, opts.text, {reportsDir: opts.reportsDir})
+  let state = foldJournal(readJournal(opts.journalDir, runId))
   if (state.run.playbook.sha256 !== loaded.sha256) {
     throw new InvalidInputError(`${opts.file} changed since run ${runId} started; --resume applies the journaled plan of the original file`, [], {
       next: `restore the original playbook, or start a new run: lockdown run ${opts.file}`,
@@ -138,7 +155,14 @@ export async function resumeRun(runId: string, opts: RunOptions): Promise<RunRes
   if (state.status === 'undone' || state.status === 'undo-failed') {
     throw new InvalidInputError(`run ${runId} was undone; it cannot be resumed`, [], {next: `start a new run: lockdown run ${opts.file}`})
   }
+  const unknown = (opts.accounts ?? []).filter((id) => !state.accounts.some((a) => a.id === id))
+  if (unknown.length) {
+    throw new InvalidInputError(`--accounts ${unknown.join(',')}: not an account of run ${runId} (its accounts: ${state.accounts.map((a) => a.id).join(', ')})`, [], {
+      next: `lockdown runs   # then: lockdown run ${opts.file} --resume ${runId} --yes`,
+    })
+  }
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
+  let reached: Reached[] = []
   try {
     if (session.caller.account !== state.run.caller.account) {
       throw new PreflightError(`run ${runId} was made in account ${state.run.caller.account}; these credentials are for ${session.caller.account}`, {
@@ -152,8 +176,13 @@ export async function resumeRun(runId: string, opts: RunOptions): Promise<RunRes
       if (tornCopy) notes.push(`the journal's last line was torn (kill -9 mid-write): cut off, the whole file kept as ${tornCopy}`)
       try {
         journal.append({type: 'resume', at: new Date().toISOString()})
-        const done = await alreadyApplied(state, session, loaded, journal)
-        return await execute({loaded, session, journal, steps: state.steps, done, opts, notes})
+        // Each account re-entered through the run's own access path; one the plan could not reach is planned now.
+        const entered = await enterForResume({state, loaded, valid, session, aws: opts.aws, journal, only: opts.accounts})
+        reached = entered.reached
+        if (entered.replanned) state = foldJournal(readJournal(opts.journalDir, runId))
+        const ctxs = new Map(reached.flatMap((r) => ('entered' in r ? [[r.account.id, accountCtx(r.entered, session.caller)] as const] : [])))
+        const done = await alreadyApplied(state, session, loaded, journal, ctxs)
+        return await execute({loaded, session, journal, steps: state.steps, accounts: state.accounts, ctxs, unreachableNow: entered.unreachable, done, opts, notes, accountOf: accountOfChange(state), only: opts.accounts})
       } finally {
         journal.close()
       }
@@ -161,6 +190,7 @@ export async function resumeRun(runId: string, opts: RunOptions): Promise<RunRes
       lock.release()
     }
   } finally {
+    closeReached(reached)
     session.close()
   }
 }
@@ -169,9 +199,10 @@ export async function resumeRun(runId: string, opts: RunOptions): Promise<RunRes
  * Changes --resume must not send again: journaled as applied, or an intent without outcome (killed
  * mid-call) that the account shows applied — the action reads it first, and the journal is told.
  */
-async function alreadyApplied(state: RunState, session: EngineSession, loaded: LoadedPlaybook, journal: JournalWriter): Promise<Map<string, Applied>> {
+async function alreadyApplied(state: RunState, session: EngineSession, loaded: LoadedPlaybook, journal: JournalWriter, ctxs: Map<string, AccountCtx>): Promise<Map<string, Applied>> {
   const done = new Map<string, Applied>()
   const runInfo = {incident: loaded.playbook.incident, protect: loaded.playbook.guards.protect}
+  const accountOf = accountOfChange(state)
   for (const step of state.steps) {
     const action = findAction(step.action)!
     for (const [index, c] of step.changes.entries()) {
@@ -180,11 +211,13 @@ async function alreadyApplied(state: RunState, session: EngineSession, loaded: L
         done.set(changeKey(step.id, index), {...c, appliedAt: rec.at!, result: rec.result})
         continue
       }
-      if (rec.state !== 'intent' || !action.inspect) continue
-      const ctx = stepCtx(session, runInfo, {id: step.id, allowSelf: true})
+      // Read in the change's own account, entered the way the run entered it; an account not reached now is left for later.
+      const account = ctxs.get(accountOf(c))
+      if (rec.state !== 'intent' || !action.inspect || !account) continue
+      const ctx = stepCtx(session, runInfo, {id: step.id, allowSelf: true}, account)
       if ((await action.inspect({...c, appliedAt: state.run.startedAt}, ctx)) !== 'after') continue
       const at = new Date().toISOString()
-      journal.append({type: 'applied', step: step.id, index, at, found: true})
+      journal.append({type: 'applied', step: step.id, index, ...(state.format === 2 ? {account: account.id} : {}), at, found: true})
       done.set(changeKey(step.id, index), {...c, appliedAt: at})
     }
   }
@@ -196,6 +229,13 @@ async function execute(x: {
   session: EngineSession
   journal: JournalWriter
   steps: JournalStepPlan[]
+  /** The run's accounts as journaled, and the contexts of those reachable now. */
+  accounts: JournalAccount[]
+  ctxs: Map<string, AccountCtx>
+  unreachableNow: Map<string, string>
+  accountOf(c: JournalStepPlan['changes'][number]): string
+  /** --resume --accounts: only these. */
+  only?: string[]
   done: Map<string, Applied>
   opts: RunOptions
   plan?: RunPlan
@@ -204,30 +244,51 @@ async function execute(x: {
   const {loaded, session, journal, steps, done, opts} = x
   const runInfo = {incident: loaded.playbook.incident, protect: loaded.playbook.guards.protect}
   const allowSelf = new Map(loaded.playbook.steps.map((s) => [s.id, s.allowSelf]))
-  const ctxFor = (s: JournalStepPlan) => stepCtx(session, runInfo, {id: s.id, allowSelf: allowSelf.get(s.id) ?? false})
+  const ctxFor = (s: JournalStepPlan, account: string) => stepCtx(session, runInfo, {id: s.id, allowSelf: allowSelf.get(s.id) ?? false}, x.ctxs.get(account)!)
   const actionOf = (s: JournalStepPlan): AnyAction => findAction(s.action)!
+  const multi = x.accounts.length > 1 || x.accounts.some((a) => a.id !== session.caller.account)
+  const work = x.accounts.filter((a) => x.ctxs.has(a.id) && (!x.only || x.only.includes(a.id))).map((a) => a.id)
+  const accountConcurrency = loaded.playbook.concurrency.accounts
   const outcome = await applySteps({
     steps,
     actionOf,
     ctxFor,
     journal,
     concurrency: opts.concurrency ?? 8,
+    accounts: work,
+    accountConcurrency,
+    accountOf: x.accountOf,
     done: new Set(done.keys()),
     quiet: opts.quiet ?? false,
   })
   const fresh = outcome.applied.size
   for (const [k, a] of done) outcome.applied.set(k, a)
   if (session.signal.aborted) throw interrupted(opts, session.runId, outcome.applied.size, steps)
-  const checks = await verifySteps({
+  // Verify per account in parallel: each account's proofs wait on its own IAM.
+  const perAccount = await mapPool(work, accountConcurrency, (account) =>
+    verifySteps({
+      steps,
+      actionOf,
+      ctxFor: (s) => ctxFor(s, account),
+      journal,
+      concurrency: opts.concurrency ?? 8,
+      ...(multi ? {account} : {}),
+      applied: (s) => s.changes.flatMap((c, i) => (x.accountOf(c) === account ? (outcome.applied.get(changeKey(s.id, i)) ?? []) : [])),
+    }),
+  )
+  const checks = perAccount.flat()
+  const ledger = buildLedger({
+    accounts: x.accounts,
     steps,
-    actionOf,
-    ctxFor,
-    journal,
-    concurrency: opts.concurrency ?? 8,
-    applied: (s) => s.changes.flatMap((_, i) => outcome.applied.get(changeKey(s.id, i)) ?? []),
+    accountOf: x.accountOf,
+    isApplied: (s, i) => outcome.applied.has(changeKey(s, i)),
+    failures: outcome.failures,
+    checks: multi ? checks : checks.map((c) => ({...c, account: session.caller.account})),
+    unreachableNow: x.unreachableNow,
   })
   const failedChecks = checks.filter((c) => !c.ok)
-  const status: RunStatus = outcome.failures.length ? 'partial' : failedChecks.length ? 'verify-failed' : 'done'
+  const notContained = unfinished(ledger)
+  const status: RunStatus = outcome.failures.length || notContained.length ? 'partial' : failedChecks.length ? 'verify-failed' : 'done'
   journal.append({type: 'end', status, at: new Date().toISOString()})
   const result: RunResult = {
     runId: session.runId,
@@ -241,35 +302,42 @@ async function execute(x: {
     plan: x.plan,
     notes: x.notes,
     changes: steps.flatMap((s) =>
-      s.changes.flatMap((_, i) => {
+      s.changes.flatMap((c, i) => {
         const a = outcome.applied.get(changeKey(s.id, i))
-        return a ? [{step: s.id, target: a.target, summary: a.summary, appliedAt: a.appliedAt, alreadyApplied: done.has(changeKey(s.id, i))}] : []
+        return a ? [{step: s.id, account: x.accountOf(c), target: a.target, summary: a.summary, appliedAt: a.appliedAt, alreadyApplied: done.has(changeKey(s.id, i))}] : []
       }),
     ),
+    accounts: ledger,
   }
   if (status === 'partial') {
+    const resume = multi ? resumeCommand(opts, session.runId, notContained) : resumeCommand(opts, session.runId)
+    const away = ledger.filter((e) => e.status === 'unreachable')
     throw new PartialApplyError(
-      `${outcome.failures.length} change(s) failed, ${fresh} applied${done.size ? ` (+${done.size} before)` : ''} (run ${session.runId}; journal ${result.journal})\n` +
-        outcome.failures.map((f) => `  ${f.step}: ${f.target}: ${f.error}`).join('\n') +
-        outcome.notRun.map((id) => `\n  ${id}: not run: ${outcome.notRunWhy[id]}`).join(''),
+      `${outcome.failures.length} change(s) failed, ${fresh} applied${done.size ? ` (+${done.size} before)` : ''}${away.length ? `, ${away.length} account(s) unreachable` : ''} (run ${session.runId}; journal ${result.journal})\n` +
+        outcome.failures.map((f) => `  ${multi ? `${f.account}: ` : ''}${f.step}: ${f.target}: ${f.error}`).join('\n') +
+        outcome.notRun.map((id) => `\n  ${id}: not run: ${outcome.notRunWhy[id]}`).join('') +
+        (multi ? `\nAccounts:\n${ledgerLines(ledger).join('\n')}` : ''),
       {
-        next: `${resumeCommand(opts, session.runId)}   # retry what failed   |   ${undoCommand(opts, session.runId)}   # revert what applied`,
+        next: `${resume}   # ${multi ? `finish only the unfinished account(s): ${notContained.join(', ')}` : 'retry what failed'}   |   ${undoCommand(opts, session.runId)}   # revert what applied`,
         detail: result,
       },
     )
   }
   if (status === 'verify-failed') {
     throw new VerificationError(
-      `applied, but ${failedChecks.length} check(s) show containment does not hold:\n` + failedChecks.map((c) => `  ${c.target}: ${c.name}: ${c.detail}`).join('\n'),
+      `applied, but ${failedChecks.length} check(s) show containment does not hold:\n` +
+        failedChecks.map((c) => `  ${multi && c.account ? `${c.account}: ` : ''}${c.target}: ${c.name}: ${c.detail}`).join('\n') +
+        (multi ? `\nAccounts:\n${ledgerLines(ledger).join('\n')}` : ''),
       {next: `investigate the targets above; ${undoCommand(opts, session.runId)} reverts the run`, detail: result},
     )
   }
   return result
 }
 
-function resumeCommand(opts: RunOptions, runId: string): string {
-  if (opts.commands) return opts.commands.resume(runId)
-  return opts.text === undefined ? `lockdown run ${opts.file} --resume ${runId} --yes` : (opts.retry ?? 'run the command again')
+function resumeCommand(opts: RunOptions, runId: string, accounts?: string[]): string {
+  if (opts.commands) return opts.commands.resume(runId, accounts)
+  const only = accounts?.length ? ` --accounts ${accounts.join(',')}` : ''
+  return opts.text === undefined ? `lockdown run ${opts.file} --resume ${runId}${only} --yes` : (opts.retry ?? 'run the command again')
 }
 
 function undoCommand(opts: RunOptions, runId: string): string {

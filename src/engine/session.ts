@@ -14,7 +14,7 @@ export async function openSession(opts: {aws: AwsOptions; runId: string; signal?
   const signal = opts.signal ?? new AbortController().signal
   try {
     const caller = await resolveCaller(clients, signal)
-    return {clients, caller, runId: opts.runId, signal, now: () => new Date(), log: opts.log ?? (() => {}), close: () => clients.destroy()}
+    return {clients, caller, aws: opts.aws, runId: opts.runId, signal, now: () => new Date(), log: opts.log ?? (() => {}), close: () => clients.destroy()}
   } catch (error) {
     clients.destroy()
     throw error

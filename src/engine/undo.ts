@@ -12,8 +12,10 @@ import {InvalidInputError, PreflightError, UndoError} from '../errors.js'
 import {errorText} from './apply.js'
 import {JournalWriter, journalPath, readJournal, type JournalLine} from './journal.js'
 import {lockJournalDir} from './journal-lock.js'
-import {stepCtx} from './plan.js'
-import {foldJournal, mayHaveTouched, undoOrder, type RunState} from './run-state.js'
+import {DEFAULT_ACCESS} from '../aws/access.js'
+import {enterAll, type Reached} from './accounts.js'
+import {accountCtx, closeReached, stepCtx} from './plan.js'
+import {accountOfChange, foldJournal, mayHaveTouched, undoOrder, type RunState} from './run-state.js'
 import {openSession} from './session.js'
 
 export interface UndoResult {
@@ -45,6 +47,16 @@ export async function undoRun(runId: string, opts: {journalDir: string; aws: Aws
         next: `use credentials for account ${state.run.caller.account} (--profile), then: lockdown undo ${runId}`,
       })
     }
+    // Each account re-entered through the run's own access path (enterAccount checks it is that account).
+    const accountOf = accountOfChange(state)
+    const ids = [...new Set(undoOrder(state).map((rec) => accountOf(state.steps.find((s) => s.id === rec.step)!.changes[rec.index])))]
+    const reached: Reached[] = await enterAll(ids.map((id) => ({id})), {clients: session.clients, caller: session.caller, aws: opts.aws}, state.run.access ?? DEFAULT_ACCESS, {
+      runId,
+      signal: session.signal,
+      limit: 8,
+    })
+    const ctxs = new Map(reached.flatMap((r) => ('entered' in r ? [[r.account.id, accountCtx(r.entered, session.caller)] as const] : [])))
+    const away = new Map(reached.flatMap((r) => ('unreachable' in r ? [[r.account.id, r.unreachable] as const] : [])))
     const lock = lockJournalDir(opts.journalDir, runId)
     if (lock.note) result.notes.push(lock.note)
     const {writer, tornCopy} = JournalWriter.reopen(opts.journalDir, runId)
@@ -60,7 +72,12 @@ export async function undoRun(runId: string, opts: {journalDir: string; aws: Aws
           if (touched) result.notUndoable.push({step: rec.step, target: change.target})
           continue
         }
-        const base = stepCtx(session, {incident: state.run.incident, protect: []}, {id: step.id, allowSelf: true})
+        const account = ctxs.get(accountOf(change))
+        if (!account) {
+          if (touched) result.failed.push({step: rec.step, target: change.target, error: `could not enter account ${accountOf(change)}: ${away.get(accountOf(change))}`})
+          continue
+        }
+        const base = stepCtx(session, {incident: state.run.incident, protect: []}, {id: step.id, allowSelf: true}, account)
         const ctx: Ctx = {...base, intend: (op) => void writer.append({type: 'write', step: rec.step, index: rec.index, op, undo: true})}
         const applied = {...change, appliedAt: rec.at ?? state.run.startedAt, result: rec.result}
         let seen: Inspection
@@ -99,6 +116,7 @@ export async function undoRun(runId: string, opts: {journalDir: string; aws: Aws
     } finally {
       writer.close()
       lock.release()
+      closeReached(reached)
     }
   } finally {
     session.close()

@@ -15,7 +15,9 @@ export async function verifySteps(input: {
   journal: JournalWriter
   /** Changes verified at once within a step (the run's apply concurrency). */
   concurrency: number
-}): Promise<Check[]> {
+  /** The account verified (runs over several accounts verify each in parallel, one call per account). */
+  account?: string
+}): Promise<(Check & {account?: string})[]> {
   const all: Check[] = []
   for (const step of input.steps) {
     const action = input.actionOf(step)
@@ -32,8 +34,8 @@ export async function verifySteps(input: {
     })
     // In plan order, whatever order the proofs finished in.
     const checks = perChange.flat()
-    input.journal.append({type: 'verified', step: step.id, at: new Date().toISOString(), checks})
-    all.push(...checks)
+    input.journal.append({type: 'verified', step: step.id, ...(input.account ? {account: input.account} : {}), at: new Date().toISOString(), checks})
+    all.push(...checks.map((c) => (input.account ? {...c, account: input.account} : c)))
   }
   return all
 }

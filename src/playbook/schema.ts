@@ -37,14 +37,36 @@ const varSchema = z.union([
   }),
 ])
 
+const ACCOUNT_ID = /^\d{12}$/
+
+/** `{organization: true, ous, tags, exclude}`: the organization's ACTIVE accounts that match (entries union). */
+export const orgSelectionSchema = z.strictObject({
+  organization: z.literal(true),
+  /** OU ids (ou-…, or the root r-…) or OU names: every account beneath them, at any depth. */
+  ous: z.array(z.string().min(1)).optional(),
+  /** Account tags that must all match. */
+  tags: z.record(z.string(), z.string()).optional(),
+  exclude: z.array(z.string().regex(ACCOUNT_ID, 'expected a 12-digit account id')).optional(),
+})
+
 const accountSchema = z.union([
   z.literal('current'),
-  z.string().regex(/^\d{12}$/, 'expected a 12-digit account id or "current"'),
-  z.strictObject({organization: z.literal(true), ou: z.string().optional()}),
+  z.string().regex(ACCOUNT_ID, 'expected a 12-digit account id or "current"'),
+  orgSelectionSchema,
 ])
 
+/** How lockdown enters accounts other than the caller's: AssumeRole of `role` (through `via` first). */
+export const accessSchema = z.strictObject({
+  role: z.string().regex(/^[\w+=,.@/-]{1,512}$/, 'expected a role name (or path/name)').default('OrganizationAccountAccessRole'),
+  externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected an ExternalId of 2-1224 characters').optional(),
+  via: z.array(z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'expected a role ARN (arn:aws:iam::ACCOUNT:role/NAME)')).optional(),
+})
+
 export const guardsSchema = z.strictObject({
+  /** Principals the whole run may touch, across every account. */
   maxTargets: z.number().int().positive().default(50),
+  /** Principals the run may touch in any one account. */
+  maxTargetsPerAccount: z.number().int().positive().optional(),
   protect: z.array(z.string()).default([]),
 })
 
@@ -55,6 +77,9 @@ export const playbookSchema = z.strictObject({
   incident: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected an incident id of letters, digits, . _ -').optional(),
   vars: z.record(z.string(), varSchema).default({}),
   accounts: z.array(accountSchema).min(1).default(['current']),
+  access: accessSchema.default({role: 'OrganizationAccountAccessRole'}),
+  /** Accounts worked at once (plan, apply, verify); each account's IAM calls keep their own bounds. */
+  concurrency: z.strictObject({accounts: z.number().int().min(1).max(64).default(8)}).default({accounts: 8}),
   regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region like us-east-1')).min(1).default(['us-east-1']),
   guards: guardsSchema.default({maxTargets: 50, protect: []}),
   steps: z.array(stepSchema).min(1, 'a playbook needs at least one step'),

@@ -23,8 +23,10 @@ describe('forensics action', () => {
   afterAll(() => fake.close())
 
   const dir = mkdtempSync(join(tmpdir(), 'forensics-action-'))
-  const ctx = (): Ctx => ({
-    clients: makeClients({endpoint: fake.endpoint, region: 'ap-isob-east-1r', credentials: {accessKeyId: 'AKIATEST', secretAccessKey: 'x'}, maxAttempts: 1}),
+  const caller = {account: '1', arn: 'arn:aws:iam::1:user/r', userId: 'AIDA', principalArn: 'arn:aws:iam::1:user/r'}
+  const ctx = (clients = makeClients({endpoint: fake.endpoint, region: 'ap-isob-east-1r', credentials: {accessKeyId: 'AKIATEST', secretAccessKey: 'x'}, maxAttempts: 1})): Ctx => ({
+    clients,
+    account: {id: '1', clients, caller, access: 'caller'},
     signal: new AbortController().signal,
     runId: 'run-1',
     incident: 'INC-9',
