@@ -4,6 +4,7 @@
 // `npm run bench -- revoke start-up` runs only the sections named (in the order below); none = all but the
 // extras (forensics-memory: the forensics section's memory-per-session figure alone, to iterate on it).
 import {packAndInstall, type Installed} from '../scripts/pack-install.js'
+import {benchAthena} from './athena.js'
 import {benchForensics, benchForensicsMemory} from './forensics.js'
 import {benchRevoke} from './revoke.js'
 import {benchSim} from './sim.js'
@@ -24,6 +25,7 @@ const SECTIONS: Section[] = [
   {name: 'simulator', run: benchSim},
   {name: 'forensics', run: benchForensics},
   {name: 'forensics-memory', extra: true, run: benchForensicsMemory},
+  {name: 'athena', run: benchAthena},
 ]
 
 const asked = process.argv.slice(2).filter((a) => a !== '--')
