@@ -133,6 +133,7 @@ describe('the forensics action across the run’s accounts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'forensics-accounts-'))
   const ctx = (accounts?: {id: string; name?: string; clients?: Clients; unreachable?: string}[]): Ctx & {accounts?: typeof accounts} => ({
     clients: demo.clients,
+    account: {id: '111122223333', clients: demo.clients, caller: {account: '111122223333', arn: 'arn:aws:iam::111122223333:root', userId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root'}, access: 'caller'},
     signal: new AbortController().signal,
     runId: 'run-1',
     incident: 'INC-15',
