@@ -17,3 +17,12 @@ export const sourceFlag = Flags.string({
   description: `Where events come from. Default: files with --path, s3 with --path s3://…, lake with --lake, else lookup.\n${SOURCES.map((s) => `  ${s.kind}: ${s.summary}`).join('\n')}`,
   options: SOURCES.map((s) => s.kind),
 })
+
+/** Progress of a long read (s3) on stderr: one line redrawn on a terminal, plain lines elsewhere (CI logs). */
+export function progressOnStderr(): {progress: (line: string, final?: boolean) => void; tty: boolean} {
+  const tty = Boolean(process.stderr.isTTY)
+  return {
+    tty,
+    progress: (line, final) => process.stderr.write(tty ? `\r\u001B[2K${line}${final ? '\n' : ''}` : `${line}\n`),
+  }
+}

@@ -74,7 +74,9 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   if (!source.indexed) {
     await feed(acc, source.events({start, end}, opts.signal))
     const report = () => buildReport(acc, {...opts, source: sourceInfo()})
-    return source instanceof FileSource ? withInput(source.inputReport(), acc, report) : report()
+    // Sources that read files (on disk or in S3) say what in them was not an event.
+    const input = (source as Partial<Pick<FileSource, 'inputReport'>>).inputReport?.()
+    return input ? withInput(input, acc, report) : report()
   }
 
   const seen = new Set<string>()

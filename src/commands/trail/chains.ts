@@ -16,7 +16,7 @@ import type {TrailSource} from '../../forensics/sources/types.js'
 import {parseWindow} from '../../forensics/time-window.js'
 import {renderTree} from '../../report/tree.js'
 import type {ForensicReport} from '../../report/types.js'
-import {sourceFlag, sourceFlagDefs} from '../../cli/trail-source-flags.js'
+import {progressOnStderr, sourceFlag, sourceFlagDefs} from '../../cli/trail-source-flags.js'
 
 /** Flags shared with `trail report` (which spreads them into its own). */
 export const trailFlags = {
@@ -63,12 +63,13 @@ type TrailFlagValues = {
 export async function trailReport(f: TrailFlagValues, clients: () => Clients, title?: string, env: TrailEnv = {}): Promise<ForensicReport> {
   // Files hold what they hold: an analyst handed last year's logs wants all of them, not a 48h window
   // back from today that silently reads nothing. Indexed sources (LookupEvents, Lake) keep 48h.
-  const values: SourceValues = {...f, regions: f.regions ?? (f.region ? [f.region] : undefined)}
+  // No --regions: LookupEvents and Lake use --region (the clients' region); s3 discovers the bucket's regions.
+  const values: SourceValues = {...f}
   const def = chooseSource(f.source, values)
   const wholeFiles = f.since === undefined && f.until === undefined && (def.wholeByDefault?.(values) ?? false)
   const window = wholeFiles ? {start: new Date(0), end: new Date(8.64e15)} : parseWindow(f.since ?? '48h', f.until, new Date())
-  // Athena reads every account from one table: --accounts scopes its account partition (the source reads it).
-  const opened = f.accounts?.length && def.kind !== 'athena' ? await accountsSource(f, def.kind, clients, env, values.regions as string[] | undefined) : undefined
+  // A source that holds every account (a bucket, an Athena table) reads --accounts itself; else LookupEvents enters each.
+  const opened = f.accounts?.length && !def.readsAccounts ? await accountsSource(f, def.kind, clients, env, values.regions as string[] | undefined) : undefined
   try {
     return await collect(f, opened?.source ?? def.open(values, {clients, progress: env.progress, tty: env.tty}), window, wholeFiles, title)
   } finally {
@@ -141,7 +142,7 @@ ${exitCodeHelp()}`
     let made: Clients | undefined
     const clients = () => (made ??= makeClients(this.awsOptions()))
     try {
-      const report = await trailReport(this.flags, clients, undefined, {aws: this.awsOptions()})
+      const report = await trailReport(this.flags, clients, undefined, {aws: this.awsOptions(), ...progressOnStderr()})
       this.say(renderTree(report))
       this.say('')
       this.say(`${report.summary.sessions} sessions, ${report.summary.flags} flags · ${report.source.description}`)

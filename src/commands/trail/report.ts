@@ -10,6 +10,7 @@ import {emitPlaybook} from '../../forensics/detections/playbook.js'
 import {exitCodeHelp} from '../../errors.js'
 import {formatOfPath, renderReport, REPORT_FORMATS, type ReportFormat} from '../../report/index.js'
 import type {Coverage} from '../../report/types.js'
+import {progressOnStderr} from '../../cli/trail-source-flags.js'
 import {trailFlags, trailReport} from './chains.js'
 
 export default class TrailReport extends BaseCommand<typeof TrailReport> {
@@ -51,7 +52,7 @@ ${exitCodeHelp()}`
     const clients = () => (made ??= makeClients(this.awsOptions()))
     try {
       const format = (this.flags.format as ReportFormat | undefined) ?? (this.flags.out ? formatOfPath(this.flags.out) : undefined) ?? 'md'
-      const report = await trailReport(this.flags, clients, this.flags.title, {aws: this.awsOptions()})
+      const report = await trailReport(this.flags, clients, this.flags.title, {aws: this.awsOptions(), ...progressOnStderr()})
       const text = renderReport(report, format)
       if (this.flags.out) {
         await mkdir(dirname(this.flags.out), {recursive: true})

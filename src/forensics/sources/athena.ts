@@ -217,6 +217,7 @@ export const athenaSource: SourceDef = {
   },
   permissions: ['athena:GetTableMetadata', 'athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'glue:GetDatabase', 'glue:GetTable', 's3:GetBucketLocation', 's3:ListBucket', 's3:GetObject', 's3:PutObject'],
   impliedBy: (v) => typeof v.table === 'string',
+  readsAccounts: true,
   open(v, env) {
     const table = v.table as string | undefined
     if (!table) throw new InvalidInputError('--source athena needs --table database.table', [], {next: 'lockdown trail athena setup --bucket <trail bucket>   # prints the table, --yes creates it'})

@@ -6,6 +6,7 @@
 // A file that breaks partway (truncated or corrupt gzip, past the inflated-size cap) keeps the records
 // read before the break, and the break is named with the file.
 import {createReadStream} from 'node:fs'
+import {Readable} from 'node:stream'
 import {open, readFile, stat} from 'node:fs/promises'
 import {promisify} from 'node:util'
 import {createGunzip, gunzip} from 'node:zlib'
@@ -41,10 +42,13 @@ export interface ReadOptions {
   maxFileBytes?: number
 }
 
-/** A file read ahead: whole bytes, or only the knowledge that it must be streamed. */
-export type Opened = {file: string; whole?: Buffer; nonEmpty?: boolean; error?: string}
+/**
+ * A file read ahead: whole bytes, or only the knowledge that it must be streamed. `stream` reads it from
+ * elsewhere than the disk (an S3 object too big to hold), with whether it is gzip (sniffed by the opener).
+ */
+export type Opened = {file: string; whole?: Buffer; nonEmpty?: boolean; error?: string; stream?: () => Promise<{body: Readable; gzip: boolean}>}
 
-const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b
+export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b
 
 /** Reads a small file whole (gunzip capped at WHOLE_LIMIT); anything else is left to stream. */
 export async function openTrailFile(file: string): Promise<Opened> {
@@ -59,6 +63,21 @@ export async function openTrailFile(file: string): Promise<Opened> {
   } catch {
     // Too big to hold, truncated or corrupt: streaming reads what can be read and names the break.
     return {file}
+  }
+}
+
+/** Objects up to this size (compressed) are read whole into memory, as files are; bigger ones stream. */
+export const WHOLE_READ_BYTES = WHOLE_COMPRESSED
+
+/** Bytes already in memory (an S3 object read whole), opened as openTrailFile opens a file from disk. */
+export async function openTrailBytes(file: string, buf: Buffer): Promise<Opened> {
+  const again = (gzip: boolean) => async () => ({body: Readable.from([buf]), gzip})
+  if (!isGzip(buf)) return buf.length <= WHOLE_LIMIT ? {file, whole: buf} : {file, stream: again(false)}
+  try {
+    return {file, whole: await gunzipAsync(buf, {chunkSize: GUNZIP_CHUNK, maxOutputLength: WHOLE_LIMIT})}
+  } catch {
+    // Too big to hold inflated, truncated or corrupt: streaming reads what can be read and names the break.
+    return {file, stream: again(true)}
   }
 }
 
@@ -234,11 +253,12 @@ const mb = (n: number) => `${Math.round(n / 1024 / 1024).toLocaleString('en')} M
 
 async function* streamTrailFile(opened: Opened, scanner: RecordScanner, found: FileFindings, cap: number): AsyncGenerator<TrailEvent[]> {
   const {file} = opened
-  const gz = await sniffGzip(file)
-  const input = createReadStream(file, {highWaterMark: 1024 * 1024})
+  const elsewhere = opened.stream ? await opened.stream() : undefined
+  const gz = elsewhere ? elsewhere.gzip : await sniffGzip(file)
+  const input = elsewhere?.body ?? createReadStream(file, {highWaterMark: 1024 * 1024})
   const gunzip = gz ? createGunzip({chunkSize: GUNZIP_CHUNK}) : undefined
   if (gunzip) {
-    input.on('error', (e) => gunzip.destroy(e))
+    input.on('error', (e: Error) => gunzip.destroy(e))
     input.pipe(gunzip)
   }
   const stream = gunzip ?? input

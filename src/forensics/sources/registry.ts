@@ -8,6 +8,7 @@ import {athenaSource} from './athena.js'
 import {filesSource} from './files.js'
 import {lakeSource} from './lake.js'
 import {lookupSource} from './lookup.js'
+import {s3Source} from './s3.js'
 import type {TrailSource} from './types.js'
 
 /** A flag a source reads, described without oclif (commands turn it into an oclif flag). */
@@ -46,11 +47,13 @@ export interface SourceDef {
    * wants all of them) instead of the 48h back from now that indexed sources default to.
    */
   wholeByDefault?(v: SourceValues): boolean
+  /** Reads `--accounts` itself (the accounts a bucket holds) instead of LookupEvents entering each account. */
+  readsAccounts?: boolean
   open(v: SourceValues, env: SourceEnv): TrailSource
 }
 
 /** In the order `--help` lists them; the first whose impliedBy matches is the default, else lookup. */
-export const SOURCES: SourceDef[] = [lookupSource, lakeSource, filesSource, athenaSource]
+export const SOURCES: SourceDef[] = [lookupSource, lakeSource, s3Source, filesSource, athenaSource]
 
 export const DEFAULT_SOURCE = 'lookup'
 
