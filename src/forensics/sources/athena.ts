@@ -4,6 +4,7 @@
 // from a file, and the graph is built locally as for every source. Each query's id and the bytes it
 // scanned are kept for the report line, with the cost at Athena's USD 5 per TB.
 import {athenaResultsPage, athenaTable, athenaWorkgroup, type AthenaClient} from '../../aws/athena.js'
+import {classifyAwsError} from '../../aws/errors.js'
 import {getIdentity} from '../../aws/identity.js'
 import {EXIT, InvalidInputError, LockdownError, PreflightError} from '../../errors.js'
 import {athenaSql, tableRef, type TablePartitions} from '../athena/sql.js'
@@ -126,6 +127,8 @@ export class AthenaSource implements TrailSource {
     const workgroup = this.opts.workgroup ?? 'primary'
     this.st.calls++
     const shape = await athenaTable(client, database, table, signal).catch((e: unknown) => {
+      // No such database or table; anything else (AccessDenied, throttling) is what it is.
+      if (classifyAwsError(e).code !== 'MetadataException') throw e
       throw new InvalidInputError(`Athena has no table ${this.opts.table}: ${(e as Error).message}`, [], {next: 'lockdown trail athena setup --bucket <trail bucket> --yes   # creates it'})
     })
     const has = (k: string) => shape.partitionKeys.includes(k)
