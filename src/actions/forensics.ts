@@ -81,6 +81,8 @@ export const forensicsAction: Action<ForensicsParams, ForensicsData> = {
   params: params as unknown as z.ZodType<ForensicsParams>,
   permissions: ['cloudtrail:LookupEvents'],
   readOnly: true,
+  // One report over every account of the run: a chain from dev into prod is one chain, not two files.
+  scope: 'run',
   writes: (p) => [{field: 'report', path: p.report}],
   example: `- id: evidence
   action: forensics

@@ -143,6 +143,12 @@ export interface Action<P = unknown, C = unknown> {
   /** Read-only actions (forensics) make no changes: the engine skips journal intents for them. */
   readOnly?: boolean
   /**
+   * 'run': planned and applied once for the whole run, not once per account, with `ctx.accounts` = every
+   * account of the run's scope (entered ones with clients, the others with the reason): forensics, whose
+   * chains cross accounts and whose report is one file. Default 'account' (ORG-DESIGN.md, Changes).
+   */
+  scope?: 'account' | 'run'
+  /**
    * Local files the step would write, by `with:` field (`${incident}` and `${runId}` still in them):
    * validation keeps each inside the working directory or --reports-dir.
    */

@@ -33,13 +33,23 @@ function issuerLabel(s: SessionRow): string {
 export function chainGraph(r: ForensicReport): {nodes: ChainNode[]; edges: ChainEdge[]} {
   const nodes = new Map<string, ChainNode>()
   const edges: ChainEdge[] = []
-  const ids = new Set(r.sessions.map((s) => s.id))
+  const byId = new Map(r.sessions.map((s) => [s.id, s]))
+  // Sessions in several accounts: each node says its account, and a hop into another account says so.
+  const accountOf = (arn: string) => /^arn:[^:]+:[^:]+::(\d{12}):/.exec(arn)?.[1]
+  const multi = new Set(r.sessions.map((s) => accountOf(s.arn)).filter(Boolean)).size > 1
+  const names = new Map((r.coverage?.covered ?? []).filter((c) => c.name).map((c) => [c.account, c.name!]))
+  const where = (s: SessionRow) => {
+    const a = accountOf(s.arn)
+    return multi && a ? ` in ${a}${names.has(a) ? ` (${names.get(a)})` : ''}` : ''
+  }
   for (const s of r.sessions) {
-    nodes.set(s.id, {id: s.id, label: `${shortArn(s.arn)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]}${s.accessKeyIds.length > 1 ? ` +${s.accessKeyIds.length - 1} keys` : ''})` : ''}`, kind: s.kind, flagged: s.flags.length > 0, session: s})
+    nodes.set(s.id, {id: s.id, label: `${shortArn(s.arn)}${where(s)}${s.accessKeyIds[0] ? ` (${s.accessKeyIds[0]}${s.accessKeyIds.length > 1 ? ` +${s.accessKeyIds.length - 1} keys` : ''})` : ''}`, kind: s.kind, flagged: s.flags.length > 0, session: s})
     const parent = s.issuer.sessionId
     const via = s.kind === 'console' ? 'ConsoleLogin' : s.inferred ? 'seen in use' : s.kind === 'federated' ? 'GetFederationToken' : s.kind === 'session-token' ? 'GetSessionToken' : 'AssumeRole'
-    if (parent && ids.has(parent)) {
-      edges.push({from: parent, to: s.id, label: via})
+    const from = parent ? byId.get(parent) : undefined
+    if (parent && from) {
+      const across = accountOf(from.arn) && accountOf(s.arn) && accountOf(from.arn) !== accountOf(s.arn)
+      edges.push({from: parent, to: s.id, label: across ? `${via} across accounts` : via})
       continue
     }
     const rootId = `principal:${s.issuer.kind}:${s.issuer.id || s.principal}`

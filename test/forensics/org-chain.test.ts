@@ -82,6 +82,10 @@ describe('a chain across two accounts of the organization', () => {
     expect(header).toContain('NOT read: 444455556666 (legacy) (sts:AssumeRole')
     expect(header).toContain('555566667777 (sandbox) (account state is SUSPENDED')
     expect(r.stdout).toContain('### deploy-from-dev/pivot ⚠')
+    // The chart names each session's account and marks the hop from dev into prod.
+    expect(r.stdout).toMatch(/"app-ci\/build-4711 in 222233334444 \(dev\) \(ASIA\w+\)"/)
+    expect(r.stdout).toMatch(/ -->\|AssumeRole across accounts\| n\d+/)
+    expect(r.stdout).toMatch(/"deploy-from-dev\/pivot in 333344445555 \(prod\) \(ASIA\w+\)"/)
   })
 
   it('the organization trail’s files of both accounts give the same chain as LookupEvents', {timeout: 120_000}, async () => {

@@ -14,15 +14,16 @@ describe('markdown', () => {
     expect(md).toContain('- Data events are not in LookupEvents.')
   })
 
-  it('draws the chain as Mermaid: alice → app/ci → admin, the flagged session styled', () => {
+  it('draws the chain as Mermaid: alice → app/ci → admin (in another account), the flagged session styled', () => {
     const block = md.slice(md.indexOf('```mermaid') + 10, md.indexOf('```', md.indexOf('```mermaid') + 10))
     expect(block).toContain('flowchart LR')
     const id = (label: string) => new RegExp(`(n\\d+)[\\[(]+"${label.replace(/[()[\]]/g, '\\$&')}`).exec(block)?.[1]
     const alice = id('user/alice')!
-    const one = id('app/ci (ASIAONE)')!
-    const two = id('admin/#lt;script#gt;#quot;x#quot; (ASIATWO)')!
+    // The fixture's chain crosses from 111122223333 into 444455556666: each session names its account.
+    const one = id('app/ci in 111122223333 (ASIAONE)')!
+    const two = id('admin/#lt;script#gt;#quot;x#quot; in 444455556666 (ASIATWO)')!
     expect(block).toContain(`${alice} -->|AssumeRole| ${one}`)
-    expect(block).toContain(`${one} -->|AssumeRole| ${two}`)
+    expect(block).toContain(`${one} -->|AssumeRole across accounts| ${two}`)
     expect(block).toMatch(new RegExp(`class [^\\n]*${two}[^\\n]* flagged`))
   })
 
@@ -76,8 +77,8 @@ describe('terminal tree', () => {
   it('nests the second hop under the first, under the user', () => {
     const lines = renderTree(fixtureReport()).split('\n')
     expect(lines[0]).toBe('user/alice')
-    expect(lines[1]).toMatch(/^└─ \[AssumeRole\] app\/ci \(ASIAONE\) 2024-07-30 21:31Z from 192\.0\.2\.10 · 3 calls/)
-    expect(lines[2]).toMatch(/^   └─ \[AssumeRole\] admin\/<script>"x" \(ASIATWO\).*⚠ deep-chain, ip-change$/)
+    expect(lines[1]).toMatch(/^└─ \[AssumeRole\] app\/ci in 111122223333 \(ASIAONE\) 2024-07-30 21:31Z from 192\.0\.2\.10 · 3 calls/)
+    expect(lines[2]).toMatch(/^   └─ \[AssumeRole across accounts\] admin\/<script>"x" in 444455556666 \(ASIATWO\).*⚠ deep-chain, ip-change$/)
     expect(ONE.id).not.toBe(TWO.id)
   })
 
