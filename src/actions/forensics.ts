@@ -55,7 +55,7 @@ const params = z
       .optional()
       .describe("Accounts to read, side by side (chains are joined across them); default: every account of the playbook's accounts:."),
     includeService: z.boolean().optional().describe('Keep sessions AWS services assumed for themselves.'),
-    report: z.string().min(1).default('reports/${incident}.md').describe('File to write; ${incident} and ${runId} are filled in.'),
+    report: z.string().min(1).default('reports/${incident}.md').describe('File to write; ${incident}, ${runId} and ${account} are filled in.'),
     format: z.enum(REPORT_FORMATS).optional().describe('md, html, json or csv; default: from the file extension.'),
   })
   .strict()
@@ -71,8 +71,13 @@ interface ForensicsData {
   params: ForensicsParams
 }
 
-function reportPath(p: ForensicsParams, ctx: Ctx): string {
-  return p.report.replaceAll('${incident}', ctx.incident ?? ctx.runId).replaceAll('${runId}', ctx.runId)
+function reportPath(p: ForensicsParams, ctx: RunCtx): string {
+  const path = p.report.replaceAll('${incident}', ctx.incident ?? ctx.runId).replaceAll('${runId}', ctx.runId).replaceAll('${account}', ctx.account.id)
+  // Planned once per account (an engine that does not hand this step the run's accounts): a member
+  // account's report must not overwrite the caller account's under the same name.
+  if (ctx.accounts || p.report.includes('${account}') || ctx.account.id === ctx.caller.account) return path
+  const dot = path.lastIndexOf('.')
+  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${ctx.account.id}${path.slice(dot)}` : `${path}-${ctx.account.id}`
 }
 
 export const forensicsAction: Action<ForensicsParams, ForensicsData> = {

@@ -131,13 +131,14 @@ describe('a token bucket for each account × region', () => {
 
 describe('the forensics action across the run’s accounts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'forensics-accounts-'))
+  const caller = {account: '111122223333', arn: 'arn:aws:iam::111122223333:root', userId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root'}
   const ctx = (accounts?: {id: string; name?: string; clients?: Clients; unreachable?: string}[]): Ctx & {accounts?: typeof accounts} => ({
     clients: demo.clients,
-    account: {id: '111122223333', clients: demo.clients, caller: {account: '111122223333', arn: 'arn:aws:iam::111122223333:root', userId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root'}, access: 'caller'},
+    account: {id: '111122223333', clients: demo.clients, caller, access: 'caller'},
     signal: new AbortController().signal,
     runId: 'run-1',
     incident: 'INC-15',
-    caller: {account: '111122223333', arn: 'arn:aws:iam::111122223333:root', userId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root'},
+    caller,
     now: () => new Date(),
     protect: [],
     step: {id: 'evidence', allowSelf: false},
@@ -168,6 +169,29 @@ describe('the forensics action across the run’s accounts', () => {
     const applied = await forensicsAction.apply((await forensicsAction.plan(p, c)).changes[0], c)
     expect(applied.result).toMatchObject({accounts: ['111122223333'], unreached: [{account: '999988887777', reason: expect.stringContaining("not in the playbook's accounts:")}]})
     expect(forensicsAction.params.safeParse({since: '1h', accounts: ['prod']}).success).toBe(false)
+  })
+})
+
+describe('the forensics action planned once per account', () => {
+  it('writes a member account’s report beside the caller account’s, never over it', async () => {
+    const caller = {account: '111122223333', arn: 'arn:aws:iam::111122223333:root', userId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root'}
+    const inAccount = (id: string, clients: Clients): Ctx => ({
+      clients,
+      account: {id, clients, caller, access: id === caller.account ? 'caller' : {role: 'OrganizationAccountAccessRole', chain: []}},
+      signal: new AbortController().signal,
+      runId: 'run-2',
+      incident: 'INC-15',
+      caller,
+      now: () => new Date(),
+      protect: [],
+      step: {id: 'evidence', allowSelf: false},
+      log: () => {},
+    })
+    const p = forensicsAction.params.parse({since: '1h', report: 'reports/${incident}.md'})
+    expect((await forensicsAction.plan(p, inAccount('111122223333', demo.clients))).changes[0].target).toBe('file:reports/INC-15.md')
+    expect((await forensicsAction.plan(p, inAccount('222233334444', backdoor.clients))).changes[0].target).toBe('file:reports/INC-15-222233334444.md')
+    const named = forensicsAction.params.parse({since: '1h', report: 'reports/${account}/${incident}.md'})
+    expect((await forensicsAction.plan(named, inAccount('222233334444', backdoor.clients))).changes[0].target).toBe('file:reports/222233334444/INC-15.md')
   })
 })
 
