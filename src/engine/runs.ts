@@ -16,6 +16,8 @@ export interface RunSummary {
   failed: number
   undone: number
   planned: number
+  /** Accounts of the run's scope (1 for runs before organization scope). */
+  accounts: number
 }
 
 export function listRuns(journalDir: string): RunSummary[] {
@@ -41,9 +43,10 @@ export function listRuns(journalDir: string): RunSummary[] {
         applied: recs.filter((r) => r.state === 'applied').length,
         failed: recs.filter((r) => r.state === 'failed').length,
         undone: recs.filter((r) => r.undo === 'undone').length,
+        accounts: s.accounts.length,
       })
     } catch (error) {
-      out.push({runId, playbook: '?', file: '?', startedAt: '?', status: `unreadable: ${(error as Error).message}`, planned: 0, applied: 0, failed: 0, undone: 0})
+      out.push({runId, playbook: '?', file: '?', startedAt: '?', status: `unreadable: ${(error as Error).message}`, planned: 0, applied: 0, failed: 0, undone: 0, accounts: 0})
     }
   }
   return out
