@@ -19,6 +19,8 @@ export interface CollectOptions extends Omit<GraphOptions, 'source'> {
   maxKeys?: number
   /** Worker threads for a files source (1: parse on the main thread). Needs dist/ or tsx (see parallel/scan.ts). */
   workers?: number
+  /** Events a worker hands over at a time (see parallel/scan.ts); tests make it small to exercise the hand-over. */
+  partEvents?: number
   signal?: AbortSignal
 }
 
@@ -67,7 +69,7 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
   }
   // Threads pay off only past a few dozen files (each worker costs a start-up).
   if (source instanceof FileSource && (opts.workers ?? 1) > 1 && (await expandTrailPaths(source.path)).length >= PARALLEL_MIN_FILES) {
-    const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!, source.readOptions)
+    const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!, source.readOptions, {partEvents: opts.partEvents})
     const description = `CloudTrail files at ${source.path} (${scan.files} files, ${scan.events} events, ${opts.workers} workers)`
     return withInput(scan.input, scan.acc, () => buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}}))
   }

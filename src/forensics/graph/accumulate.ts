@@ -8,7 +8,7 @@
 // cross-account call) the kept id and the credited account are chosen by value, not by arrival.
 import type {Actor, Issued, TrailEvent} from '../event.js'
 import {NOTED_EVENTS} from '../event.js'
-import {ActivityAcc, isLockdownUa} from './activity.js'
+import {ActivityAcc, isLockdownUa, type Intern} from './activity.js'
 import {idHash, SeenIds} from './seen-ids.js'
 
 export interface IssueRec {
@@ -190,15 +190,20 @@ export class Accumulator {
     const acc = Object.assign(new Accumulator({dedupe: false}), o)
     // The clone's own objects get their class back in place: copying each into a new ActivityAcc would
     // hold two of every session's activity until the next GC, at the moment memory peaks.
-    const own = (a: ActivityAcc) => Object.setPrototypeOf(a, ActivityAcc.prototype) as ActivityAcc
-    for (const r of acc._observed.values()) r.activity = own(r.activity)
-    for (const r of acc._longTerm.values()) r.activity = own(r.activity)
-    for (const r of acc._external.values()) r.activity = own(r.activity)
+    for (const r of acc._observed.values()) ActivityAcc.revive(r.activity)
+    for (const r of acc._longTerm.values()) ActivityAcc.revive(r.activity)
+    for (const r of acc._external.values()) ActivityAcc.revive(r.activity)
     return acc
   }
 
-  /** Folds another accumulator (another worker's share of the files) into this one. */
-  merge(o: Accumulator): void {
+  /**
+   * Folds another accumulator (a worker's part of the files) into this one. Sessions, principals and
+   * external callers are copied, not adopted, with their recurring strings interned: `o` came through
+   * structured clone, which gives every session its own copy of each event name, IP and account id, and
+   * builds its objects slower to read and larger than these. `o` is garbage afterwards (a worker sends
+   * its parts as it goes, so each is small). Issuances and notes, few, are adopted as they are.
+   */
+  merge(o: Accumulator, I: Intern = internTable()): void {
     this.sealed = false
     this.events += o.events
     this.duplicates += o.duplicates
@@ -212,25 +217,30 @@ export class Accumulator {
     for (const [k, rec] of o._observed) {
       const prev = this._observed.get(k)
       if (!prev) {
-        this._observed.set(k, rec)
+        const activity = new ActivityAcc()
+        activity.merge(rec.activity, I)
+        this._observed.set(k, {key: rec.key, created: rec.created, arn: rec.arn, actor: internActor(rec.actor, I), firstAt: rec.firstAt, firstId: rec.firstId, account: rec.account && I(rec.account), activity})
         continue
       }
-      prev.activity.merge(rec.activity)
-      if (rec.firstAt < prev.firstAt || (rec.firstAt === prev.firstAt && rec.firstId < prev.firstId)) [prev.actor, prev.firstAt, prev.firstId] = [rec.actor, rec.firstAt, rec.firstId]
+      prev.activity.merge(rec.activity, I)
+      if (rec.firstAt < prev.firstAt || (rec.firstAt === prev.firstAt && rec.firstId < prev.firstId)) [prev.actor, prev.firstAt, prev.firstId] = [internActor(rec.actor, I), rec.firstAt, rec.firstId]
     }
     for (const [k, rec] of o._longTerm) {
-      const prev = this._longTerm.get(k)
+      let prev = this._longTerm.get(k)
       if (!prev) {
-        this._longTerm.set(k, rec)
-        continue
+        prev = {arn: I(rec.arn), key: rec.key, activity: new ActivityAcc(), useSeconds: new Map()}
+        this._longTerm.set(k, prev)
       }
-      prev.activity.merge(rec.activity)
+      prev.activity.merge(rec.activity, I)
       for (const [sec, n] of rec.useSeconds) prev.useSeconds.set(sec, (prev.useSeconds.get(sec) ?? 0) + n)
     }
     for (const [k, rec] of o._external) {
-      const prev = this._external.get(k)
-      if (prev) prev.activity.merge(rec.activity)
-      else this._external.set(k, rec)
+      let prev = this._external.get(k)
+      if (!prev) {
+        prev = {account: I(rec.account), ip: I(rec.ip), activity: new ActivityAcc()}
+        this._external.set(k, prev)
+      }
+      prev.activity.merge(rec.activity, I)
     }
     for (const x of o._failedIssues) this.push(this._failedIssues, x)
     for (const x of o._logins) this._logins.push(x)
@@ -424,4 +434,39 @@ function creditedAccount(rec: IssueRec): string | undefined {
 /** Issued credentials are identified by key + issue time + the ARN they act as; keys alone recur. */
 export function issueKey(e: TrailEvent): string {
   return `${e.issued?.accessKeyId}|${e.time}|${e.issued?.arn ?? ''}`
+}
+
+/**
+ * A table of strings seen: each value comes back as the first instance of it. Only for values that recur
+ * across sessions (names, IPs, accounts, ARNs of users and roles); a session's own key or event ids are
+ * kept as they are, since a table entry for a value seen once costs more than it saves.
+ */
+export function internTable(): Intern {
+  const table = new Map<string, string>()
+  return (s) => {
+    const hit = table.get(s)
+    if (hit !== undefined) return hit
+    table.set(s, s)
+    return s
+  }
+}
+
+/** A copy of an actor with its recurring strings interned, its fields in the order actorOf makes them. */
+function internActor(a: Actor, I: Intern): Actor {
+  const i = (s: string | undefined) => (s === undefined ? undefined : I(s))
+  return {
+    type: I(a.type),
+    arn: a.type === 'IAMUser' || a.type === 'Root' ? i(a.arn) : a.arn,
+    principalId: a.type === 'IAMUser' || a.type === 'Root' ? i(a.principalId) : a.principalId,
+    accountId: i(a.accountId),
+    accessKeyId: a.accessKeyId,
+    userName: i(a.userName),
+    invokedBy: i(a.invokedBy),
+    sessionCreated: a.sessionCreated,
+    mfa: a.mfa,
+    issuerArn: i(a.issuerArn),
+    issuerType: i(a.issuerType),
+    sourceIdentity: a.sourceIdentity,
+    ec2RoleDelivery: i(a.ec2RoleDelivery),
+  }
 }

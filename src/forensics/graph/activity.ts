@@ -4,6 +4,7 @@
 // on the event id, so merging workers' shares in any order gives the same aggregate.
 import type {Activity} from '../../report/types.js'
 import type {TrailEvent} from '../event.js'
+import {SmallMap} from './small-map.js'
 
 /** Error samples kept per session: the earliest ones, enough to show denials after a revocation. */
 const MAX_ERROR_SAMPLES = 50
@@ -106,7 +107,7 @@ export const DENIED_MARK = '!denied'
 
 const earlier = (t: number, id: string, m: {first: number; firstId: string}) => t < m.first || (t === m.first && id < m.firstId)
 
-function markOf(map: Map<string, Mark>, key: string, e: TrailEvent): void {
+function markOf(map: SmallMap<string, Mark>, key: string, e: TrailEvent): void {
   const m = map.get(key)
   if (!m) map.set(key, {n: 1, first: e.time, firstId: e.id, ip: e.ip})
   else {
@@ -115,17 +116,21 @@ function markOf(map: Map<string, Mark>, key: string, e: TrailEvent): void {
   }
 }
 
-function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
-  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v)
+/** Returns a string as it is, or the one equal instance of it a table keeps (see ActivityAcc.merge). */
+export type Intern = (s: string) => string
+const asIs: Intern = (s) => s
+
+function addCounts(into: SmallMap<string, number>, from: ReadonlyMap<string, number>, I: Intern): void {
+  for (const [k, v] of from) into.set(I(k), (into.get(k) ?? 0) + v)
 }
 
-function mergeMarks(into: Map<string, Mark>, from: Map<string, Mark>): void {
+function mergeMarks(into: SmallMap<string, Mark>, from: ReadonlyMap<string, Mark>, I: Intern): void {
   for (const [k, o] of from) {
     const m = into.get(k)
-    if (!m) into.set(k, {...o})
+    if (!m) into.set(I(k), {n: o.n, first: o.first, firstId: o.firstId, ip: I(o.ip)})
     else {
       m.n += o.n
-      if (earlier(o.first, o.firstId, m)) [m.first, m.firstId, m.ip] = [o.first, o.firstId, o.ip]
+      if (earlier(o.first, o.firstId, m)) [m.first, m.firstId, m.ip] = [o.first, o.firstId, I(o.ip)]
     }
   }
 }
@@ -152,26 +157,26 @@ const NO_SAMPLES: readonly ErrorSample[] = Object.freeze([])
 
 /**
  * Memory: a 1M-event trail can hold 100k+ sessions, and an empty Map or Set costs more than the few
- * values most sessions put in it. So the rarely filled ones (errors, marks, via, samples) are made on
- * the first value, and the region, nearly always one, is kept inline until a second one appears.
+ * values most sessions put in it. So the keyed ones are SmallMaps (a flat array until they grow), the
+ * rarely filled ones (errors, marks, via, samples) are made on the first value, and the region, nearly always one, is kept inline until a second one appears.
  * Readers get read-only views (a shared empty when nothing was seen).
  */
 export class ActivityAcc {
   calls = 0
-  private _byName?: Map<string, number>
-  private _errors?: Map<string, number>
+  private _byName?: SmallMap<string, number>
+  private _errors?: SmallMap<string, number>
   first = Infinity
   last = -Infinity
-  private _ips?: Map<string, IpStat>
+  private _ips?: SmallMap<string, IpStat>
   /** The only region seen, while there is one; `_regions` once there are two. */
   private _region?: string
   private _regions?: Set<string>
   private _errorSamples?: ErrorSample[]
-  private _agents?: Map<string, Mark>
-  private _marks?: Map<string, Mark>
+  private _agents?: SmallMap<string, Mark>
+  private _marks?: SmallMap<string, Mark>
   /** Calls whose user agent carries lockdown's run id: the responder's tool, not the attacker. */
   lockdown = 0
-  private _via?: Map<string, number>
+  private _via?: SmallMap<string, number>
   /** sessionContext mfaAuthenticated seen on calls: 1 false, 2 true (bits, so merging is order-free). */
   mfaSeen = 0
 
@@ -218,7 +223,7 @@ export class ActivityAcc {
 
   add(e: TrailEvent): void {
     this.calls++
-    const byName = (this._byName ??= new Map())
+    const byName = (this._byName ??= new SmallMap())
     byName.set(e.name, (byName.get(e.name) ?? 0) + 1)
     if (e.time < this.first) this.first = e.time
     if (e.time > this.last) this.last = e.time
@@ -226,7 +231,7 @@ export class ActivityAcc {
     const ip = meaningfulIp(e)
     const invokedBy = e.actor.invokedBy
     if (ip) {
-      const ips = (this._ips ??= new Map())
+      const ips = (this._ips ??= new SmallMap())
       let cur = ips.get(ip)
       if (!cur) {
         cur = {n: 0, first: e.time, firstId: e.id, firstName: e.name, direct: 0, human: 0, console: 0}
@@ -243,15 +248,15 @@ export class ActivityAcc {
     // Before invokedBy existed (eventVersion 1.01), console calls said so in their user agent.
     const by = invokedBy ?? (e.userAgent === 'console.amazonaws.com' ? 'signin.amazonaws.com' : undefined)
     if (by) {
-      const via = (this._via ??= new Map())
+      const via = (this._via ??= new SmallMap())
       via.set(by, (via.get(by) ?? 0) + 1)
     }
-    if (e.error && DENIED.test(e.error)) markOf((this._marks ??= new Map()), DENIED_MARK, e)
-    if (!invokedBy && e.userAgent) markOf((this._agents ??= new Map()), uaFamily(e.userAgent), e)
-    if (WATCHED.has(e.name)) markOf((this._marks ??= new Map()), e.name, e)
+    if (e.error && DENIED.test(e.error)) markOf((this._marks ??= new SmallMap()), DENIED_MARK, e)
+    if (!invokedBy && e.userAgent) markOf((this._agents ??= new SmallMap()), uaFamily(e.userAgent), e)
+    if (WATCHED.has(e.name)) markOf((this._marks ??= new SmallMap()), e.name, e)
     if (e.userAgent && isLockdownUa(e.userAgent)) this.lockdown++
     if (e.error) {
-      const errors = (this._errors ??= new Map())
+      const errors = (this._errors ??= new SmallMap())
       errors.set(e.error, (errors.get(e.error) ?? 0) + 1)
       this.addSample({time: e.time, name: e.name, code: e.error, ip: e.ip, id: e.id})
     }
@@ -270,33 +275,46 @@ export class ActivityAcc {
     list.splice(i, 0, s)
   }
 
-  merge(o: ActivityAcc): void {
+  /**
+   * Adds another accumulation of the same subject (another worker's, another key's) to this one. Nothing
+   * of `o` is kept by reference: with `intern`, the strings that recur across sessions (event names, IPs,
+   * error codes, regions, agent families) become the one instance the table keeps. Structured clone gives
+   * each session its own copy of every such string, and a worker's results come through it.
+   */
+  merge(o: ActivityAcc, I: Intern = asIs): void {
     this.calls += o.calls
-    if (o._byName) addCounts((this._byName ??= new Map()), o._byName)
-    if (o._errors) addCounts((this._errors ??= new Map()), o._errors)
+    if (o._byName) addCounts((this._byName ??= new SmallMap()), o._byName, I)
+    if (o._errors) addCounts((this._errors ??= new SmallMap()), o._errors, I)
     this.first = Math.min(this.first, o.first)
     this.last = Math.max(this.last, o.last)
     if (o._ips) {
-      const ips = (this._ips ??= new Map())
+      const ips = (this._ips ??= new SmallMap())
       for (const [ip, st] of o._ips) {
         const cur = ips.get(ip)
         if (cur) {
           cur.n += st.n
-          if (earlier(st.first, st.firstId, cur)) [cur.first, cur.firstId, cur.firstName] = [st.first, st.firstId, st.firstName]
+          if (earlier(st.first, st.firstId, cur)) [cur.first, cur.firstId, cur.firstName] = [st.first, st.firstId, I(st.firstName)]
           cur.direct += st.direct
           cur.human += st.human
           cur.console += st.console
-        } else ips.set(ip, {...st})
+        } else ips.set(I(ip), {n: st.n, first: st.first, firstId: st.firstId, firstName: I(st.firstName), direct: st.direct, human: st.human, console: st.console})
       }
     }
-    if (o._region !== undefined) this.addRegion(o._region)
-    if (o._regions) for (const r of o._regions) this.addRegion(r)
-    if (o._errorSamples) for (const s of o._errorSamples) this.addSample(s)
-    if (o._agents) mergeMarks((this._agents ??= new Map()), o._agents)
-    if (o._marks) mergeMarks((this._marks ??= new Map()), o._marks)
+    if (o._region !== undefined) this.addRegion(I(o._region))
+    if (o._regions) for (const r of o._regions) this.addRegion(I(r))
+    if (o._errorSamples) for (const x of o._errorSamples) this.addSample({time: x.time, name: I(x.name), code: I(x.code), ip: I(x.ip), id: x.id})
+    if (o._agents) mergeMarks((this._agents ??= new SmallMap()), o._agents, I)
+    if (o._marks) mergeMarks((this._marks ??= new SmallMap()), o._marks, I)
     this.lockdown += o.lockdown
-    if (o._via) addCounts((this._via ??= new Map()), o._via)
+    if (o._via) addCounts((this._via ??= new SmallMap()), o._via, I)
     this.mfaSeen |= o.mfaSeen
+  }
+
+  /** An ActivityAcc that crossed a worker boundary (structured clone keeps fields, not classes): its class back, in place. */
+  static revive(o: ActivityAcc): ActivityAcc {
+    const a = Object.setPrototypeOf(o, ActivityAcc.prototype) as ActivityAcc
+    for (const m of [a._byName, a._errors, a._ips, a._agents, a._marks, a._via] as (SmallMap<string, unknown> | undefined)[]) if (m) SmallMap.revive(m)
+    return a
   }
 
   /** The IP of the earliest call, if any call had a meaningful one. */

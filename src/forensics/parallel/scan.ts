@@ -1,5 +1,5 @@
 // Parallel scan of CloudTrail files: JSON.parse dominates the cost, so each worker parses and accumulates
-// its share and the main thread merges the accumulators (the graph join runs once, after the merge,
+// its share and the main thread merges the accumulators (in parts, as each worker sends them) (the graph join runs once, after the merge,
 // so splitting the files changes nothing in the result).
 import {availableParallelism} from 'node:os'
 import {extname} from 'node:path'
@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
 import type {TrailEvent} from '../event.js'
-import {Accumulator} from '../graph/accumulate.js'
+import {Accumulator, internTable} from '../graph/accumulate.js'
 import {inputReport, type FileFindings, type InputReport} from '../sources/input-report.js'
 import {expandTrailPaths} from '../sources/paths.js'
 import type {ReadOptions} from '../sources/read-file.js'
@@ -21,7 +21,6 @@ export interface ScanResult {
 }
 
 interface WorkerResult {
-  acc: Accumulator
   shared: TrailEvent[]
   events: number
   files: number
@@ -51,37 +50,47 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, {eval: true, workerData})
 }
 
-export async function scanFilesParallel(path: string, query: TrailQuery, workers: number, read: ReadOptions = {}): Promise<ScanResult> {
+export interface ScanOptions {
+  /** Events a worker accumulates before it hands them over (default PART_EVENTS in worker.ts; tests make parts small). */
+  partEvents?: number
+}
+
+export async function scanFilesParallel(path: string, query: TrailQuery, workers: number, read: ReadOptions = {}, opts: ScanOptions = {}): Promise<ScanResult> {
   const files = await expandTrailPaths(path)
   const n = Math.max(1, Math.min(workers, files.length))
   // Interleave so each worker gets files from the whole time range (delivery files sort by time).
   const shares = Array.from({length: n}, (_, i) => files.filter((_, j) => j % n === i))
   // The main thread's accumulator holds the one set of seen event ids: workers ask it before they add.
   const acc = new Accumulator()
+  // One table for every part merged: each event name, IP or account id is one string however many sessions hold it.
+  const intern = internTable()
   const results = await Promise.all(
     shares.map(
       (share) =>
         new Promise<WorkerResult>((resolve, reject) => {
-          const w = startWorker({files: share, query, read})
+          const w = startWorker({files: share, query, read, partEvents: opts.partEvents})
           w.on('message', (m) => {
             if (m.ids) {
               const repeats = acc.ids!.claim(m.ids)
               w.postMessage({repeats}, [repeats.buffer as ArrayBuffer])
               return
             }
+            if (m.part) {
+              acc.merge(Accumulator.revive(m.part), intern)
+              return
+            }
             void w.terminate()
-            if (m.error) reject(new Error(m.error))
-            else resolve(m)
+            if (m.error) return reject(new Error(m.error))
+            // The last part, folded in now rather than once every worker is done (all of theirs at once).
+            acc.merge(Accumulator.revive(m.acc), intern)
+            resolve({...m, acc: undefined})
           })
           w.once('error', reject)
         }),
     ),
   )
   let events = 0
-  for (const r of results) {
-    acc.merge(Accumulator.revive(r.acc))
-    events += r.events
-  }
+  for (const r of results) events += r.events
   for (const r of results) for (const e of r.shared) acc.add(e)
   const input = inputReport(files.length, results.flatMap((r) => r.findings), results.reduce((n, r) => n + r.nonEmpty, 0))
   return {acc, files: files.length, events, input}

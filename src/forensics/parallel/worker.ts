@@ -1,7 +1,7 @@
 // Worker side of the parallel file scan: read, normalize and accumulate its share of the files (the same
-// reader as the main thread, read-file.ts), then post the accumulator back with what each file held that
-// is not an event. Events that carry a sharedEventID go back as events instead, so the main thread can
-// count cross-account copies once across workers. Before a batch is accumulated, the main thread says
+// reader as the main thread, read-file.ts), posting the accumulator in parts as it goes (PART_EVENTS),
+// the last with what each file held that is not an event. Events that carry a sharedEventID go back as
+// events instead, so the main thread can count cross-account copies once across workers. Before a batch is accumulated, the main thread says
 // which of its event ids were already seen (in any worker): a record delivered twice counts once.
 import {parentPort, workerData} from 'node:worker_threads'
 
@@ -17,6 +17,8 @@ export interface ScanJob {
   files: string[]
   query: TrailQuery
   read: ReadOptions
+  /** Events per part handed over (PART_EVENTS unless a test asks for smaller parts). */
+  partEvents?: number
 }
 
 /** Asks the main thread which of these events' ids it has seen before (it records the rest). */
@@ -33,8 +35,15 @@ function repeats(batch: TrailEvent[]): Promise<Uint8Array> {
   })
 }
 
+/**
+ * Events accumulated before the worker hands them to the main thread and starts afresh. The main thread
+ * folds each part in as it comes (merging is the same in any order and split), so a worker holds a
+ * part's sessions, not its whole share's, and no share arrives at the end as one large clone.
+ */
+const PART_EVENTS = 20_000
+
 async function run(job: ScanJob): Promise<void> {
-  const acc = new Accumulator({dedupe: false})
+  let acc = new Accumulator({dedupe: false})
   const shared: TrailEvent[] = []
   const findings: FileFindings[] = []
   let events = 0
@@ -61,6 +70,11 @@ async function run(job: ScanJob): Promise<void> {
     }
     findings.push(found)
     if (opened.nonEmpty) nonEmpty++
+    if (acc.events >= (job.partEvents ?? PART_EVENTS) && i + 1 < job.files.length) {
+      parentPort!.postMessage({part: acc})
+      acc = new Accumulator({dedupe: false})
+      scanner.forget()
+    }
   }
   parentPort!.postMessage({done: true, acc, shared, events, files: job.files.length, findings, nonEmpty})
 }

@@ -101,6 +101,14 @@ export class RecordScanner {
     }
   }
 
+  /**
+   * Lets go of the distinct values and actors seen so far (a worker calls it when it hands its results
+   * over): the table holds one actor per session, so it grows with sessions, not with the file at hand.
+   */
+  forget(): void {
+    this.resetTable()
+  }
+
   /** Empties the table of distinct values; ids are numbered afresh, so their decoded values go too. */
   private resetTable(): void {
     this.wasm.reset()
