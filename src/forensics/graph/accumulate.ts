@@ -204,6 +204,9 @@ export class Accumulator {
    * its parts as it goes, so each is small). Issuances and notes, few, are adopted as they are.
    */
   merge(o: Accumulator, I: Intern = internTable()): void {
+    // Event ids recur within a part (a session's first call is often its first from an IP, its first
+    // error...): one instance each while this part is merged, then the table goes.
+    const ids = internTable()
     this.sealed = false
     this.events += o.events
     this.duplicates += o.duplicates
@@ -218,12 +221,12 @@ export class Accumulator {
       const prev = this._observed.get(k)
       if (!prev) {
         const activity = new ActivityAcc()
-        activity.merge(rec.activity, I)
-        this._observed.set(k, {key: rec.key, created: rec.created, arn: rec.arn, actor: internActor(rec.actor, I), firstAt: rec.firstAt, firstId: rec.firstId, account: rec.account && I(rec.account), activity})
+        activity.merge(rec.activity, I, ids)
+        this._observed.set(k, {key: rec.key, created: rec.created, arn: rec.arn, actor: internActor(rec.actor, I, rec), firstAt: rec.firstAt, firstId: ids(rec.firstId), account: rec.account && I(rec.account), activity})
         continue
       }
-      prev.activity.merge(rec.activity, I)
-      if (rec.firstAt < prev.firstAt || (rec.firstAt === prev.firstAt && rec.firstId < prev.firstId)) [prev.actor, prev.firstAt, prev.firstId] = [internActor(rec.actor, I), rec.firstAt, rec.firstId]
+      prev.activity.merge(rec.activity, I, ids)
+      if (rec.firstAt < prev.firstAt || (rec.firstAt === prev.firstAt && rec.firstId < prev.firstId)) [prev.actor, prev.firstAt, prev.firstId] = [internActor(rec.actor, I, prev), rec.firstAt, ids(rec.firstId)]
     }
     for (const [k, rec] of o._longTerm) {
       let prev = this._longTerm.get(k)
@@ -231,7 +234,7 @@ export class Accumulator {
         prev = {arn: I(rec.arn), key: rec.key, activity: new ActivityAcc(), useSeconds: new Map()}
         this._longTerm.set(k, prev)
       }
-      prev.activity.merge(rec.activity, I)
+      prev.activity.merge(rec.activity, I, ids)
       for (const [sec, n] of rec.useSeconds) prev.useSeconds.set(sec, (prev.useSeconds.get(sec) ?? 0) + n)
     }
     for (const [k, rec] of o._external) {
@@ -240,7 +243,7 @@ export class Accumulator {
         prev = {account: I(rec.account), ip: I(rec.ip), activity: new ActivityAcc()}
         this._external.set(k, prev)
       }
-      prev.activity.merge(rec.activity, I)
+      prev.activity.merge(rec.activity, I, ids)
     }
     for (const x of o._failedIssues) this.push(this._failedIssues, x)
     for (const x of o._logins) this._logins.push(x)
@@ -451,15 +454,19 @@ export function internTable(): Intern {
   }
 }
 
-/** A copy of an actor with its recurring strings interned, its fields in the order actorOf makes them. */
-function internActor(a: Actor, I: Intern): Actor {
+/**
+ * A copy of an actor with its recurring strings interned, its fields in the order actorOf makes them.
+ * Its session's key and ARN are the record's own strings (the clone made a copy of each for both).
+ */
+function internActor(a: Actor, I: Intern, session: {key: string; arn: string}): Actor {
   const i = (s: string | undefined) => (s === undefined ? undefined : I(s))
+  const longTerm = a.type === 'IAMUser' || a.type === 'Root'
   return {
     type: I(a.type),
-    arn: a.type === 'IAMUser' || a.type === 'Root' ? i(a.arn) : a.arn,
-    principalId: a.type === 'IAMUser' || a.type === 'Root' ? i(a.principalId) : a.principalId,
+    arn: longTerm ? i(a.arn) : a.arn === session.arn ? session.arn : a.arn,
+    principalId: longTerm ? i(a.principalId) : a.principalId,
     accountId: i(a.accountId),
-    accessKeyId: a.accessKeyId,
+    accessKeyId: a.accessKeyId === session.key ? session.key : a.accessKeyId,
     userName: i(a.userName),
     invokedBy: i(a.invokedBy),
     sessionCreated: a.sessionCreated,

@@ -124,13 +124,13 @@ function addCounts(into: SmallMap<string, number>, from: ReadonlyMap<string, num
   for (const [k, v] of from) into.set(I(k), (into.get(k) ?? 0) + v)
 }
 
-function mergeMarks(into: SmallMap<string, Mark>, from: ReadonlyMap<string, Mark>, I: Intern): void {
+function mergeMarks(into: SmallMap<string, Mark>, from: ReadonlyMap<string, Mark>, I: Intern, ids: Intern): void {
   for (const [k, o] of from) {
     const m = into.get(k)
-    if (!m) into.set(I(k), {n: o.n, first: o.first, firstId: o.firstId, ip: I(o.ip)})
+    if (!m) into.set(I(k), {n: o.n, first: o.first, firstId: ids(o.firstId), ip: I(o.ip)})
     else {
       m.n += o.n
-      if (earlier(o.first, o.firstId, m)) [m.first, m.firstId, m.ip] = [o.first, o.firstId, I(o.ip)]
+      if (earlier(o.first, o.firstId, m)) [m.first, m.firstId, m.ip] = [o.first, ids(o.firstId), I(o.ip)]
     }
   }
 }
@@ -278,10 +278,11 @@ export class ActivityAcc {
   /**
    * Adds another accumulation of the same subject (another worker's, another key's) to this one. Nothing
    * of `o` is kept by reference: with `intern`, the strings that recur across sessions (event names, IPs,
-   * error codes, regions, agent families) become the one instance the table keeps. Structured clone gives
-   * each session its own copy of every such string, and a worker's results come through it.
+   * error codes, regions, agent families) become the one instance the table keeps, and event ids the one
+   * instance `ids` keeps. Structured clone gives each object its own copy of every string it holds, and a
+   * worker's results come through it.
    */
-  merge(o: ActivityAcc, I: Intern = asIs): void {
+  merge(o: ActivityAcc, I: Intern = asIs, ids: Intern = asIs): void {
     this.calls += o.calls
     if (o._byName) addCounts((this._byName ??= new SmallMap()), o._byName, I)
     if (o._errors) addCounts((this._errors ??= new SmallMap()), o._errors, I)
@@ -293,18 +294,18 @@ export class ActivityAcc {
         const cur = ips.get(ip)
         if (cur) {
           cur.n += st.n
-          if (earlier(st.first, st.firstId, cur)) [cur.first, cur.firstId, cur.firstName] = [st.first, st.firstId, I(st.firstName)]
+          if (earlier(st.first, st.firstId, cur)) [cur.first, cur.firstId, cur.firstName] = [st.first, ids(st.firstId), I(st.firstName)]
           cur.direct += st.direct
           cur.human += st.human
           cur.console += st.console
-        } else ips.set(I(ip), {n: st.n, first: st.first, firstId: st.firstId, firstName: I(st.firstName), direct: st.direct, human: st.human, console: st.console})
+        } else ips.set(I(ip), {n: st.n, first: st.first, firstId: ids(st.firstId), firstName: I(st.firstName), direct: st.direct, human: st.human, console: st.console})
       }
     }
     if (o._region !== undefined) this.addRegion(I(o._region))
     if (o._regions) for (const r of o._regions) this.addRegion(I(r))
-    if (o._errorSamples) for (const x of o._errorSamples) this.addSample({time: x.time, name: I(x.name), code: I(x.code), ip: I(x.ip), id: x.id})
-    if (o._agents) mergeMarks((this._agents ??= new SmallMap()), o._agents, I)
-    if (o._marks) mergeMarks((this._marks ??= new SmallMap()), o._marks, I)
+    if (o._errorSamples) for (const x of o._errorSamples) this.addSample({time: x.time, name: I(x.name), code: I(x.code), ip: I(x.ip), id: ids(x.id)})
+    if (o._agents) mergeMarks((this._agents ??= new SmallMap()), o._agents, I, ids)
+    if (o._marks) mergeMarks((this._marks ??= new SmallMap()), o._marks, I, ids)
     this.lockdown += o.lockdown
     if (o._via) addCounts((this._via ??= new SmallMap()), o._via, I)
     this.mfaSeen |= o.mfaSeen
