@@ -7,6 +7,7 @@ import {packAndInstall, type Installed} from '../scripts/pack-install.js'
 import {benchAthena} from './athena.js'
 import {benchForensics, benchForensicsMemory} from './forensics.js'
 import {benchRevoke} from './revoke.js'
+import {benchS3} from './s3.js'
 import {benchSim} from './sim.js'
 import {benchStartup} from './startup.js'
 
@@ -26,6 +27,7 @@ const SECTIONS: Section[] = [
   {name: 'forensics', run: benchForensics},
   {name: 'forensics-memory', extra: true, run: benchForensicsMemory},
   {name: 'athena', run: benchAthena},
+  {name: 's3', run: benchS3},
 ]
 
 const asked = process.argv.slice(2).filter((a) => a !== '--')

@@ -17,11 +17,13 @@ describe('forensic source registry', () => {
     }
     expect(sourcePermissions('lookup')).toEqual(['cloudtrail:LookupEvents'])
     expect(sourcePermissions('files')).toEqual([])
+    expect(sourcePermissions('s3')).toEqual(['s3:ListBucket', 's3:GetObject'])
   })
 
   it('picks the source the flags point at: --path → files, --lake → lake, nothing → lookup', () => {
     expect(chooseSource(undefined, {path: './AWSLogs'}).kind).toBe('files')
     expect(chooseSource(undefined, {lake: 'eds-1'}).kind).toBe('lake')
+    expect(chooseSource(undefined, {path: 's3://trail-bucket/AWSLogs/'}).kind).toBe('s3')
     expect(chooseSource(undefined, {}).kind).toBe('lookup')
     expect(chooseSource('files', {lake: 'eds-1', path: 'x'}).kind).toBe('files')
     expect(() => chooseSource('nope', {})).toThrow(/Unknown --source nope: expected one of lookup/)
