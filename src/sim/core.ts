@@ -1,10 +1,11 @@
 // One simulated account's runtime: state, clock, policy index, authorizer, trail and faults in one place
 // that operation handlers receive (the core of the account the caller's credentials belong to). Lookups throw AWS's NoSuchEntity messages so handlers stay short.
-import {Authorizer} from './authz.js'
+import {Authorizer, type ScpLevel} from './authz.js'
 import {Clock} from './clock.js'
 import {noSuchEntity, validation} from './errors.js'
 import type {Faults} from './faults.js'
-import {PolicyIndex} from './policy-index.js'
+import {scpLevels} from './org/state.js'
+import {PolicyIndex, conditionKeys} from './policy-index.js'
 import type {Account, ManagedPolicy, MfaDevice, Role, User} from './state.js'
 import {Trail} from './trail.js'
 import type {SimWorld} from './world.js'
@@ -25,7 +26,17 @@ export class SimCore {
     orgId?: string,
   ) {
     this.index = new PolicyIndex(account, () => this.faults.consistencyDelayMs)
-    this.authz = new Authorizer(account, this.index)
+    // The SCPs on this account's path, rebuilt only when a policy or an attachment changed.
+    let scps: {version: number; levels: ScpLevel[]; keys: string[]} | undefined
+    this.authz = new Authorizer(account, this.index, () => {
+      const org = this.world?.org
+      if (!org) return undefined
+      if (scps?.version !== org.policyVersion) {
+        const levels = scpLevels(org, account.id) ?? []
+        scps = {version: org.policyVersion, levels, keys: conditionKeys(levels.flatMap((l) => l.policies.map((p) => p.policy)))}
+      }
+      return scps.levels.length ? scps : undefined
+    })
     this.trail = new Trail(account.id, trailDir, orgId)
   }
 

@@ -10,6 +10,7 @@ import {AwsError} from './errors.js'
 import {checkPolicyDocument} from './iam/shapes.js'
 import {type OrganizationScenario, type ParsedScenario, type Scenario, scenarioSchema} from './scenario-schema.js'
 import {AWS_MANAGED} from './aws-managed.js'
+import {MAX_SCPS_PER_TARGET, checkScpContent} from './org/policy-content.js'
 
 export type {Scenario, ParsedScenario}
 
@@ -161,6 +162,23 @@ function checkOrganization(s: ParsedScenario, org: OrganizationScenario, issue: 
     ids.add(a.id)
     if (a.ou !== undefined && !ouKnown(a.ou)) issue(['organization', 'accounts', i, 'ou'], `unknown OU '${a.ou}': one of ${choices()}`)
     checkAccount(a, ['organization', 'accounts', i], issue, keyIds)
+  })
+  const perTarget = new Map<string, number>()
+  org.policies.forEach((p, i) => {
+    const at: Path = ['organization', 'policies', i]
+    if (!org.policyTypes.includes('SERVICE_CONTROL_POLICY') && p.targets.length) issue([...at, 'targets'], 'SCPs are not enabled: add SERVICE_CONTROL_POLICY to organization.policyTypes')
+    const text = typeof p.content === 'string' ? p.content : JSON.stringify(p.content)
+    try {
+      checkScpContent(text)
+    } catch (e) {
+      issue([...at, 'content'], e instanceof AwsError ? `${e.code}: ${e.message}` : String(e))
+    }
+    p.targets.forEach((t, j) => {
+      if (t !== 'root' && !ouKnown(t) && !ids.has(t)) issue([...at, 'targets', j], `unknown target '${t}': 'root', an OU of organization.ous, or an account id`)
+      const n = (perTarget.get(t) ?? 1) + 1 // FullAWSAccess is there too
+      perTarget.set(t, n)
+      if (n > MAX_SCPS_PER_TARGET) issue([...at, 'targets', j], `${t} would have ${n} SCPs attached (with FullAWSAccess): AWS allows ${MAX_SCPS_PER_TARGET}`)
+    })
   })
 }
 

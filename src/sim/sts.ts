@@ -117,7 +117,8 @@ async function assumeRole(p: Params, c: OpContext): Promise<Result> {
   const actions = ['sts:AssumeRole', ...(requested && !inherited ? ['sts:SetSourceIdentity'] : []), ...(tags.length ? ['sts:TagSession'] : [])]
   const sp = prev?.sessionPolicy ? JSON.parse(prev.sessionPolicy) : prev?.kind === 'federated' ? {Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: '*', Resource: '*'}]} : undefined
   for (const action of actions) {
-    const r = await evaluate({principal: callerArn(a, caller), action, resource: arn, accountId: t.id, identity: callerPolicies(c), sessionPolicy: sp, resourcePolicy: JSON.parse(role.trust), context: ctx})
+    // The caller's account SCPs bound the call too (a member principal cannot leave by AssumeRole what they deny).
+    const r = await evaluate({principal: callerArn(a, caller), action, resource: arn, accountId: t.id, identity: callerPolicies(c), sessionPolicy: sp, resourcePolicy: JSON.parse(role.trust), scps: c.sim.authz.scpsFor(caller)?.levels, context: ctx})
     if (r.decision !== 'Allowed') throw action === 'sts:AssumeRole' ? denied() : accessDenied(`User: ${callerArn(a, caller)} is not authorized to perform: ${action} on resource: ${arn}`)
   }
   const sessionTags = [...inheritedTags.filter((t) => !tags.some((x) => x.Key.toLowerCase() === t.Key.toLowerCase())), ...tags]

@@ -5,6 +5,7 @@ import {noSuchEntity, invalidInput} from '../errors.js'
 import type {OpTable} from '../ops.js'
 import {conditionKeys, type NamedPolicy} from '../policy-index.js'
 import type {Params} from '../protocol/form.js'
+import {scpLevels} from '../org/state.js'
 import {checkPolicyDocument, paginate} from './shapes.js'
 
 const DECISION = {Allowed: 'allowed', ExplicitlyDenied: 'explicitDeny', ImplicitlyDenied: 'implicitDeny'} as const
@@ -39,10 +40,13 @@ export const simulateOps: OpTable = {
       const missing = conditionKeys(all.map((x) => x.policy)).filter((k) => !provided.has(k))
       const actions: string[] = (Array.isArray(p.ActionNames) ? p.ActionNames : []).map(String)
       const resources: string[] = Array.isArray(p.ResourceArns) && p.ResourceArns.length ? p.ResourceArns.map(String) : ['*']
+      // The account's SCPs count as they would for the principal's own calls (AWS reports them in OrganizationsDecisionDetail).
+      const serviceLinked = kind === 'role' && a.roles.get(m[3]!)!.path.startsWith('/aws-service-role/')
+      const scps = serviceLinked ? undefined : scpLevels(c.sim.world?.org, a.id)
       const results = []
       for (const action of actions) {
         for (const resource of resources) {
-          const r = await evaluate({principal: src, action, resource, accountId: a.id, identity: all, context: ctx})
+          const r = await evaluate({principal: src, action, resource, accountId: a.id, identity: all, scps, context: ctx})
           results.push({
             EvalActionName: action,
             EvalResourceName: resource,
@@ -52,6 +56,7 @@ export const simulateOps: OpTable = {
               SourcePolicyType: id.startsWith('inline:') ? kind : id.startsWith('arn:') ? 'IAM Policy' : 'none',
             })),
             MissingContextValues: r.decision === 'Allowed' ? [] : missing,
+            ...(r.allowedByOrganizations === undefined ? {} : {OrganizationsDecisionDetail: {AllowedByOrganizations: r.allowedByOrganizations}}),
           })
         }
       }

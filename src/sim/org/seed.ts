@@ -5,7 +5,7 @@ import {newRoleId} from '../ids.js'
 import {type ParsedScenario, type MemberAccountScenario, parseWhen} from '../scenario-schema.js'
 import {seedAccount} from '../seed.js'
 import type {Account, Role} from '../state.js'
-import {type OrgAccount, type Organization, type OrgUnit, ouIdOf, rootIdOf} from './state.js'
+import {FULL_AWS_ACCESS, type OrgAccount, type Organization, type OrgPolicy, type OrgUnit, allTargets, enableScps, ouIdOf, policyIdOf, rootIdOf} from './state.js'
 
 export const ACCESS_ROLE = 'OrganizationAccountAccessRole'
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess'
@@ -21,9 +21,25 @@ export function seedWorld(s: ParsedScenario, now: number): {accounts: Account[];
   const declared = s.organization
   const id = declared?.id ?? `o-${s.account.id.slice(0, 10)}`
   const rootId = rootIdOf(id)
-  const org: Organization = {id, rootId, managementId: management.id, declared: declared !== undefined, rootTags: [], ous: new Map(), accounts: new Map()}
+  const org: Organization = {
+    id,
+    rootId,
+    managementId: management.id,
+    declared: declared !== undefined,
+    rootTags: [],
+    ous: new Map(),
+    accounts: new Map(),
+    policyTypes: new Set(),
+    policies: new Map([[FULL_AWS_ACCESS.id, FULL_AWS_ACCESS]]),
+    attachments: new Map(),
+    policyVersion: 0,
+  }
   org.accounts.set(management.id, {id: management.id, name: s.account.alias ?? 'lockdown-sim', email: defaultEmail(management.id), parentId: rootId, state: 'ACTIVE', joinedMethod: 'CREATED', joinedAt: ORG_CREATED, tags: []})
-  if (!declared) return {accounts: [management], org}
+  if (!declared) {
+    org.attachments.set(rootId, new Set())
+    org.attachments.set(management.id, new Set())
+    return {accounts: [management], org}
+  }
 
   // OU references are by name or id (checked when the scenario loaded); ids are the declared one or a stable one.
   const ouId = new Map(declared.ous.map((o) => [o.name, o.id ?? ouIdOf(id, o.name)]))
@@ -47,6 +63,15 @@ export function seedWorld(s: ParsedScenario, now: number): {accounts: Account[];
     org.accounts.set(m.id, member)
     accounts.push(seedMember(m, management.id, now))
   }
+  for (const t of allTargets(org)) org.attachments.set(t, new Set())
+  if (declared.policyTypes.includes('SERVICE_CONTROL_POLICY')) enableScps(org)
+  // Targets were checked when the scenario loaded: 'root', an OU's name or id, an account id.
+  const target = (ref: string) => (ref === 'root' ? rootId : (ouId.get(ref) ?? ref))
+  declared.policies.forEach((p, i) => {
+    const policy: OrgPolicy = {id: policyIdOf(id, i), name: p.name, description: p.description, type: 'SERVICE_CONTROL_POLICY', awsManaged: false, content: typeof p.content === 'string' ? p.content : JSON.stringify(p.content), tags: tagList(p.tags)}
+    org.policies.set(policy.id, policy)
+    for (const ref of p.targets) org.attachments.get(target(ref))!.add(policy.id)
+  })
   return {accounts, org}
 }
 

@@ -25,6 +25,30 @@ export interface OrgUnit {
   tags: Tags
 }
 
+export type PolicyType = 'SERVICE_CONTROL_POLICY'
+
+/** An Organizations policy (only SCPs here): its document as sent, and where it is attached. */
+export interface OrgPolicy {
+  id: string
+  name: string
+  description: string
+  type: PolicyType
+  awsManaged: boolean
+  content: string
+  tags: Tags
+}
+
+export const FULL_AWS_ACCESS_ID = 'p-FullAWSAccess'
+export const FULL_AWS_ACCESS: OrgPolicy = {
+  id: FULL_AWS_ACCESS_ID,
+  name: 'FullAWSAccess',
+  description: 'Allows access to every operation',
+  type: 'SERVICE_CONTROL_POLICY',
+  awsManaged: true,
+  content: JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: '*', Resource: '*'}]}),
+  tags: [],
+}
+
 export interface Organization {
   id: string
   rootId: string
@@ -35,6 +59,13 @@ export interface Organization {
   ous: Map<string, OrgUnit>
   /** Insertion order = the order ListAccounts answers in (management first, then as declared). */
   accounts: Map<string, OrgAccount>
+  /** Policy types enabled on the root. */
+  policyTypes: Set<PolicyType>
+  policies: Map<string, OrgPolicy>
+  /** Target id (root, OU or account) → attached policy ids, in attachment order. */
+  attachments: Map<string, Set<string>>
+  /** Bumped on every policy or attachment change: authorization caches key on it. */
+  policyVersion: number
 }
 
 /** Root ids are r- plus 4-32 lowercase letters or digits; derived from the org id so a scenario's ids are stable. */
@@ -45,6 +76,11 @@ export function rootIdOf(orgId: string): string {
 /** ou-<root suffix>-<8 letters or digits>, as AWS shapes them; stable for a given org and name. */
 export function ouIdOf(orgId: string, name: string): string {
   return `ou-${rootIdOf(orgId).slice(2)}-${stableId(orgId, `ou/${name}`, 8)}`
+}
+
+/** p- plus 8 lowercase letters or digits; a scenario's policies keep their ids from run to run. */
+export function policyIdOf(orgId: string, n: number | string): string {
+  return `p-${stableId(orgId, `policy/${n}`, 8)}`
 }
 
 function stableId(seed: string, what: string, n: number): string {
@@ -65,4 +101,42 @@ export function orgPath(o: Organization, parentId: string): string {
   const ids: string[] = []
   for (let cur: string | undefined = parentId; cur && cur !== o.rootId; cur = o.ous.get(cur)?.parentId) ids.unshift(cur)
   return `${o.id}/${o.rootId}/${ids.map((i) => `${i}/`).join('')}`
+}
+
+export const policyArn = (o: Organization, p: OrgPolicy) =>
+  p.awsManaged ? `arn:aws:organizations::aws:policy/service_control_policy/${p.id}` : `arn:aws:organizations::${o.managementId}:policy/${o.id}/service_control_policy/${p.id}`
+
+/** Every target a policy can be attached to: the root, each OU, each account. */
+export function allTargets(o: Organization): string[] {
+  return [o.rootId, ...o.ous.keys(), ...o.accounts.keys()]
+}
+
+/** Enabling SCPs attaches FullAWSAccess everywhere, so nothing is denied until a policy says so. */
+export function enableScps(o: Organization): void {
+  o.policyTypes.add('SERVICE_CONTROL_POLICY')
+  for (const t of allTargets(o)) o.attachments.set(t, new Set([FULL_AWS_ACCESS_ID]))
+  o.policyVersion++
+}
+
+/** Disabling SCPs detaches every SCP from every target. */
+export function disableScps(o: Organization): void {
+  o.policyTypes.delete('SERVICE_CONTROL_POLICY')
+  for (const t of allTargets(o)) o.attachments.set(t, new Set())
+  o.policyVersion++
+}
+
+/**
+ * The SCPs that bound a principal of `accountId`, one level each from the root down to the account
+ * (iam-simulate's order), or undefined where none apply: the management account, or SCPs not enabled.
+ */
+export function scpLevels(o: Organization | undefined, accountId: string): Array<{orgIdentifier: string; policies: Array<{name: string; policy: unknown}>}> | undefined {
+  if (!o || accountId === o.managementId || !o.policyTypes.has('SERVICE_CONTROL_POLICY')) return undefined
+  const acct = o.accounts.get(accountId)
+  if (!acct) return undefined
+  const path: string[] = []
+  for (let cur: string | undefined = acct.parentId; cur; cur = cur === o.rootId ? undefined : o.ous.get(cur)?.parentId) path.unshift(cur)
+  return [...path, accountId].map((target) => ({
+    orgIdentifier: target,
+    policies: [...(o.attachments.get(target) ?? [])].map((id) => o.policies.get(id)!).map((p) => ({name: p.awsManaged ? p.name : p.id, policy: JSON.parse(p.content)})),
+  }))
 }
