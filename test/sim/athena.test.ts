@@ -157,4 +157,17 @@ describe('simulated Athena', () => {
     await expect(run('SELECT 1 FROM forensics.trail', {client: c})).rejects.toMatchObject({name: 'AccessDeniedException', message: expect.stringContaining('athena:StartQueryExecution')})
     c.destroy()
   })
+
+  it('reads the table with the caller’s own S3 permissions: without s3:GetObject the query fails naming the path', async () => {
+    const athenaOnly = await userWith(sim, 'athena-only', [{Effect: 'Allow', Action: 'athena:*', Resource: '*'}])
+    const withS3 = await userWith(sim, 'athena-s3', [{Effect: 'Allow', Action: ['athena:*', 's3:ListBucket', 's3:GetObject'], Resource: '*'}])
+    const sql = `SELECT count(*) FROM forensics.trail WHERE "timestamp" = '2018/11/28' AND region = 'us-east-1'`
+    for (const [key, state] of [[athenaOnly, 'FAILED'], [withS3, 'SUCCEEDED']] as const) {
+      const c = new AthenaClient({endpoint: sim.endpoint, region: sim.region, credentials: key, maxAttempts: 1})
+      const r = await run(sql, {client: c})
+      expect(r.q.Status!.State).toBe(state)
+      if (state === 'FAILED') expect(r.q.Status!.StateChangeReason).toBe(`Permission denied on S3 path: s3://${TRAIL_BUCKET}/AWSLogs/${ACCT}/CloudTrail/us-east-1/2018/11/28`)
+      c.destroy()
+    }
+  })
 })

@@ -34,6 +34,8 @@ export interface RunContext {
   /** The sim clock when the query was submitted: NOW for date projection. */
   now: number
   cutoff?: number
+  /** IAM as the caller: Athena reads the table's objects with the identity that started the query. */
+  authorize(action: string, resource: string): Promise<void>
 }
 
 function ddl(e: Execution, store: AthenaStore): void {
@@ -86,7 +88,7 @@ export async function runStatement(e: Execution, store: AthenaStore, ctx: RunCon
         return dir === undefined ? undefined : `${dir}/${key}`.replace(/\/+$/, '')
       },
     }
-    const run = await runSelect(e.sql, e.database, catalog, ctx.now, ctx.cutoff, e.abort.signal)
+    const run = await runSelect(e.sql, e.database, {...catalog, authorize: ctx.authorize}, ctx.now, ctx.cutoff, e.abort.signal)
     e.bytes = run.bytes
     e.result = run.result
     finish('SUCCEEDED')

@@ -5,6 +5,7 @@
 // SELECTs run on DuckDB over the simulator's trail bucket (run-select.ts); see README.md.
 import {randomUUID} from 'node:crypto'
 
+import {requestContext} from '../authz.js'
 import {AwsError} from '../errors.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
@@ -116,7 +117,8 @@ export function athenaOps(opts: AthenaOptions): OpTable {
         store.executions.set(e.id, e)
         if (token) store.tokens.set(token, e.id)
         // Queued first, as Athena answers before any work starts; the run goes on after the response.
-        setTimeout(() => void runStatement(e, store, {bucketDir: opts.bucketDir, now: ctx.now, cutoff: wg.config.BytesScannedCutoffPerQuery}), 25).unref()
+        const authorize = (action: string, resource: string) => ctx.sim.authz.check(ctx.caller, action, resource, requestContext(ctx.sim.account, ctx.caller, ctx.now, ctx.region))
+        setTimeout(() => void runStatement(e, store, {bucketDir: opts.bucketDir, now: ctx.now, cutoff: wg.config.BytesScannedCutoffPerQuery, authorize}), 25).unref()
         return {QueryExecutionId: e.id}
       },
     },

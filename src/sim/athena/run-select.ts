@@ -2,6 +2,7 @@
 // DuckDB read of exactly those files where the table name was, and run it. Bytes scanned are the sizes
 // of the objects handed to DuckDB: what partition pruning left to read (Athena, too, bills the
 // compressed bytes of the objects it opens).
+import {AwsError} from '../errors.js'
 import {duckType, recordKey, type TableDef} from './ddl.js'
 import {lit, runSql, type EngineResult} from './engine.js'
 import {objectsUnder, projectPartitions, QueryFailure, type ObjectFile, type Partition} from './projection.js'
@@ -11,6 +12,8 @@ export interface Catalog {
   table(database: string, name: string): TableDef | undefined
   /** The local directory standing for s3://bucket/key, or undefined when the bucket does not exist. */
   localPath(bucket: string, key: string): string | undefined
+  /** Refuses (throws) when the caller may not do `action` on `resource`. */
+  authorize(action: string, resource: string): Promise<void>
 }
 
 export interface SelectRun {
@@ -77,12 +80,24 @@ export async function runSelect(sql: string, database: string, catalog: Catalog,
   if (!table) throw new QueryFailure(`TABLE_NOT_FOUND: line 1:1: Table 'awsdatacatalog.${db}.${name}' does not exist`)
 
   const partitions = await projectPartitions(table, shape.conjuncts, now)
-  const parts = partitions.map((partition) => {
+  const parts: Array<{partition: Partition; files: ObjectFile[]}> = []
+  const listed = new Set<string>()
+  for (const partition of partitions) {
     const {bucket, key} = s3Parts(partition.location)
     const dir = catalog.localPath(bucket, key)
     if (dir === undefined) throw new QueryFailure(`HIVE_FILESYSTEM_ERROR: The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket): ${bucket}`)
-    return {partition, files: objectsUnder(dir)}
-  })
+    const files = objectsUnder(dir)
+    // Athena lists and reads with the caller's own S3 permissions.
+    try {
+      if (!listed.has(bucket)) await catalog.authorize('s3:ListBucket', `arn:aws:s3:::${bucket}`)
+      listed.add(bucket)
+      if (files.length) await catalog.authorize('s3:GetObject', `arn:aws:s3:::${bucket}/${key.replace(/\/$/, '')}/${files[0]!.path.slice(dir.length + 1)}`)
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e
+      throw new QueryFailure(`Permission denied on S3 path: ${partition.location}`)
+    }
+    parts.push({partition, files})
+  }
   const files = parts.flatMap((p) => p.files)
   const bytes = files.reduce((n, f) => n + f.bytes, 0)
   if (cutoff !== undefined && bytes > cutoff) throw new CutoffExceeded(bytes)
