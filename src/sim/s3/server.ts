@@ -219,9 +219,15 @@ function ids(requestId: string): Record<string, string> {
   return {'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64')}
 }
 
-/** Path-style S3 on the shared port: anything addressed below `/` (IAM, STS and the JSON services post to `/`). */
+/**
+ * Path-style S3 on the shared port: anything addressed below `/` (IAM, STS and the JSON services post to `/`)
+ * unless its signature names another service: a Query call whose path changed after signing is theirs to
+ * refuse (SignatureDoesNotMatch), not an S3 request.
+ */
 export function isS3Request(req: IncomingMessage): boolean {
   const url = req.url ?? '/'
   const q = url.indexOf('?')
-  return (q < 0 ? url : url.slice(0, q)) !== '/'
+  if ((q < 0 ? url : url.slice(0, q)) === '/') return false
+  const scope = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))
+  return !scope || scope[1] === 's3'
 }
