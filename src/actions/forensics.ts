@@ -8,28 +8,14 @@ import {z} from 'zod'
 import {parseTimeArg} from '../forensics/time-window.js'
 import {timeText} from '../playbook/time.js'
 import {formatOfPath, REPORT_FORMATS, type ReportFormat} from '../report/formats.js'
-import type {Clients} from '../aws/clients.js'
 import type {AccountEntry} from '../forensics/sources/accounts.js'
 import type {Action, Applied, Change, Ctx, StepPlan} from './types.js'
-
-/**
- * The run's whole scope, which the engine hands a run-wide step (ORG-DESIGN.md, Changes): every account
- * of the playbook's `accounts:`, entered (with clients) or not (with the reason). Absent in a run over
- * the caller's account alone.
- */
-export interface ScopeAccount {
-  id: string
-  name?: string
-  clients?: Clients
-  unreachable?: string
-}
-type RunCtx = Ctx & {accounts?: ScopeAccount[]}
 
 /**
  * The accounts this step reads: the `accounts:` it names, out of the run's scope; an account named but
  * not in the scope is a gap with that reason, not a silent omission. Undefined: the step's account alone.
  */
-export function accountsToRead(p: {accounts?: string[]}, ctx: RunCtx): AccountEntry[] | undefined {
+export function accountsToRead(p: {accounts?: string[]}, ctx: Ctx): AccountEntry[] | undefined {
   if (!p.accounts && !ctx.accounts) return undefined
   const scope = ctx.accounts ?? [{id: ctx.caller.account, clients: ctx.clients}]
   const ids = p.accounts ? [...new Set(p.accounts.map((a) => (a === 'current' ? ctx.caller.account : a)))] : scope.map((a) => a.id)
@@ -71,7 +57,7 @@ interface ForensicsData {
   params: ForensicsParams
 }
 
-function reportPath(p: ForensicsParams, ctx: RunCtx): string {
+function reportPath(p: ForensicsParams, ctx: Ctx): string {
   const path = p.report.replaceAll('${incident}', ctx.incident ?? ctx.runId).replaceAll('${runId}', ctx.runId).replaceAll('${account}', ctx.account.id)
   // Planned once per account (an engine that does not hand this step the run's accounts): a member
   // account's report must not overwrite the caller account's under the same name.

@@ -30,10 +30,22 @@ export interface AccountCtx {
   access: AccessHow
 }
 
+/** One account of a run's scope, as a run-wide step (`scope: 'run'`) sees it: entered, or why not. */
+export interface RunAccount {
+  id: string
+  name?: string
+  /** Absent when the account was not entered. */
+  clients?: Clients
+  /** Why it was not entered or was skipped (AssumeRole denied, SUSPENDED, excluded). */
+  unreachable?: string
+}
+
 export interface Ctx {
   /** The account's clients (= account.clients). */
   clients: Clients
   account: AccountCtx
+  /** A `scope: 'run'` step over several accounts: every account of the run's scope. Absent otherwise. */
+  accounts?: RunAccount[]
   signal: AbortSignal
   runId: string
   incident?: string

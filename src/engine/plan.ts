@@ -2,7 +2,7 @@
 // the run journals this plan and apply takes only its changes.
 import type {VarValue} from '../playbook/vars.js'
 import {mapPool} from '../actions/lib/pool.js'
-import type {AccountCtx, Caller, Change, Containment, Ctx, Residual, Skipped} from '../actions/types.js'
+import type {AccountCtx, Caller, Change, Containment, Ctx, Residual, RunAccount, Skipped} from '../actions/types.js'
 import type {AccessHow, EnteredAccount} from '../aws/access.js'
 import {globMatch} from '../aws/arn.js'
 import type {AwsOptions, Clients} from '../aws/clients.js'
@@ -142,6 +142,20 @@ export function closeReached(reached: Reached[]): void {
   for (const r of reached) if ('entered' in r) r.entered.close()
 }
 
+/**
+ * What a `scope: 'run'` step sees of a run over several accounts: every account of the scope (entered
+ * with its clients, or with the reason it was not), and its home: the caller's account when the run
+ * entered it, else the first account entered.
+ */
+function runScope(reached: Reached[], skipped: {account: string; name?: string; reason: string}[], caller: string): {home?: string; accounts: RunAccount[]} {
+  const accounts: RunAccount[] = [
+    ...reached.map((r) => ({id: r.account.id, ...(r.account.name ? {name: r.account.name} : {}), ...('entered' in r ? {clients: r.entered.clients} : {unreachable: r.unreachable})})),
+    ...skipped.map((k) => ({id: k.account, ...(k.name ? {name: k.name} : {}), unreachable: k.reason})),
+  ]
+  const entered = accounts.filter((a) => a.clients)
+  return {home: (entered.find((a) => a.id === caller) ?? entered[0])?.id, accounts}
+}
+
 /** Resolves the scope, enters each account (concurrency.accounts at a time), plans each; `reached` stays open for apply. */
 export async function planScope(loaded: LoadedPlaybook, env: PlanEnv, valid: ValidStep[] = validateSteps(loaded), opts: {entered?: Reached[]} = {}): Promise<{plan: RunPlan; reached: Reached[]}> {
   const {playbook} = loaded
@@ -162,10 +176,11 @@ export async function planScope(loaded: LoadedPlaybook, env: PlanEnv, valid: Val
       : await enterAll(scope.accounts, {clients: env.clients, caller: env.caller, aws: env.aws ?? {}}, access, {runId: env.runId, signal: env.signal, limit: playbook.concurrency.accounts}))
   const protect = [...playbook.guards.protect]
   const accessGuards = single ? [] : accessProtect(access)
+  const run = single ? undefined : runScope(reached, scope.skipped, env.caller.account)
   const perAccount = await mapPool(reached, playbook.concurrency.accounts, (r) =>
     'unreachable' in r
       ? Promise.resolve({account: r.account, unreachable: r.unreachable})
-      : planAccount(loaded, env, valid, {account: accountCtx(r.entered, env.caller), protect, accessGuards, needed, simulateRequired, single}).then(
+      : planAccount(loaded, env, valid, {account: accountCtx(r.entered, env.caller), protect, accessGuards, needed, simulateRequired, single, run}).then(
           (p) => ({account: r.account, ...p}),
           (error: unknown) => {
             // One account failing never stops the others: its plan is its reason (a denied read, a missing permission).
@@ -227,7 +242,16 @@ export async function planAccount(
   loaded: LoadedPlaybook,
   env: PlanEnv,
   valid: ValidStep[],
-  x: {account: AccountCtx; protect: string[]; accessGuards: {pattern: string; reason: string}[]; needed: string[]; simulateRequired: boolean; single: boolean},
+  x: {
+    account: AccountCtx
+    protect: string[]
+    accessGuards: {pattern: string; reason: string}[]
+    needed: string[]
+    simulateRequired: boolean
+    single: boolean
+    /** A run over several accounts: where `scope: 'run'` steps are planned, and every account of the scope. */
+    run?: {home?: string; accounts: RunAccount[]}
+  },
 ): Promise<{plan: Omit<AccountPlan, 'id' | 'name' | 'ou'>; residual: Residual[][]}> {
   const {playbook} = loaded
   const {account} = x
@@ -243,7 +267,15 @@ export async function planAccount(
       residual.push([])
       continue
     }
-    const ctx = stepCtx(env, {incident: playbook.incident, protect: x.protect}, {id: v.step.id, allowSelf: v.step.allowSelf}, account)
+    const runWide = v.action.scope === 'run' && x.run
+    // A run-wide step (forensics over every account) is planned once, in its home account.
+    if (runWide && account.id !== x.run!.home) {
+      steps.push({id: v.step.id, changes: [], skipped: [], notes: [], warnings: []})
+      residual.push([])
+      continue
+    }
+    const stepContext = stepCtx(env, {incident: playbook.incident, protect: x.protect}, {id: v.step.id, allowSelf: v.step.allowSelf}, account)
+    const ctx = runWide ? {...stepContext, accounts: x.run!.accounts} : stepContext
     const planned = await v.action.plan(v.params, ctx)
     const shielded = shieldAccess(planned.changes, x.accessGuards)
     const {kept, skipped, self} = excludeGuarded(shielded.kept, {caller: account.caller, protect: x.protect, allowSelf: v.step.allowSelf})

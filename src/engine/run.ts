@@ -244,9 +244,17 @@ async function execute(x: {
   const {loaded, session, journal, steps, done, opts} = x
   const runInfo = {incident: loaded.playbook.incident, protect: loaded.playbook.guards.protect}
   const allowSelf = new Map(loaded.playbook.steps.map((s) => [s.id, s.allowSelf]))
-  const ctxFor = (s: JournalStepPlan, account: string) => stepCtx(session, runInfo, {id: s.id, allowSelf: allowSelf.get(s.id) ?? false}, x.ctxs.get(account)!)
   const actionOf = (s: JournalStepPlan): AnyAction => findAction(s.action)!
   const multi = x.accounts.length > 1 || x.accounts.some((a) => a.id !== session.caller.account)
+  // A run-wide step (forensics) reads every account of the run: those entered now, and why the others are not.
+  const runAccounts = x.accounts.map((a) => {
+    const c = x.ctxs.get(a.id)
+    return {id: a.id, ...(a.name ? {name: a.name} : {}), ...(c ? {clients: c.clients} : {unreachable: x.unreachableNow.get(a.id) ?? a.reason ?? 'not entered'})}
+  })
+  const ctxFor = (s: JournalStepPlan, account: string) => {
+    const ctx = stepCtx(session, runInfo, {id: s.id, allowSelf: allowSelf.get(s.id) ?? false}, x.ctxs.get(account)!)
+    return multi && actionOf(s).scope === 'run' ? {...ctx, accounts: runAccounts} : ctx
+  }
   const work = x.accounts.filter((a) => x.ctxs.has(a.id) && (!x.only || x.only.includes(a.id))).map((a) => a.id)
   const accountConcurrency = loaded.playbook.concurrency.accounts
   const outcome = await applySteps({

@@ -3,7 +3,7 @@
 // backdoor key in prod is ONE chain spanning the two accounts, whether read with LookupEvents in each
 // account (entered through OrganizationAccountAccessRole) or from the organization trail's files; the
 // accounts it could not read are named, never silently empty.
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -114,5 +114,34 @@ describe('a chain across two accounts of the organization', () => {
     } finally {
       sim.setFaults({denyAssumeRoleInto: []})
     }
+  })
+})
+
+describe('the forensics step of a playbook over the organization', () => {
+  it('writes ONE report over every account of the run (scope run): the chain into prod, the accounts not entered named', {timeout: 240_000}, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'org-run-'))
+    const report = join(dir, 'INC-15.json')
+    const file = join(dir, 'evidence.yaml')
+    writeFileSync(
+      file,
+      `version: 1\nname: org-evidence\nincident: INC-15\naccounts: [{organization: true}]\nregions: [us-east-1]\nsteps:\n  - id: evidence\n    action: forensics\n    with: {since: 1h, roles: [app-ci], report: ${JSON.stringify(report)}}\n`,
+    )
+    const plan = await runCli(['plan', file, ...aws, '--reports-dir', dir, '--journal-dir', join(dir, 'j'), '--json'], env)
+    expect(plan.code, plan.stderr).toBe(0)
+    // Planned once, in the caller's (management) account, naming every account it will read.
+    const changes = plan.json.steps[0].changes as {account: string; summary: string}[]
+    expect(changes).toHaveLength(1)
+    expect(changes[0].account).toBe('111122223333')
+    expect(changes[0].summary).toContain(`accounts 111122223333, ${DEV}, ${PROD}, 444455556666, 555566667777`)
+
+    const run = await runCli(['run', file, '--yes', ...aws, '--reports-dir', dir, '--journal-dir', join(dir, 'j'), '--json'], env)
+    // The invited account cannot be entered: the run's ledger says so (exit 4), and so does the report.
+    expect([0, 4], run.stderr + run.stdout.slice(0, 1000)).toContain(run.code)
+    const r: ForensicReport = JSON.parse(readFileSync(report, 'utf8'))
+    const {ci, pivot} = chainOf(r)
+    expect(pivot).toMatchObject({account: PROD, issuer: {sessionId: ci.id}})
+    expect(ci.account).toBe(DEV)
+    expect(r.coverage!.covered.map((c) => c.account)).toEqual(['111122223333', DEV, PROD])
+    expect(r.coverage!.unreached.map((u) => u.account)).toEqual(['444455556666', '555566667777'])
   })
 })
