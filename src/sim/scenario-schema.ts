@@ -83,6 +83,8 @@ export const organizationSchema = z.strictObject({
   id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be o- followed by 10-32 lowercase letters or digits').default('o-a1b2c3d4e5'),
   ous: z.array(orgUnit).default([]),
   accounts: z.array(memberAccount).default([]),
+  /** Member accounts registered as delegated administrators: they may call the Organizations read API. */
+  delegatedAdministrators: z.array(accountId).default([]),
   /** Policy types enabled on the root: SCPs by default (FullAWSAccess attached everywhere); [] to have none. */
   policyTypes: z.array(z.literal('SERVICE_CONTROL_POLICY')).default(['SERVICE_CONTROL_POLICY']),
   /** Service control policies, attached (besides FullAWSAccess) to `targets`: 'root', OU names or ids, account ids. */

@@ -163,6 +163,10 @@ function checkOrganization(s: ParsedScenario, org: OrganizationScenario, issue: 
     if (a.ou !== undefined && !ouKnown(a.ou)) issue(['organization', 'accounts', i, 'ou'], `unknown OU '${a.ou}': one of ${choices()}`)
     checkAccount(a, ['organization', 'accounts', i], issue, keyIds)
   })
+  org.delegatedAdministrators.forEach((d, i) => {
+    if (d === s.account.id) issue(['organization', 'delegatedAdministrators', i], 'the management account cannot be a delegated administrator')
+    else if (!ids.has(d)) issue(['organization', 'delegatedAdministrators', i], `unknown account ${d}: one of organization.accounts`)
+  })
   const perTarget = new Map<string, number>()
   org.policies.forEach((p, i) => {
     const at: Path = ['organization', 'policies', i]

@@ -2,6 +2,7 @@
 // with State and the legacy Status, paging, tags, AWS's errors, management-only access, IAM authorization,
 // and throttling through the faults.
 import {
+  CreatePolicyCommand,
   DescribeAccountCommand,
   DescribeOrganizationCommand,
   DescribeOrganizationalUnitCommand,
@@ -124,5 +125,16 @@ describe('an account in no organization', async () => {
   it('answers AWSOrganizationsNotInUseException', async () => {
     await expect(sim.clients.organizations.send(new DescribeOrganizationCommand({}))).rejects.toMatchObject({name: 'AWSOrganizationsNotInUseException', message: 'Your account is not a member of an organization.'})
     await expect(sim.clients.organizations.send(new ListAccountsCommand({}))).rejects.toMatchObject({name: 'AWSOrganizationsNotInUseException'})
+  })
+})
+
+describe('a delegated administrator', async () => {
+  const sim = await useSim({scenario: {account: {id: MGMT}, organization: {accounts: [{id: DEV}, {id: PROD}], delegatedAdministrators: [DEV]}}})
+  it('reads the organization like the management account; other members and policy management stay refused', async () => {
+    const dev = sim.clientsIn(DEV).organizations
+    expect((await dev.send(new ListAccountsCommand({}))).Accounts!.map((a) => a.Id)).toEqual([MGMT, DEV, PROD])
+    await expect(dev.send(new DescribeAccountCommand({AccountId: PROD}))).resolves.toBeTruthy()
+    await expect(sim.clientsIn(PROD).organizations.send(new ListAccountsCommand({}))).rejects.toMatchObject({name: 'AccessDeniedException'})
+    await expect(dev.send(new CreatePolicyCommand({Name: 'x', Description: '', Type: 'SERVICE_CONTROL_POLICY', Content: JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: 'iam:*', Resource: '*'}]})}))).rejects.toMatchObject({name: 'AccessDeniedException'})
   })
 })

@@ -126,6 +126,24 @@ describe('scenarios', async () => {
     )
   })
 
+  it('checks organization SCPs and delegated administrators: targets and accounts must exist, documents be SCPs', () => {
+    const file = writeTemp(
+      [
+        'account: {id: "111122223333"}',
+        'organization:',
+        '  accounts: [{id: "222233334444"}]',
+        '  delegatedAdministrators: ["999988887777"]',
+        '  policies:',
+        '    - name: deny',
+        '      content: {Version: "2012-10-17", Statement: [{Effect: Deny, Principal: "*", Action: "*", Resource: "*"}]}',
+        '      targets: [root, Nowhere]',
+      ].join('\n'),
+    )
+    expect(() => loadScenario(file)).toThrowError(
+      /:4:29: organization\.delegatedAdministrators\[0\]: unknown account 999988887777[\s\S]*:7:16: organization\.policies\[0\]\.content: MalformedPolicyDocumentException[\s\S]*:8:23: organization\.policies\[0\]\.targets\[1\]: unknown target 'Nowhere'/,
+    )
+  })
+
   it('starts the sim clock at the scenario clockOffset', async () => {
     const s = await startSim({scenario: {account: {id: '123456789012'}, clockOffset: '-2h'}})
     try {

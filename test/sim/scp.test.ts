@@ -92,6 +92,12 @@ describe('service control policies', async () => {
     await expect((await into('/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport')).iam.send(new ListUsersCommand({}))).resolves.toBeTruthy()
     await org.send(new DetachPolicyCommand({PolicyId: pol.PolicySummary!.Id, TargetId: rootId}))
     await expect(sim.clientsIn(DEV).iam.send(new ListUsersCommand({}))).resolves.toBeTruthy()
+    // The caller's SCPs bound AssumeRole too: a member principal cannot assume what its account's SCPs deny.
+    const noAssume = (await org.send(new CreatePolicyCommand({Name: 'no-assume', Description: '', Type: 'SERVICE_CONTROL_POLICY', Content: doc([{Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*'}])}))).Policy!.PolicySummary!
+    await org.send(new AttachPolicyCommand({PolicyId: noAssume.Id, TargetId: PROD}))
+    await expect(into('/app')).rejects.toMatchObject({name: 'AccessDenied'})
+    await org.send(new DetachPolicyCommand({PolicyId: noAssume.Id, TargetId: PROD}))
+    await expect(into('/app')).resolves.toBeTruthy()
     await org.send(new DetachPolicyCommand({PolicyId: pol.PolicySummary!.Id, TargetId: prodOu}))
     await expect(app.iam.send(new ListUsersCommand({}))).resolves.toBeTruthy()
   })

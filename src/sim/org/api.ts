@@ -58,7 +58,7 @@ export const organizationsOps: OpTable = {
   DescribeOrganization: {
     readOnly: true,
     handle(_p, c) {
-      const org = orgOf(c, false)
+      const org = orgOf(c, 'member')
       return {
         Organization: {
           Id: org.id,
@@ -75,14 +75,14 @@ export const organizationsOps: OpTable = {
   ListRoots: {
     readOnly: true,
     handle: (p, c) => {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       return page([rootShape(org)], p, 'Roots', 'ListRoots')
     },
   },
   ListOrganizationalUnitsForParent: {
     readOnly: true,
     handle(p, c) {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       const parent = parentOf(org, p)
       return page([...org.ous.values()].filter((o) => o.parentId === parent).map((o) => ouShape(org, o)), p, 'OrganizationalUnits', 'ListOrganizationalUnitsForParent')
     },
@@ -91,7 +91,7 @@ export const organizationsOps: OpTable = {
     readOnly: true,
     resource: (p, c) => resourceArn(c, String(p.OrganizationalUnitId ?? '')),
     handle(p, c) {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       const id = required(p.OrganizationalUnitId, 'OrganizationalUnitId')
       if (!OU_ID.test(id)) throw invalidInput('INVALID_PATTERN', 'You specified an invalid value for OrganizationalUnitId.')
       const ou = org.ous.get(id)
@@ -102,7 +102,7 @@ export const organizationsOps: OpTable = {
   ListAccountsForParent: {
     readOnly: true,
     handle(p, c) {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       const parent = parentOf(org, p)
       return page([...org.accounts.values()].filter((a) => a.parentId === parent).map((a) => accountShape(org, a)), p, 'Accounts', 'ListAccountsForParent')
     },
@@ -110,14 +110,14 @@ export const organizationsOps: OpTable = {
   ListAccounts: {
     readOnly: true,
     handle(p, c) {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       return page([...org.accounts.values()].map((a) => accountShape(org, a)), p, 'Accounts', 'ListAccounts')
     },
   },
   ListParents: {
     readOnly: true,
     handle(p, c) {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       const id = required(p.ChildId, 'ChildId')
       if (!ACCOUNT_ID.test(id) && !OU_ID.test(id)) throw invalidInput('INVALID_PATTERN', 'You specified an invalid value for ChildId.')
       const parentId = ACCOUNT_ID.test(id) ? org.accounts.get(id)?.parentId : org.ous.get(id)?.parentId
@@ -129,7 +129,7 @@ export const organizationsOps: OpTable = {
     readOnly: true,
     resource: (p, c) => resourceArn(c, String(p.AccountId ?? '')),
     handle(p, c) {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       return {Account: accountShape(org, memberOf(org, p))}
     },
   },
@@ -137,7 +137,7 @@ export const organizationsOps: OpTable = {
     readOnly: true,
     resource: (p, c) => resourceArn(c, String(p.ResourceId ?? '')),
     handle(p, c) {
-      const org = orgOf(c)
+      const org = orgOf(c, 'read')
       return page(tagsOf(org, p), p, 'Tags', 'ListTagsForResource')
     },
   },

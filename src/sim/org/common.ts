@@ -35,11 +35,17 @@ export function throttle(c: OpContext): void {
 }
 
 /** The organization the caller's account is in; `management` also requires the caller to be its management account. */
-export function orgOf(c: OpContext, management = true): Organization {
+/**
+ * Who may call: 'member' any account of the organization (DescribeOrganization), 'read' the management
+ * account or a delegated administrator (the read API), 'management' the management account alone (policies).
+ */
+export function orgOf(c: OpContext, who: 'member' | 'read' | 'management' = 'management'): Organization {
   throttle(c)
   const org = c.sim.world?.org
   if (!org) throw orgError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.')
-  if (management && c.sim.account.id !== org.managementId) throw orgError('AccessDeniedException', "You don't have permissions to access this resource.", undefined, 400)
+  const id = c.sim.account.id
+  const allowed = who === 'member' || id === org.managementId || (who === 'read' && org.delegatedAdmins.has(id))
+  if (!allowed) throw orgError('AccessDeniedException', "You don't have permissions to access this resource.", undefined, 400)
   return org
 }
 

@@ -32,6 +32,7 @@ export function seedWorld(s: ParsedScenario, now: number): {accounts: Account[];
     policyTypes: new Set(),
     policies: new Map([[FULL_AWS_ACCESS.id, FULL_AWS_ACCESS]]),
     attachments: new Map(),
+    delegatedAdmins: new Set(declared?.delegatedAdministrators ?? []),
     policyVersion: 0,
   }
   org.accounts.set(management.id, {id: management.id, name: s.account.alias ?? 'lockdown-sim', email: defaultEmail(management.id), parentId: rootId, state: 'ACTIVE', joinedMethod: 'CREATED', joinedAt: ORG_CREATED, tags: []})

@@ -64,6 +64,8 @@ export interface Organization {
   policies: Map<string, OrgPolicy>
   /** Target id (root, OU or account) → attached policy ids, in attachment order. */
   attachments: Map<string, Set<string>>
+  /** Member accounts registered as delegated administrators: they may call the read API too. */
+  delegatedAdmins: Set<string>
   /** Bumped on every policy or attachment change: authorization caches key on it. */
   policyVersion: number
 }
