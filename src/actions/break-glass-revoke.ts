@@ -85,15 +85,15 @@ export const breakGlassRevoke: Action<Params, Data> = {
     const before = c.before as {trust: PolicyDocument}
     // The mark first (who closed it, and the hash of the trust it closed), then the trust, then the deny:
     // the cutoff is taken after the trust is closed, so no session can start between the two.
-    ctx.intend?.(`TagRole ${c.data.roleName}`)
+    await ctx.intend?.(`TagRole ${c.data.roleName}`)
     await updateRole(iam, c.data.roleName, {tags: {[BREAK_GLASS_TAGS.closedBy]: ctx.runId, [BREAK_GLASS_TAGS.closedBefore]: trustHash(before.trust)}}, {signal: ctx.signal})
-    ctx.intend?.(`UpdateAssumeRolePolicy ${c.data.roleName}`)
+    await ctx.intend?.(`UpdateAssumeRolePolicy ${c.data.roleName}`)
     await updateRole(iam, c.data.roleName, {trust: closedTrust()}, {signal: ctx.signal})
     const cutoff = ctx.now().toISOString()
-    ctx.intend?.(`TagRole ${c.data.roleName} ${BREAK_GLASS_TAGS.expires}`)
+    await ctx.intend?.(`TagRole ${c.data.roleName} ${BREAK_GLASS_TAGS.expires}`)
     await updateRole(iam, c.data.roleName, {tags: {[BREAK_GLASS_TAGS.expires]: cutoff}}, {signal: ctx.signal})
     const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
-    ctx.intend?.(`PutRolePolicy ${REVOKE_POLICY_NAME}`)
+    await ctx.intend?.(`PutRolePolicy ${REVOKE_POLICY_NAME}`)
     await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, withRunPart(current, ctx.runId, {allBefore: cutoff}), {signal: ctx.signal})
     return {...c, appliedAt: new Date().toISOString(), result: {cutoff}}
   },
@@ -136,10 +136,10 @@ export const breakGlassRevoke: Action<Params, Data> = {
       throw new Error(`the journaled trust of ${a.data.roleName} is not the one run ${ctx.runId} closed (role tag ${BREAK_GLASS_TAGS.closedBefore} differs): refusing to reopen it`)
     }
     const grant = readBreakGlassTrust(before.trust)
-    ctx.intend?.(`UpdateAssumeRolePolicy ${a.data.roleName}`)
+    await ctx.intend?.(`UpdateAssumeRolePolicy ${a.data.roleName}`)
     await updateRole(iam, a.data.roleName, {trust: before.trust, tags: grant ? {[BREAK_GLASS_TAGS.expires]: grant.expiry} : undefined, untag: [BREAK_GLASS_TAGS.closedBy, BREAK_GLASS_TAGS.closedBefore]}, {signal: ctx.signal})
     const rest = withoutRun(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), ctx.runId)
-    ctx.intend?.(`${rest ? 'Put' : 'Delete'}RolePolicy ${REVOKE_POLICY_NAME}`)
+    await ctx.intend?.(`${rest ? 'Put' : 'Delete'}RolePolicy ${REVOKE_POLICY_NAME}`)
     if (rest) await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, rest, {signal: ctx.signal})
     else await deleteInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
   },

@@ -155,23 +155,23 @@ export const breakGlass: Action<Params, GrantData> = {
     const maxSessionDuration = maxSession(d.grant.durationMs)
     const ref = {kind: 'role' as const, name: d.roleName}
     if (!role) {
-      ctx.intend?.(`CreateRole ${d.roleName}`)
+      await ctx.intend?.(`CreateRole ${d.roleName}`)
       await createRole(iam, {name: d.roleName, path: d.path, trust, maxSessionDuration, tags, description: `lockdown break-glass${ctx.incident ? ` for ${ctx.incident}` : ''}`}, {signal: ctx.signal})
     } else {
       // Tags first: from the first write on, the role names this run, so undo and resume recognise it.
-      ctx.intend?.(`TagRole ${d.roleName}`)
+      await ctx.intend?.(`TagRole ${d.roleName}`)
       // A new grant reopens a closed one: the closing run's mark goes, so its undo sees drift, not its own state.
       const reopened = [BREAK_GLASS_TAGS.closedBy, BREAK_GLASS_TAGS.closedBefore].filter((k) => k in role.tags)
       await updateRole(iam, d.roleName, {tags, untag: reopened}, {signal: ctx.signal})
-      ctx.intend?.(`UpdateAssumeRolePolicy ${d.roleName}`)
+      await ctx.intend?.(`UpdateAssumeRolePolicy ${d.roleName}`)
       await updateRole(iam, d.roleName, {trust, maxSessionDuration}, {signal: ctx.signal})
     }
     for (const arn of d.policies) {
-      ctx.intend?.(`AttachRolePolicy ${arn}`)
+      await ctx.intend?.(`AttachRolePolicy ${arn}`)
       await attachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
     }
     if (d.inlinePolicy) {
-      ctx.intend?.(`PutRolePolicy ${BREAK_GLASS_PERMISSIONS_POLICY}`)
+      await ctx.intend?.(`PutRolePolicy ${BREAK_GLASS_PERMISSIONS_POLICY}`)
       await putInlinePolicy(iam, ref, BREAK_GLASS_PERMISSIONS_POLICY, d.inlinePolicy, {signal: ctx.signal})
     }
     return {...c, appliedAt: new Date().toISOString(), result: {expiry: grant.expiry, responders: grant.responders}}
@@ -233,26 +233,26 @@ export const breakGlass: Action<Params, GrantData> = {
     const inlineNow = [...(await listInlinePolicies(iam, ref, {signal: ctx.signal})).keys()]
     if (!before.exists) {
       for (const arn of attachedNow) {
-        ctx.intend?.(`DetachRolePolicy ${arn}`)
+        await ctx.intend?.(`DetachRolePolicy ${arn}`)
         await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
       }
       for (const name of inlineNow) {
-        ctx.intend?.(`DeleteRolePolicy ${name}`)
+        await ctx.intend?.(`DeleteRolePolicy ${name}`)
         await deleteInlinePolicy(iam, ref, name, {signal: ctx.signal})
       }
-      ctx.intend?.(`DeleteRole ${d.roleName}`)
+      await ctx.intend?.(`DeleteRole ${d.roleName}`)
       await deleteRole(iam, d.roleName, {signal: ctx.signal})
       return
     }
     const addedTags = Object.values(BREAK_GLASS_TAGS).filter((k) => !(k in (before.tags ?? {})))
-    ctx.intend?.(`UpdateAssumeRolePolicy ${d.roleName}`)
+    await ctx.intend?.(`UpdateAssumeRolePolicy ${d.roleName}`)
     await updateRole(iam, d.roleName, {trust: before.trust, maxSessionDuration: before.maxSessionDuration, tags: before.tags, untag: addedTags}, {signal: ctx.signal})
     for (const arn of attachedNow) {
       if (before.attached?.includes(arn)) continue
-      ctx.intend?.(`DetachRolePolicy ${arn}`)
+      await ctx.intend?.(`DetachRolePolicy ${arn}`)
       await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
     }
-    ctx.intend?.(`${before.permissions ? 'Put' : 'Delete'}RolePolicy ${BREAK_GLASS_PERMISSIONS_POLICY}`)
+    await ctx.intend?.(`${before.permissions ? 'Put' : 'Delete'}RolePolicy ${BREAK_GLASS_PERMISSIONS_POLICY}`)
     if (before.permissions) await putInlinePolicy(iam, ref, BREAK_GLASS_PERMISSIONS_POLICY, before.permissions, {signal: ctx.signal})
     else await deleteInlinePolicy(iam, ref, BREAK_GLASS_PERMISSIONS_POLICY, {signal: ctx.signal})
   },

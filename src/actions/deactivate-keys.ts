@@ -137,14 +137,14 @@ export const deactivateKeys: Action<Params, Data> = {
     let holdRecorded = true
     try {
       const tags = await listUserTags(iam, userName, {signal: ctx.signal})
-      ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
+      await ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
       await tagUser(iam, userName, {[holdTag(accessKeyId)]: withHolder(tags, accessKeyId, ctx.runId)}, {signal: ctx.signal})
     } catch (error) {
       if (!isAccessDenied(error)) throw error
       holdRecorded = false
       ctx.log(`may not tag user ${userName}: the key is deactivated without the record of which run holds it`)
     }
-    ctx.intend?.(`UpdateAccessKey ${accessKeyId} Inactive`)
+    await ctx.intend?.(`UpdateAccessKey ${accessKeyId} Inactive`)
     await setAccessKeyStatus(iam, userName, accessKeyId, 'Inactive', {signal: ctx.signal})
     return {...c, appliedAt: new Date().toISOString(), ...(holdRecorded ? {} : {result: {holdRecorded}})}
   },
@@ -169,14 +169,14 @@ export const deactivateKeys: Action<Params, Data> = {
     const tags = await listUserTags(iam, userName, {signal: ctx.signal})
     const others = holdersOf(tags, accessKeyId).filter((r) => r !== ctx.runId)
     if (others.length && !opts.force) {
-      ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
+      await ctx.intend?.(`TagUser ${holdTag(accessKeyId)}`)
       await tagUser(iam, userName, {[holdTag(accessKeyId)]: withoutHolder(tags, accessKeyId, ctx.runId)}, {signal: ctx.signal})
       return `key ${maskKeyId(accessKeyId)} of ${userName} kept Inactive: run(s) ${others.join(', ')} also deactivated it`
     }
-    ctx.intend?.(`UpdateAccessKey ${accessKeyId} Active`)
+    await ctx.intend?.(`UpdateAccessKey ${accessKeyId} Active`)
     await setAccessKeyStatus(iam, userName, accessKeyId, 'Active', {signal: ctx.signal})
     if (holdTag(accessKeyId) in tags) {
-      ctx.intend?.(`UntagUser ${holdTag(accessKeyId)}`)
+      await ctx.intend?.(`UntagUser ${holdTag(accessKeyId)}`)
       await untagUser(iam, userName, [holdTag(accessKeyId)], {signal: ctx.signal})
     }
   },

@@ -21,7 +21,7 @@ import {
 } from '../aws/iam-policies.js'
 import {INLINE_LIMIT, policySize, type PolicyDocument} from '../aws/policies/document.js'
 import {REVOKE_POLICY_NAME, readRevokeParts, readRevokeSpec, revokePolicy, revokeRuns, runPart, withRunPart, withoutRun, type RevokeSpec, type SessionMatch} from '../aws/policies/revoke.js'
-import {trustFor} from '../aws/policies/trust.js'
+import {trustedPrincipals} from '../aws/policies/trust.js'
 import {nameFromArn} from '../aws/arn.js'
 import {PreflightError} from '../errors.js'
 import {resolveTime, type TimeSpec} from '../playbook/time.js'
@@ -174,7 +174,10 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
       })
     }
 
-    const chainable = p.followChains ? [] : roles.filter((r) => selectedRoles.some((s) => s.arn !== r.arn && trustFor(r.trust, s.arn) === 'direct')).map((r) => r.arn)
+    // Roles whose trust names a selected role (a direct trust: trustFor's 'direct'): one pass over the trust
+    // policies, not one trust read per pair (a million of them for 1,000 roles took seconds of CPU).
+    const selectedArns = new Set(selectedRoles.map((s) => s.arn))
+    const chainable = p.followChains ? [] : roles.filter((r) => trustedPrincipals(r.trust).aws.some((a) => a !== r.arn && selectedArns.has(a))).map((r) => r.arn)
     const risk = residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.account.id})
     notes.push(...risk.notes)
     residual.push(...risk.residual)
@@ -189,12 +192,12 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const ref = {kind: d.kind, name: d.name}
     if (d.mode === 'managed') {
       const name = managedPolicyName(d.arn, ctx.runId)
-      ctx.intend?.(`CreatePolicy ${name}`)
+      await ctx.intend?.(`CreatePolicy ${name}`)
       const arn = await ensureManagedPolicy(iam, ctx.account.id, name, revokePolicy(wanted, ctx.runId), {
         signal: ctx.signal,
         description: `lockdown run ${ctx.runId}: deny sessions of ${d.name} issued before ${cutoff}`,
       })
-      ctx.intend?.(`Attach${d.kind === 'role' ? 'Role' : 'User'}Policy ${arn}`)
+      await ctx.intend?.(`Attach${d.kind === 'role' ? 'Role' : 'User'}Policy ${arn}`)
       await attachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
       return {...c, appliedAt: new Date().toISOString(), result: {cutoff, managedPolicyArn: arn}}
     }
@@ -248,10 +251,10 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const ref = {kind: d.kind, name: d.name}
     if (d.mode === 'managed') {
       const arn = `arn:aws:iam::${ctx.account.id}:policy/lockdown/${managedPolicyName(d.arn, ctx.runId)}`
-      ctx.intend?.(`Detach${d.kind === 'role' ? 'Role' : 'User'}Policy ${arn}`)
+      await ctx.intend?.(`Detach${d.kind === 'role' ? 'Role' : 'User'}Policy ${arn}`)
       await detachManagedPolicy(iam, ref, arn, {signal: ctx.signal})
       if ((await managedPolicyAttachments(iam, arn, {signal: ctx.signal})) === 0) {
-        ctx.intend?.(`DeletePolicy ${arn}`)
+        await ctx.intend?.(`DeletePolicy ${arn}`)
         await deleteManagedPolicy(iam, arn, {signal: ctx.signal})
       }
       return
@@ -260,7 +263,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     // later run's cutoff or single-session statements stay in force.
     const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
     const rest = withoutRun(current, ctx.runId)
-    ctx.intend?.(`${rest ? 'Put' : 'Delete'}${d.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
+    await ctx.intend?.(`${rest ? 'Put' : 'Delete'}${d.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
     if (rest) await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, rest, {signal: ctx.signal})
     else await deleteInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
     if (rest) return `kept the revocation parts of ${revokeRuns(rest).join(', ') || 'other writers'} on ${d.kind} ${d.name}`
@@ -283,8 +286,14 @@ async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: Revo
   for (let attempt = 0; ; attempt++) {
     const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
     const doc = withRunPart(current, ctx.runId, wanted)
-    ctx.intend?.(`Put${ref.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
+    await ctx.intend?.(`Put${ref.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
+    const sent = performance.now()
     await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, doc, {signal: ctx.signal})
+    // Read back only once a writer that read before our put would have put too: two runs in step
+    // (read, read, put, put) otherwise both read back their own put, and the first one's part is gone
+    // unseen. Twice our put's round trip covers the other's read answer and its put.
+    const wait = Math.max(20, 2 * (performance.now() - sent))
+    if (!ctx.signal?.aborted) await new Promise((r) => setTimeout(r, wait))
     const landed = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
     const lost = readRevokeParts(current).some((p) => p.run && !runPart(landed, p.run))
     const confirmed = Boolean(runPart(landed, ctx.runId)) && !lost

@@ -91,7 +91,7 @@ export const tidyRevocations: Action<z.output<typeof params>, Data> = {
 
 async function write(ref: {kind: PrincipalKind; name: string}, doc: PolicyDocument | undefined, ctx: Ctx): Promise<void> {
   const kind = ref.kind === 'role' ? 'Role' : 'User'
-  ctx.intend?.(`${doc ? 'Put' : 'Delete'}${kind}Policy ${REVOKE_POLICY_NAME}`)
+  await ctx.intend?.(`${doc ? 'Put' : 'Delete'}${kind}Policy ${REVOKE_POLICY_NAME}`)
   if (doc) await putInlinePolicy(ctx.clients.iam, ref, REVOKE_POLICY_NAME, doc, {signal: ctx.signal})
   else await deleteInlinePolicy(ctx.clients.iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
 }

@@ -62,9 +62,10 @@ export interface Ctx {
   /**
    * Journals a sub-intent before one AWS write inside apply/undo (`CreateRole`, `AttachRolePolicy …`):
    * a change that fails or dies half-way is then known to have touched AWS and is undone too.
-   * Absent while planning.
+   * Await it: the line is on disk when it resolves (the journal's fsyncs are shared by the changes in
+   * flight). Absent while planning.
    */
-  intend?(write: string): void
+  intend?(write: string): void | Promise<void>
 }
 
 /**

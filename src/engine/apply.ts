@@ -137,11 +137,11 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
 }
 
 async function applyOne(action: AnyAction, change: Change, index: number, stepId: string, account: string, ctx: Ctx, journal: JournalWriter): Promise<Applied> {
-  if (!action.readOnly) journal.append({type: 'intent', step: stepId, index, account, target: change.target, before: change.before})
+  if (!action.readOnly) await journal.appendDurable({type: 'intent', step: stepId, index, account, target: change.target, before: change.before})
   // Each AWS write inside the apply gets its own line first: a change that fails half-way is undone too.
-  const intend = (op: string) => void journal.append({type: 'write', step: stepId, index, op})
+  const intend = async (op: string) => void (await journal.appendDurable({type: 'write', step: stepId, index, op}))
   const applied = await action.apply(change, {...ctx, intend})
-  journal.append({type: 'applied', step: stepId, index, account, at: applied.appliedAt, result: applied.result})
+  await journal.appendDurable({type: 'applied', step: stepId, index, account, at: applied.appliedAt, result: applied.result})
   return applied
 }
 

@@ -4,7 +4,7 @@
 // journal is detected on read. Secrets never enter: writing a line with a secret-looking field throws.
 import type {VarValue} from '../playbook/vars.js'
 import {createHash} from 'node:crypto'
-import {closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync, existsSync} from 'node:fs'
+import {closeSync, copyFileSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {AccessHow, AccessPath} from '../aws/access.js'
@@ -114,19 +114,54 @@ export class JournalWriter {
   }
 
   append(entry: JournalEntry): JournalLine {
-    assertNoSecrets(entry)
-    const line = {seq: this.seq, prev: this.prev, ...entry} as JournalLine
-    const text = JSON.stringify(line)
-    writeSync(this.fd, `${text}\n`)
+    const line = this.write(entry)
     // The durability promise: the line is on disk before the caller goes on to touch AWS.
     fsyncSync(this.fd)
-    this.seq++
-    this.prev = sha256(text)
+    return line
+  }
+
+  /**
+   * The same promise for the many changes applied at once: resolves when the line is on disk. A
+   * synchronous fsync per line stalled every change in flight (3 a change: a thousand-role revoke spent
+   * most of its time in fsync); here the lines written while one fsync runs share the next one (group
+   * commit), off the event loop. The line is written at once, so order and the hash chain are as append's.
+   */
+  async appendDurable(entry: JournalEntry): Promise<JournalLine> {
+    const line = this.write(entry)
+    await this.sync()
     return line
   }
 
   close(): void {
     closeSync(this.fd)
+  }
+
+  private write(entry: JournalEntry): JournalLine {
+    assertNoSecrets(entry)
+    const line = {seq: this.seq, prev: this.prev, ...entry} as JournalLine
+    const text = JSON.stringify(line)
+    writeSync(this.fd, `${text}\n`)
+    this.seq++
+    this.prev = sha256(text)
+    return line
+  }
+
+  private syncing?: Promise<void>
+  private queued?: Promise<void>
+
+  /** An fsync that starts after this call: the one in flight may have begun before the caller's write. */
+  private sync(): Promise<void> {
+    if (!this.syncing) {
+      this.syncing = new Promise<void>((resolve, reject) => fsync(this.fd, (e) => (e ? reject(e) : resolve()))).finally(() => {
+        this.syncing = undefined
+      })
+      return this.syncing
+    }
+    this.queued ??= this.syncing.then(() => {
+      this.queued = undefined
+      return this.sync()
+    })
+    return this.queued
   }
 }
 
