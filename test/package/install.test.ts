@@ -45,6 +45,28 @@ describe('npm pack + npm install -g', () => {
     expect(r.stdout).toMatch(/^aws-lockdown\/0\.\d+\.\d+ /)
   })
 
+  it('prints --version and the root --help exactly as oclif does, at any width, without loading oclif', async () => {
+    // What oclif itself prints, from the same installed package (main() is bin/run.js minus the fast path).
+    const viaOclif = async (args: string[], env: Record<string, string>) =>
+      (
+        await exec(process.execPath, ['--input-type=module', '-e', `const {main} = await import('./dist/cli/main.js'); await main(${JSON.stringify(args)}, {root: process.cwd()})`], {
+          cwd: pkg.packageDir,
+          env: {PATH: process.env.PATH!, HOME: cwd, ...env},
+        })
+      ).stdout
+    for (const args of [['--version'], ['--help']]) {
+      for (const columns of ['40', '64', '80', '132', '200']) {
+        const env = {OCLIF_COLUMNS: columns, NODE_DEBUG: 'module'}
+        const fast = await lockdown(args, env)
+        expect(fast.code).toBe(0)
+        expect(fast.stdout, `${args} at ${columns} columns`).toBe(await viaOclif(args, {OCLIF_COLUMNS: columns}))
+        // NODE_DEBUG=module names every CommonJS module loaded: oclif is not among them.
+        if (columns !== '40') expect(fast.stderr).not.toContain('@oclif/core')
+      }
+    }
+    expect((await lockdown(['--help'])).stdout).toContain('\nCOMMANDS\n  actions ')
+  })
+
   it('lists the shipped drills from any folder, each with the command that runs it by name', async () => {
     const r = await lockdown(['drill', 'list'])
     expect(r.code).toBe(0)
