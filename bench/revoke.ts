@@ -34,8 +34,12 @@ const WRITE_RATE = 100
 /** Roles the sequential SDK loop revokes, and how many `aws` invocations the shell loop times. */
 const SDK_SAMPLE = Number(process.env.REVOKE_BENCH_SDK_SAMPLE ?? 25)
 const SHELL_SAMPLE = Number(process.env.REVOKE_BENCH_SHELL_SAMPLE ?? 6)
-/** Changes applied and verified at once (lockdown run --concurrency; the default is 8). */
-const CONCURRENCY = Number(process.env.REVOKE_BENCH_CONCURRENCY ?? 32)
+/**
+ * Changes applied and verified at once (lockdown run --concurrency; the default is 8). At 50 ms a request
+ * a change is ~4 round trips plus the read-back's wait: 64 at once keep ~100 writes/s offered, above the
+ * throttled account's limit, so the write limit and not the concurrency sets the pace there.
+ */
+const CONCURRENCY = Number(process.env.REVOKE_BENCH_CONCURRENCY ?? 64)
 const ACCOUNT = '111122223333'
 
 /** 1,000 application roles lockdown revokes, and separate roles under /byhand/ for the by-hand loops (never matched by `app-*`). */
