@@ -284,9 +284,11 @@ const readBackAtApply = new WeakSet<Applied<RevokeData>>()
 async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: RevokeSpec, ctx: Ctx): Promise<{doc: PolicyDocument; confirmed: boolean}> {
   const iam = ctx.clients.iam
   for (let attempt = 0; ; attempt++) {
+    // Journaled before the read, not between read and put: the fsync would widen the window in which
+    // another run's put lands unseen between our read and our put.
+    await ctx.intend?.(`Put${ref.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
     const current = await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal})
     const doc = withRunPart(current, ctx.runId, wanted)
-    await ctx.intend?.(`Put${ref.kind === 'role' ? 'Role' : 'User'}Policy ${REVOKE_POLICY_NAME}`)
     const sent = performance.now()
     await putInlinePolicy(iam, ref, REVOKE_POLICY_NAME, doc, {signal: ctx.signal})
     // Read back only once a writer that read before our put would have put too: two runs in step

@@ -2,10 +2,11 @@
 
 /**
  * Reads in flight while planning or verifying. IAM answers in tens of milliseconds, so 1,000 principals
- * at a few reads each are latency-bound: 32 keeps a plan of 1,000 roles to seconds, and reads are not
- * throttled like writes (adaptive retries absorb it if they are).
+ * at a few reads each are latency-bound: 64 keeps a plan of 1,000 roles (3,000 reads) to a few seconds
+ * at 50 ms a request, and reads are not throttled like writes (the read client's adaptive retries absorb
+ * it if they are; writes have their own client and pace, src/aws/write-pacer.ts).
  */
-export const READ_CONCURRENCY = 32
+export const READ_CONCURRENCY = 64
 
 export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length)
