@@ -8,7 +8,7 @@ import {withCoverage} from './coverage.js'
 import {ISSUING_EVENTS, LOOKUP_NOTED_EVENTS, type TrailEvent} from './event.js'
 import {Accumulator} from './graph/accumulate.js'
 import {buildReport, type GraphOptions} from './graph/report.js'
-import {scanFilesParallel} from './parallel/scan.js'
+import {scanFilesParallel, type ScanResult} from './parallel/scan.js'
 import {FileSource} from './sources/files.js'
 import {describeInput, nothingReadable, type InputReport} from './sources/input-report.js'
 import {expandTrailPaths} from './sources/paths.js'
@@ -72,6 +72,15 @@ export async function collectReport(source: TrailSource, opts: CollectOptions): 
     const scan = await scanFilesParallel(source.path, {start, end}, opts.workers!, source.readOptions, {partEvents: opts.partEvents})
     const description = `CloudTrail files at ${source.path} (${scan.files} files, ${scan.events} events, ${opts.workers} workers)`
     return withInput(scan.input, scan.acc, () => buildReport(scan.acc, {...opts, source: {kind: source.kind, description, calls: 0, events: scan.events}}))
+  }
+  // A scanning source that can parse on worker threads (s3) does, as files do; it says when too few objects make it not worth it.
+  const parallel = source as TrailSource & {scanParallel?: (q: TrailQuery, workers: number, signal?: AbortSignal) => Promise<ScanResult | undefined>}
+  if (!source.indexed && (opts.workers ?? 1) > 1 && parallel.scanParallel) {
+    const scan = await parallel.scanParallel({start, end}, opts.workers!, opts.signal)
+    if (scan) {
+      const described = {kind: source.kind, description: source.describe(), calls: source.stats().calls, events: scan.events}
+      return withInput((source as Partial<Pick<FileSource, 'inputReport'>>).inputReport?.() ?? scan.input, scan.acc, () => buildReport(scan.acc, {...opts, source: described}))
+    }
   }
   if (!source.indexed) {
     await feed(acc, source.events({start, end}, opts.signal))

@@ -3,18 +3,20 @@
 // the last with what each file held that is not an event. Events that carry a sharedEventID go back as
 // events instead, so the main thread can count cross-account copies once across workers. Before a batch is accumulated, the main thread says
 // which of its event ids were already seen (in any worker): a record delivered twice counts once.
-import {parentPort, workerData} from 'node:worker_threads'
+import {type MessagePort, parentPort, workerData} from 'node:worker_threads'
 
 import type {TrailEvent} from '../event.js'
 import {Accumulator} from '../graph/accumulate.js'
 import {idHash} from '../graph/seen-ids.js'
 import {newFindings, type FileFindings} from '../sources/input-report.js'
-import {openTrailFile, readTrailFile, type ReadOptions} from '../sources/read-file.js'
+import {openTrailBytes, openTrailFile, readTrailFile, type Opened, type ReadOptions} from '../sources/read-file.js'
 import {RecordScanner} from '../sources/record-scan.js'
 import {matchesQuery, type TrailQuery} from '../sources/types.js'
 
 export interface ScanJob {
-  files: string[]
+  files?: string[]
+  /** Instead of files: objects the main thread fetched (S3), as `{file, bytes}` messages, then `{end}`. */
+  objects?: MessagePort
   query: TrailQuery
   read: ReadOptions
   /** Events per part handed over (PART_EVENTS unless a test asks for smaller parts). */
@@ -49,11 +51,9 @@ async function run(job: ScanJob): Promise<void> {
   let events = 0
   let nonEmpty = 0
   const scanner = new RecordScanner()
-  // One file ahead: gunzip of the next runs on libuv's pool while this one parses.
-  let next = job.files.length ? openTrailFile(job.files[0]) : undefined
-  for (let i = 0; i < job.files.length; i++) {
-    const opened = await next!
-    next = i + 1 < job.files.length ? openTrailFile(job.files[i + 1]) : undefined
+  let i = 0
+  for await (const opened of openedFiles(job)) {
+    i++
     const found = newFindings(opened.file)
     for await (const batch of readTrailFile(opened, scanner, found, job.read)) {
       events += batch.length
@@ -70,13 +70,43 @@ async function run(job: ScanJob): Promise<void> {
     }
     findings.push(found)
     if (opened.nonEmpty) nonEmpty++
-    if (acc.events >= (job.partEvents ?? PART_EVENTS) && i + 1 < job.files.length) {
+    // Each object taken frees a place in its lane (the main thread sends at most two ahead).
+    if (job.objects) job.objects.postMessage({took: 1})
+    if (acc.events >= (job.partEvents ?? PART_EVENTS) && (job.objects || i < job.files!.length)) {
       parentPort!.postMessage({part: acc})
       acc = new Accumulator({dedupe: false})
       scanner.forget()
     }
   }
-  parentPort!.postMessage({done: true, acc, shared, events, files: job.files.length, findings, nonEmpty})
+  parentPort!.postMessage({done: true, acc, shared, events, files: i, findings, nonEmpty})
+}
+
+/** The files of the share, one read ahead (gunzip of the next runs on libuv's pool while this one parses), or the objects sent. */
+async function* openedFiles(job: ScanJob): AsyncGenerator<Opened> {
+  if (job.objects) {
+    const port = job.objects
+    const queue: ({file: string; bytes: Uint8Array} | {end: true})[] = []
+    let wake: (() => void) | undefined
+    port.on('message', (m) => {
+      queue.push(m)
+      wake?.()
+    })
+    for (;;) {
+      while (!queue.length) await new Promise<void>((r) => (wake = r))
+      const m = queue.shift()!
+      if ('end' in m) break
+      yield await openTrailBytes(m.file, Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength))
+    }
+    port.close()
+    return
+  }
+  const files = job.files ?? []
+  let next = files.length ? openTrailFile(files[0]) : undefined
+  for (let i = 0; i < files.length; i++) {
+    const opened = await next!
+    next = i + 1 < files.length ? openTrailFile(files[i + 1]) : undefined
+    yield opened
+  }
 }
 
 run(workerData as ScanJob).catch((err: Error) => parentPort!.postMessage({error: err.message}))

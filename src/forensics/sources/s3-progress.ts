@@ -17,14 +17,16 @@ export class S3Progress {
     private readonly totalBytes: number,
     private readonly sink: ProgressSink | undefined,
     private readonly tty: boolean,
+    /** False while events are counted elsewhere (worker threads): shown on the last line only. */
+    private readonly liveEvents = true,
   ) {}
 
-  line(): string {
+  line(final = false): string {
     const secs = Math.max(0.001, (Date.now() - this.started) / 1000)
     const rate = this.bytes / secs
     const left = rate > 0 ? (this.totalBytes - this.bytes) / rate : 0
     const eta = this.objects < this.totalObjects ? `, ETA ${left < 90 ? `${Math.ceil(left)}s` : `${Math.ceil(left / 60)}m`}` : ''
-    return `S3: ${this.objects.toLocaleString('en')}/${this.totalObjects.toLocaleString('en')} objects, ${sizeText(this.bytes)}/${sizeText(this.totalBytes)}, ${this.events.toLocaleString('en')} events, ${sizeText(rate)}/s, ${Math.round(this.events / secs).toLocaleString('en')} events/s${eta}`
+    return `S3: ${this.objects.toLocaleString('en')}/${this.totalObjects.toLocaleString('en')} objects, ${sizeText(this.bytes)}/${sizeText(this.totalBytes)}, ${this.liveEvents || final ? `${this.events.toLocaleString('en')} events, ` : ''}${sizeText(Math.round(rate))}/s${this.liveEvents || final ? `, ${Math.round(this.events / secs).toLocaleString('en')} events/s` : ''}${eta}`
   }
 
   tick(): void {
@@ -36,6 +38,6 @@ export class S3Progress {
   }
 
   done(): void {
-    this.sink?.(this.line(), true)
+    this.sink?.(this.line(true), true)
   }
 }

@@ -10,6 +10,7 @@ import type {Clients} from '../../aws/clients.js'
 import {InvalidInputError, PreflightError} from '../../errors.js'
 import {parseSize, sizeText} from '../athena/cost.js'
 import type {TrailEvent} from '../event.js'
+import {scanObjectsParallel, type ScanResult} from '../parallel/scan.js'
 import {inputReport, newFindings, type FileFindings, type InputReport} from './input-report.js'
 import {isGzip, openTrailBytes, readTrailFile, WHOLE_READ_BYTES, type Opened} from './read-file.js'
 import {RecordScanner} from './record-scan.js'
@@ -22,6 +23,8 @@ const TRAIL_KEY = /\.(json|jsonl|ndjson)(\.gz)?$/i
 /** Objects fetched at once (and held ahead of the parser). S3 serves thousands a second a prefix. */
 const CONCURRENCY = 8
 const READ_ATTEMPTS = 4
+/** Fewer objects than this are parsed on the main thread: each worker costs a start-up. */
+const PARALLEL_MIN_OBJECTS = 32
 
 export interface S3SourceOptions {
   location: S3Location
@@ -77,6 +80,8 @@ export class S3Source implements TrailSource {
   private input: InputReport = inputReport(0, [], 0)
   private listedBytes = 0
   private accountsRead: string[] = []
+  private listed?: {key: string; objects: Listed[]}
+  private readonly failed = new Map<string, string>()
 
   constructor(readonly opts: S3SourceOptions) {}
 
@@ -166,25 +171,31 @@ export class S3Source implements TrailSource {
         },
       }
     }
+    const bytes = await this.fetchBytes(client, o, signal)
+    return Buffer.isBuffer(bytes) ? openTrailBytes(file, bytes) : {file, error: bytes.error}
+  }
+
+  /** An object's bytes, retried with backoff while the failure is one a retry can fix. */
+  private async fetchBytes(client: S3Client, o: Listed, signal?: AbortSignal): Promise<Buffer | {error: string}> {
     for (let attempt = 1; ; attempt++) {
       try {
         this.st.calls++
         const {body} = await getObjectStream(client, this.opts.location.bucket, o.key, signal)
         const chunks: Buffer[] = []
         for await (const c of body) chunks.push(c as Buffer)
-        return await openTrailBytes(file, Buffer.concat(chunks))
+        return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
       } catch (e) {
-        if (signal?.aborted || attempt >= READ_ATTEMPTS || !isRetryableRead(e)) {
-          if (signal?.aborted || !isRetryableRead(e)) throw e
-          return {file, error: `could not be read after ${attempt} attempts (${(e as Error).message})`}
-        }
+        if (signal?.aborted || !isRetryableRead(e)) throw e
+        if (attempt >= READ_ATTEMPTS) return {error: `could not be read after ${attempt} attempts (${(e as Error).message})`}
         await sleep(Math.min(4000, 200 * 2 ** attempt), signal)
       }
     }
   }
 
-  async *events(q: TrailQuery, signal?: AbortSignal): AsyncGenerator<TrailEvent> {
-    const client = await this.opts.client()
+  /** The window's objects, listed once per question (the parallel scan and the stream share it), and --max-bytes held. */
+  private async objects(client: S3Client, q: TrailQuery, signal?: AbortSignal): Promise<Listed[]> {
+    const key = `${q.start}|${q.end}`
+    if (this.listed?.key === key) return this.listed.objects
     const objects = await this.plan(client, q, signal)
     this.listedBytes = objects.reduce((n, o) => n + o.size, 0)
     const max = this.opts.maxBytes
@@ -194,6 +205,63 @@ export class S3Source implements TrailSource {
         {next: 'narrow the question (--since/--until, --accounts, --regions) or raise --max-bytes, then rerun lockdown trail report --source s3', detail: {objects: objects.length, bytes: this.listedBytes, maxBytes: max}},
       )
     }
+    this.listed = {key, objects}
+    return objects
+  }
+
+  /**
+   * Parsing on worker threads, as files are: objects fetched here (8 at once) go to the workers as bytes.
+   * Undefined when the window holds too few objects for threads to pay off: events() then reads them.
+   */
+  async scanParallel(q: TrailQuery, workers: number, signal?: AbortSignal): Promise<ScanResult | undefined> {
+    const client = await this.opts.client()
+    const objects = await this.objects(client, q, signal)
+    if (objects.length < PARALLEL_MIN_OBJECTS || workers < 2) return undefined
+    // Workers count events as they parse; this line knows them at the end.
+    const progress = new S3Progress(objects.length, this.listedBytes, this.opts.progress, this.opts.tty ?? false, false)
+    const big = objects.filter((o) => o.size > WHOLE_READ_BYTES)
+    const scan = await scanObjectsParallel(q, workers, async (send) => {
+      await mapLimit(objects.filter((o) => o.size <= WHOLE_READ_BYTES), this.opts.concurrency ?? CONCURRENCY, async (o) => {
+        const bytes = await this.fetchBytes(client, o, signal)
+        const file = `s3://${this.opts.location.bucket}/${o.key}`
+        // A read that failed for good is sent as nothing; the worker's findings then name the file.
+        await send(file, Buffer.isBuffer(bytes) ? bytes : Buffer.alloc(0))
+        if (!(Buffer.isBuffer(bytes))) this.failed.set(file, bytes.error)
+        this.read.objects++
+        this.read.bytes += o.size
+        progress.objects = this.read.objects
+        progress.bytes = this.read.bytes
+        progress.tick()
+      })
+    })
+    // Objects too big to hold are streamed here, into the same accumulator.
+    const scanner = new RecordScanner()
+    const extra: FileFindings[] = []
+    for (const o of big) {
+      const opened = await this.open(client, o, signal)
+      const found = newFindings(opened.file)
+      for await (const batch of readTrailFile(opened, scanner, found)) {
+        scan.events += batch.length
+        for (const e of batch) if (matchesQuery(e, q)) scan.acc.add(e)
+      }
+      extra.push(found)
+      this.read.objects++
+      this.read.bytes += o.size
+    }
+    progress.events = scan.events
+    progress.done()
+    this.st.events = scan.events
+    this.st.files = this.read.objects
+    const findings = [...scan.input.findings.map((f) => (this.failed.has(f.file) ? {...f, error: this.failed.get(f.file)} : f)), ...extra]
+    for (const [file, error] of this.failed) if (!findings.some((f) => f.file === file)) findings.push({...newFindings(file), error})
+    // The workers' report lists only files with something to say; the events count covers them all.
+    this.input = {...inputReport(objects.length, findings, scan.input.nonEmpty + extra.filter((f) => f.events > 0).length), events: scan.input.events + extra.reduce((n, f) => n + f.events, 0)}
+    return scan
+  }
+
+  async *events(q: TrailQuery, signal?: AbortSignal): AsyncGenerator<TrailEvent> {
+    const client = await this.opts.client()
+    const objects = await this.objects(client, q, signal)
     const progress = new S3Progress(objects.length, this.listedBytes, this.opts.progress, this.opts.tty ?? false)
     const scanner = new RecordScanner()
     const all: FileFindings[] = []
