@@ -9,18 +9,20 @@ interface Subject {
   id: string
   activity: ActivityAcc
   serviceHeld?: string
-  contain: Containment
+  /** What would contain it: worked out only for a subject that raised a flag. */
+  contain(): Containment
 }
 
-/** Every session and every long-term key, as a subject a flag can be about. */
-function subjects(input: DetectionInput): Subject[] {
-  const out: Subject[] = []
-  for (const s of input.sessions.values()) out.push({id: s.row.id, activity: s.activity, serviceHeld: s.serviceHeld, contain: containSession(s, input.sessions)})
+/**
+ * Every session and every long-term key, as a subject a flag can be about: one at a time, so a 100k-session
+ * trail never holds 100k subjects (and their containment, a chain walk each) for a few flags.
+ */
+function* subjects(input: DetectionInput): Generator<Subject> {
+  for (const s of input.sessions.values()) yield {id: s.row.id, activity: s.activity, serviceHeld: s.serviceHeld, contain: () => containSession(s, input.sessions)}
   for (const l of input.acc.longTerm.values()) {
     const user = userName(l.arn)
-    out.push({id: l.arn, activity: l.activity, contain: {keys: l.key?.startsWith('AKIA') ? [l.key] : undefined, users: user ? [user] : undefined, manual: user ? undefined : 'root credentials: rotate them'}})
+    yield {id: l.arn, activity: l.activity, contain: () => ({keys: l.key?.startsWith('AKIA') ? [l.key] : undefined, users: user ? [user] : undefined, manual: user ? undefined : 'root credentials: rotate them'})}
   }
-  return out
 }
 
 function activityDetection(spec: {name: string; summary: string; tactic: Tactic; kind: FlagKind; reads: string; judge: (s: Subject) => {n: number; first: number; evidence: string[]; ip: string; what: string} | undefined}): Detection {
@@ -34,7 +36,7 @@ function activityDetection(spec: {name: string; summary: string; tactic: Tactic;
       const out: Flag[] = []
       for (const s of subjects(input)) {
         const j = spec.judge(s)
-        if (j) out.push({kind: spec.kind, at: iso(j.first)!, subject: s.id, detail: j.what, ip: j.ip, evidence: j.evidence, contain: s.contain})
+        if (j) out.push({kind: spec.kind, at: iso(j.first)!, subject: s.id, detail: j.what, ip: j.ip, evidence: j.evidence, contain: s.contain()})
       }
       return out
     },

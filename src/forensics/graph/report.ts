@@ -86,16 +86,22 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
 
   const sessionOfActor = sessionResolver(all)
   const allRaised = allFlags(acc, all, depth, sessionOfActor)
+  // Only sessions with a flag get a list (an empty one for each of 100k sessions was memory for nothing).
   const flagsBySession = new Map<string, Flag[]>()
-  for (const s of all.values()) flagsBySession.set(s.row.id, [])
-  for (const f of allRaised) flagsBySession.get(f.subject)?.push(f)
+  for (const f of allRaised) {
+    if (!all.has(f.subject)) continue
+    const list = flagsBySession.get(f.subject)
+    if (list) list.push(f)
+    else flagsBySession.set(f.subject, [f])
+  }
+  const flagsOf = (id: string): Flag[] => flagsBySession.get(id) ?? []
 
   // Unflagged AWS-service sessions are collapsed unless asked for or selected; a flagged one never is.
   let hidden = 0
   for (const s of all.values()) {
     if (!keep.has(s.row.id) || s.row.issuer.kind !== 'service' || opts.includeService) continue
     if (selected(opts) && matches(s, all, opts)) continue
-    if (flagsBySession.get(s.row.id)!.length) continue
+    if (flagsOf(s.row.id).length) continue
     keep.delete(s.row.id)
     hidden++
   }
@@ -108,7 +114,7 @@ export function buildReport(acc: Accumulator, opts: GraphOptions): ForensicRepor
       Object.assign(s.row, {
         depth: depth.get(s.row.id)!,
         activity: s.activity.toActivity(),
-        flags: [...new Set(flagsBySession.get(s.row.id)!.map((f) => f.kind))],
+        flags: [...new Set(flagsOf(s.row.id).map((f) => f.kind))],
       }),
     )
     .sort((a, b) => cmp(a.issuedAt ?? a.activity.first ?? '', b.issuedAt ?? b.activity.first ?? '') || cmp(a.id, b.id))
