@@ -42,7 +42,7 @@ function repeats(batch: TrailEvent[]): Promise<Uint8Array> {
  * folds each part in as it comes (merging is the same in any order and split), so a worker holds a
  * part's sessions, not its whole share's, and no share arrives at the end as one large clone.
  */
-const PART_EVENTS = 20_000
+const PART_EVENTS = 5_000
 
 async function run(job: ScanJob): Promise<void> {
   let acc = new Accumulator({dedupe: false})
