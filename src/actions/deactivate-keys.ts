@@ -222,7 +222,7 @@ function keyChange(user: IamUser, key: AccessKey, lastUsed: KeyLastUsed, ageMs: 
 /** Users whose keys are considered: selected by users/tags, or owning an explicitly named key. */
 async function candidateUsers(p: Params, ctx: Ctx): Promise<{users: IamUser[]; excluded: IamUser[]; warnings: string[]}> {
   const all = await listUsers(ctx.clients.iam, {signal: ctx.signal})
-  const warnings = unmatchedSelectors('user', p.users, all, ctx.step.id)
+  const warnings = unmatchedSelectors('user', p.users, all, ctx.step.id, Boolean(ctx.scope))
   const picked = new Map<string, IamUser>()
   const excluded: IamUser[] = []
   for (const u of all) {

@@ -28,7 +28,7 @@ import {resolveTime, type TimeSpec} from '../playbook/time.js'
 import {mapPool, READ_CONCURRENCY} from './lib/pool.js'
 import {matchesAnySelector, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
-import {followChains} from './revoke/chains.js'
+import {chainsFromOtherAccounts, followChains} from './revoke/chains.js'
 import {revokeParams, type RevokeParams} from './revoke/params.js'
 import {residualRisk} from './revoke/residual.js'
 import {selectRoles, selectUsers, untouchableRole} from './revoke/targets.js'
@@ -64,6 +64,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
   summary: 'Deny sessions of roles, users or single sessions issued before a cutoff (aws:TokenIssueTime), along role chains; verified by IAM simulation',
   params: revokeParams,
   contains: 'sessions',
+  chainsAcross: (p) => p.followChains,
   permissions: [
     'iam:ListRoles',
     'iam:ListRoleTags',
@@ -116,9 +117,9 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
       targets.set(t.arn, cur)
     }
 
-    const warnings = unmatchedSelectors('role', p.roles, roles, ctx.step.id)
+    const warnings = unmatchedSelectors('role', p.roles, roles, ctx.step.id, Boolean(ctx.scope))
     const sessionRoles = (p.sessions ?? []).flatMap((s) => ('role' in s ? [s.role] : []))
-    unmatchedSelectors('role', sessionRoles, roles, ctx.step.id)
+    unmatchedSelectors('role', sessionRoles, roles, ctx.step.id, Boolean(ctx.scope))
     const sel = await selectRoles(roles, {selectors: p.roles, tags: p.roleTags, exclude: p.exclude, tagsOf})
     skipped.push(...sel.skipped)
     for (const {role} of sel.selected) add({kind: 'role', name: role.name, arn: role.arn, all: true})
@@ -136,6 +137,14 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
       }
       for (const t of truncated) notes.push(`Chain longer than maxChainDepth (${p.maxChainDepth}) not followed: ${t}; raise maxChainDepth to include it.`)
     }
+    if (p.followChains && ctx.chainFrom?.length) {
+      for (const hop of await chainsFromOtherAccounts(ctx.chainFrom, roles, {maxDepth: p.maxChainDepth, simulate: (from, to) => canAssumeHere(iam, from, to, ctx), local: [...targets.keys()]})) {
+        const why = untouchableRole(hop.role, await tagsOf(hop.role))
+        if (why) skipped.push({target: hop.role.arn, reason: `${why} (reached by chain ${hop.via.join(' → ')})`})
+        else if (p.exclude.some((e) => e === hop.role.name || e === hop.role.arn)) skipped.push({target: hop.role.arn, reason: `${hop.role.name}: excluded by exclude`})
+        else add({kind: 'role', name: hop.role.name, arn: hop.role.arn, all: true, via: hop.via})
+      }
+    }
 
     for (const s of p.sessions ?? []) {
       for (const {role, match} of await sessionTargets(s, roles)) {
@@ -147,7 +156,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
 
     if (p.users) {
       const allUsers = await listUsers(iam, {signal: ctx.signal})
-      warnings.push(...unmatchedSelectors('user', p.users, allUsers, ctx.step.id))
+      warnings.push(...unmatchedSelectors('user', p.users, allUsers, ctx.step.id, Boolean(ctx.scope)))
       const us = selectUsers(allUsers, p.users, p.exclude)
       skipped.push(...us.skipped)
       for (const u of us.selected) add({kind: 'user', name: u.name, arn: u.arn, all: true})
@@ -178,7 +187,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     // policies, not one trust read per pair (a million of them for 1,000 roles took seconds of CPU).
     const selectedArns = new Set(selectedRoles.map((s) => s.arn))
     const chainable = p.followChains ? [] : roles.filter((r) => trustedPrincipals(r.trust).aws.some((a) => a !== r.arn && selectedArns.has(a))).map((r) => r.arn)
-    const risk = residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.account.id})
+    const risk = residualRisk(selectedRoles, {followChains: p.followChains, chainable, account: ctx.account.id, scope: ctx.scope})
     notes.push(...risk.notes)
     residual.push(...risk.residual)
     return {changes: changes.filter((c): c is Change<RevokeData> => c !== undefined), skipped, notes, warnings, residual}
@@ -362,4 +371,9 @@ function coversCutoff(doc: PolicyDocument | undefined, d: RevokeData, cutoff: st
 /** One managed policy per principal and run; a later run adds its own, so a cutoff never moves earlier. */
 function managedPolicyName(arn: string, runId: string): string {
   return `LockdownRevoke-${createHash('sha256').update(arn).digest('hex').slice(0, 12)}-${runId}`
+}
+
+/** Whether `from` (a role of this account) may assume `to`, asked of IAM's simulator here. */
+async function canAssumeHere(iam: Ctx['clients']['iam'], from: IamRole, to: IamRole, ctx: Ctx): Promise<boolean> {
+  return (await simulateDecisions(iam, from.arn, ['sts:AssumeRole'], {}, {signal: ctx.signal, resource: to.arn}))['sts:AssumeRole'] === 'allowed'
 }

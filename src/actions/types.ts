@@ -57,6 +57,13 @@ export interface Ctx {
   protect: string[]
   /** The step being planned or applied. */
   step: {id: string; allowSelf: boolean}
+  /** The run's accounts and playbook, when it spans several (residual notes name what is outside). */
+  scope?: {accounts: string[]; file: string}
+  /**
+   * Roles this step selects in the run's other accounts (followChains across accounts): a role here whose
+   * trust names one of them, or its account's root, is reached from it. `via` is its chain so far.
+   */
+  chainFrom?: {arn: string; name: string; via: string[]}[]
   /** Progress text for the task list (never a secret). */
   log(message: string): void
   /**
@@ -153,6 +160,8 @@ export interface Action<P = unknown, C = unknown> {
   example: string
   /** What this action's changes contain for their principal (for residual-risk notes across steps). */
   contains?: Containment
+  /** Whether, with these parameters, the step follows role chains into other accounts of the run (ctx.chainFrom). */
+  chainsAcross?(p: P): boolean
   /** Read-only actions (forensics) make no changes: the engine skips journal intents for them. */
   readOnly?: boolean
   /**

@@ -10,6 +10,7 @@ import {awsErrorText} from '../aws/errors.js'
 import {PreflightError} from '../errors.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import {accessOf, accessProtect, enterAll, isSingleAccount, resolveScope, type Reached} from './accounts.js'
+import {followAcross, type AccountPlanned} from './chains-across.js'
 import {checkMaxTargets, checkMaxTargetsPerAccount, excludeGuarded, selfWarning} from './guards.js'
 import {permissionsFor} from './permissions.js'
 import {checkCallerPermissions, SIMULATE, type PermissionCheck} from './preflight.js'
@@ -177,10 +178,12 @@ export async function planScope(loaded: LoadedPlaybook, env: PlanEnv, valid: Val
   const protect = [...playbook.guards.protect]
   const accessGuards = single ? [] : accessProtect(access)
   const run = single ? undefined : runScope(reached, scope.skipped, env.caller.account)
-  const perAccount = await mapPool(reached, playbook.concurrency.accounts, (r) =>
+  const ctxOf = new Map(reached.flatMap((r) => ('entered' in r ? [[r.account.id, accountCtx(r.entered, env.caller)] as const] : [])))
+  const runFiles = single ? undefined : {accounts: scope.accounts.map((a) => a.id), file: loaded.file}
+  const perAccount: AccountPlanned[] = await mapPool(reached, playbook.concurrency.accounts, (r) =>
     'unreachable' in r
       ? Promise.resolve({account: r.account, unreachable: r.unreachable})
-      : planAccount(loaded, env, valid, {account: accountCtx(r.entered, env.caller), protect, accessGuards, needed, simulateRequired, single, run}).then(
+      : planAccount(loaded, env, valid, {account: ctxOf.get(r.account.id)!, protect, accessGuards, needed, simulateRequired, single, run, scope: runFiles}).then(
           (p) => ({account: r.account, ...p}),
           (error: unknown) => {
             // One account failing never stops the others: its plan is its reason (a denied read, a missing permission).
@@ -189,6 +192,7 @@ export async function planScope(loaded: LoadedPlaybook, env: PlanEnv, valid: Val
           },
         ),
   )
+  if (!single) await followAcross(perAccount, valid, (account, chainFrom) => planAccount(loaded, env, valid, {account: ctxOf.get(account)!, protect, accessGuards, needed, simulateRequired, single, run, scope: runFiles, chainFrom}))
   const accounts: Record<string, AccountPlan> = {}
   for (const p of perAccount) {
     const base = {id: p.account.id, ...(p.account.name ? {name: p.account.name} : {}), ...(p.account.ou ? {ou: p.account.ou} : {})}
@@ -251,6 +255,10 @@ export async function planAccount(
     single: boolean
     /** A run over several accounts: where `scope: 'run'` steps are planned, and every account of the scope. */
     run?: {home?: string; accounts: RunAccount[]}
+    /** The run's accounts and playbook (residual notes name an account outside the run). */
+    scope?: {accounts: string[]; file: string}
+    /** Per step id: the roles the step selects in other accounts (followChains across accounts). */
+    chainFrom?: Map<string, {arn: string; name: string; via: string[]}[]>
   },
 ): Promise<{plan: Omit<AccountPlan, 'id' | 'name' | 'ou'>; residual: Residual[][]}> {
   const {playbook} = loaded
@@ -275,7 +283,8 @@ export async function planAccount(
       continue
     }
     const stepContext = stepCtx(env, {incident: playbook.incident, protect: x.protect}, {id: v.step.id, allowSelf: v.step.allowSelf}, account)
-    const ctx = runWide ? {...stepContext, accounts: x.run!.accounts} : stepContext
+    const across = {...(x.scope ? {scope: x.scope} : {}), ...(x.chainFrom?.get(v.step.id)?.length ? {chainFrom: x.chainFrom.get(v.step.id)} : {})}
+    const ctx = runWide ? {...stepContext, ...across, accounts: x.run!.accounts} : {...stepContext, ...across}
     const planned = await v.action.plan(v.params, ctx)
     const shielded = shieldAccess(planned.changes, x.accessGuards)
     const {kept, skipped, self} = excludeGuarded(shielded.kept, {caller: account.caller, protect: x.protect, allowSelf: v.step.allowSelf})

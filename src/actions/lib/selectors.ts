@@ -40,12 +40,20 @@ export function isPattern(selector: string): boolean {
  * Selectors that matched no principal of the account. A named one is a typo or the wrong account: exit 2
  * with the closest name the account has. A pattern is a warning: the plan shows it, and goes on.
  */
-export function unmatchedSelectors(kind: 'user' | 'role', selectors: readonly string[] | undefined, all: readonly NamedPrincipal[], stepId: string): string[] {
+export function unmatchedSelectors(
+  kind: 'user' | 'role',
+  selectors: readonly string[] | undefined,
+  all: readonly NamedPrincipal[],
+  stepId: string,
+  /** A run over several accounts: a name most accounts do not have is normal there, so it is a warning. */
+  acrossAccounts = false,
+): string[] {
   const warnings: string[] = []
   const missing: string[] = []
   for (const s of selectors ?? []) {
     if (all.some((p) => matchesSelector(p, s))) continue
     if (isPattern(s)) warnings.push(`${kind}s: '${s}' matches no ${kind} in this account`)
+    else if (acrossAccounts) warnings.push(`${kind}s: '${s}' is not in this account`)
     else missing.push(s)
   }
   if (missing.length) throw notFound(kind, missing, all, stepId)

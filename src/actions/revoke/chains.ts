@@ -41,3 +41,25 @@ export async function followChains(
   }
   return {reached, truncated}
 }
+
+/**
+ * followChains across accounts: from roles another account's part of the step selects, the roles here
+ * whose trust names one of them (or that account's root: its own policies are not readable from here, so
+ * the hop is assumed possible), then onwards inside this account as followChains does. `via` names each
+ * hop with its account, so the plan shows the chain across the boundary.
+ */
+export async function chainsFromOtherAccounts(
+  seeds: {arn: string; name: string; via: string[]}[],
+  all: IamRole[],
+  opts: {maxDepth: number; simulate: (from: IamRole, to: IamRole) => Promise<boolean>; local: string[]},
+): Promise<ChainHop[]> {
+  const foreign = new Map(seeds.map((s) => [s.arn, s]))
+  const start = seeds.map((s) => ({name: s.name, arn: s.arn, path: '/', roleId: '', trust: {Version: '2012-10-17', Statement: []}}) as IamRole)
+  const here = all.filter((r) => !opts.local.includes(r.arn))
+  const {reached} = await followChains(start, here, {maxDepth: opts.maxDepth, canAssume: async (from, to) => (foreign.has(from.arn) ? true : opts.simulate(from, to))})
+  const account = (arn: string) => arn.split(':')[4]
+  return reached.map((h) => {
+    const seed = seeds.find((s) => s.name === h.via[0])!
+    return {role: h.role, via: [...seed.via, ...h.via.slice(1).map((n) => `${account(h.role.arn)}:${n}`)]}
+  })
+}

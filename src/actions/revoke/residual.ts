@@ -6,7 +6,10 @@ import type {IamRole} from '../../aws/iam-roles.js'
 import {nameFromArn} from '../../aws/arn.js'
 import {accountOf, trustedPrincipals} from '../../aws/policies/trust.js'
 
-export function residualRisk(roles: IamRole[], opts: {followChains: boolean; chainable: string[]; account: string}): {notes: string[]; residual: Residual[]} {
+export function residualRisk(
+  roles: IamRole[],
+  opts: {followChains: boolean; chainable: string[]; account: string; scope?: {accounts: string[]; file: string}},
+): {notes: string[]; residual: Residual[]} {
   const notes: string[] = []
   const residual: Residual[] = []
   for (const role of roles) {
@@ -23,8 +26,16 @@ export function residualRisk(roles: IamRole[], opts: {followChains: boolean; cha
       notes.push(`${role.name}: trusts its own account, so any principal here allowed sts:AssumeRole can start a new session: check who (lockdown trail chains --role ${role.name}).`)
     }
     const external = [...new Set(t.aws.map((p) => (p === '*' ? 'anyone' : accountOf(p))).filter((a) => a && a !== opts.account))]
-    if (external.length) {
-      notes.push(`${role.name}: trusts other accounts (${external.join(', ')}); their principals can start new sessions: remove them from the trust policy.`)
+    const outside = opts.scope ? external.filter((a): a is string => a !== undefined && a !== 'anyone' && !opts.scope!.accounts.includes(a)) : []
+    const inside = external.filter((a) => !outside.includes(a as string))
+    if (outside.length) {
+      // A run over accounts covers the ones in its scope; one outside it is where an attacker can come from.
+      notes.push(
+        `${role.name}: trusts account(s) outside this run (${outside.join(', ')}); their principals can start new sessions and are not contained: add ${outside.map((a) => `"${a}"`).join(', ')} to accounts: and run: lockdown plan ${opts.scope!.file}`,
+      )
+    }
+    if (inside.length) {
+      notes.push(`${role.name}: trusts other accounts (${inside.join(', ')}); their principals can start new sessions: remove them from the trust policy.`)
     }
     if (t.services.includes('ec2.amazonaws.com')) {
       notes.push(`${role.name}: used by EC2 instance profiles; instances get fresh credentials every hour: isolate the instances or remove the role from the instance profile.`)
