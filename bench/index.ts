@@ -6,6 +6,7 @@
 import {packAndInstall, type Installed} from '../scripts/pack-install.js'
 import {benchAthena} from './athena.js'
 import {benchForensics, benchForensicsMemory} from './forensics.js'
+import {benchOrgRevoke} from './org-revoke.js'
 import {benchRevoke} from './revoke.js'
 import {benchS3} from './s3.js'
 import {benchSim} from './sim.js'
@@ -23,6 +24,7 @@ interface Section {
 const SECTIONS: Section[] = [
   {name: 'start-up', installed: true, run: (i) => benchStartup(i!)},
   {name: 'revoke', installed: true, run: (i) => benchRevoke({lockdown: i!.bin})},
+  {name: 'org-revoke', installed: true, run: (i) => benchOrgRevoke({lockdown: i!.bin})},
   {name: 'simulator', run: benchSim},
   {name: 'forensics', run: benchForensics},
   {name: 'forensics-memory', extra: true, run: benchForensicsMemory},

@@ -1,0 +1,224 @@
+// Organization revoke throughput: `lockdown run` over `accounts: [{organization: true}]` revoking 50 roles in
+// each of 20 member accounts (1,000 roles), on a simulated organization that answers every request after
+// 50 ms and throttles IAM writes at 20/s in each account (the simulator's bucket is per account, as AWS's).
+// Beside it, in the same run, what a careful script costs: assume into each account, then the same
+// per-role reads and writes one at a time (sampled on a few accounts, extrapolated to all 20). And how close
+// lockdown is to the floor the per-account throttle sets when accounts are worked in parallel: each
+// account's 50 writes cannot go faster than (50 − burst) / 20 s. Targets: ≤ 1.5× that floor, 0 failed targets.
+import {execFile} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {loadavg, tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
+
+import {
+  GetRolePolicyCommand,
+  IAMClient,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+  ListRoleTagsCommand,
+  PutRolePolicyCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam'
+import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts'
+
+import {startSim, type SimHandle} from '../src/sim/index.js'
+import type {Scenario} from '../src/sim/scenario-schema.js'
+
+const exec = promisify(execFile)
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const ACCOUNTS = Number(process.env.ORG_BENCH_ACCOUNTS ?? 20)
+const ROLES_PER_ACCOUNT = Number(process.env.ORG_BENCH_ROLES ?? 50)
+const ROLES = ACCOUNTS * ROLES_PER_ACCOUNT
+const LATENCY_MS = 50
+const WRITE_RATE = 20
+/** The simulator's default burst, written out: the floor below depends on it. */
+const WRITE_BURST = 10
+/** Accounts (and roles in each) the sequential loop works through before its time is extrapolated. */
+const SEQ_ACCOUNTS = Number(process.env.ORG_BENCH_SEQ_ACCOUNTS ?? 2)
+const SEQ_ROLES = Number(process.env.ORG_BENCH_SEQ_ROLES ?? 10)
+/** Every account at once (concurrency.accounts), and enough changes at once in each to keep its write bucket busy. */
+const ACCOUNT_CONCURRENCY = Math.min(ACCOUNTS, 64)
+const CONCURRENCY = Number(process.env.ORG_BENCH_CONCURRENCY ?? 16)
+const MANAGEMENT = '111122223333'
+const member = (i: number) => `2000000${String(i).padStart(5, '0')}`
+const ACCESS_ROLE = 'OrganizationAccountAccessRole'
+
+/**
+ * A management account with the operator lockdown runs as (root may not assume roles), and 20 created
+ * members (each gets OrganizationAccountAccessRole) holding 50 `app-*` roles, plus separate /byhand/
+ * roles for the sequential loop in the accounts it samples (never matched by `app-*`).
+ */
+function scenario(): Scenario {
+  const trust = (account: string) => ({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${account}:root`}, Action: 'sts:AssumeRole'}]})
+  const inline = {'app-access': {Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: 's3:GetObject', Resource: '*'}]}}
+  const pad = (i: number) => String(i).padStart(3, '0')
+  return {
+    version: 1,
+    name: 'org-revoke-bench',
+    account: {id: MANAGEMENT},
+    users: [
+      {
+        name: 'lockdown-operator',
+        managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+        accessKeys: [{id: 'AKIAORGBENCHOPERATOR', secret: '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'}],
+      },
+    ],
+    organization: {
+      accounts: Array.from({length: ACCOUNTS}, (_, a) => ({
+        id: member(a),
+        name: `member-${a}`,
+        roles: [
+          ...Array.from({length: ROLES_PER_ACCOUNT}, (_, i) => ({name: `app-${pad(i)}`, path: '/', trust: trust(member(a)), inlinePolicies: inline})),
+          ...(a < SEQ_ACCOUNTS ? Array.from({length: SEQ_ROLES}, (_, i) => ({name: `byhand-${pad(i)}`, path: '/byhand/', trust: trust(member(a)), inlinePolicies: inline})) : []),
+        ],
+      })),
+    },
+  } as Scenario
+}
+
+const PLAYBOOK = `version: 1
+name: org-revoke-bench
+incident: BENCH-ORG-1
+accounts: [{organization: true}]
+concurrency: {accounts: ${ACCOUNT_CONCURRENCY}}
+guards: {maxTargets: ${ROLES}}
+steps:
+  - id: contain
+    action: revoke-sessions
+    # No propagation delay is configured in the simulator, so no settle wait: verification still polls.
+    with: {roles: ["app-*"], issuedBefore: now, settle: 0s}
+`
+
+interface LockdownRun {
+  seconds: number
+  callsPerRole: number
+  failed: number
+  checksFailed: number
+  accounts: Record<string, number>
+  throttlingShown: boolean
+  status: string
+}
+
+/** Every account's CloudTrail records: what the whole organization was asked. */
+const allRecords = (sim: SimHandle) => sim.accounts().reduce((n, a) => n + sim.records(a.id).length, 0)
+
+/** `lockdown run --yes --json` as a user runs it (the installed bin, else bin/run.js), as the operator. */
+async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): Promise<LockdownRun> {
+  const file = join(dir, 'org-revoke-bench.yaml')
+  writeFileSync(file, PLAYBOOK)
+  const operator = sim.credentialsFor('lockdown-operator')
+  const before = allRecords(sim)
+  const start = process.hrtime.bigint()
+  const [cmd, ...pre] = lockdown ? [lockdown] : [process.execPath, join(ROOT, 'bin/run.js')]
+  const r = await exec(cmd!, [...pre, 'run', file, '--yes', '--json', '--concurrency', String(CONCURRENCY), '--journal-dir', join(dir, 'journal')], {
+    env: {...process.env, ...sim.env(), AWS_ACCESS_KEY_ID: operator.accessKeyId, AWS_SECRET_ACCESS_KEY: operator.secretAccessKey},
+    maxBuffer: 256 << 20,
+  }).catch((e: {stdout?: string; stderr?: string}) => ({stdout: e.stdout ?? '', stderr: e.stderr ?? ''}))
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  const calls = allRecords(sim) - before
+  type Result = {status?: string; failures?: unknown[]; checks?: {ok: boolean}[]; accounts?: {account: string; status: string}[] | Record<string, unknown>}
+  const out = JSON.parse(r.stdout || '{}') as Result & {error?: {message: string; detail?: Result}}
+  const result = out.error?.detail ?? out
+  const ledger = Array.isArray(result.accounts) ? result.accounts : []
+  const accounts: Record<string, number> = {}
+  for (const e of ledger) accounts[e.status] = (accounts[e.status] ?? 0) + 1
+  return {
+    seconds,
+    callsPerRole: calls / ROLES,
+    failed: (result.failures ?? []).length,
+    checksFailed: (result.checks ?? []).filter((c) => !c.ok).length,
+    accounts,
+    throttlingShown: /thrott|rate exceeded/i.test(r.stdout + r.stderr),
+    status: out.status ?? `error: ${out.error?.message ?? r.stderr.slice(0, 300)}`,
+  }
+}
+
+/**
+ * What a careful script does: for each account, AssumeRole into its access role, then for each role, one
+ * call at a time, the calls lockdown makes (tags for the break-glass guard, inline policies for the size
+ * budget, read-write-read of the deny, the simulation that proves it). Seconds per account entered and per role.
+ */
+async function sequentialLoop(sim: SimHandle): Promise<{perAccount: number; perRole: number; callsPerRole: number}> {
+  const operator = sim.credentialsFor('lockdown-operator')
+  const sts = new STSClient({endpoint: sim.endpoint, region: 'us-east-1', credentials: operator, maxAttempts: 1})
+  const cutoff = new Date().toISOString()
+  const deny = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: '*', Resource: '*', Condition: {DateLessThan: {'aws:TokenIssueTime': cutoff}}}]})
+  const before = allRecords(sim)
+  let assumeSeconds = 0
+  let roleSeconds = 0
+  let roles = 0
+  try {
+    for (let a = 0; a < SEQ_ACCOUNTS; a++) {
+      const t0 = process.hrtime.bigint()
+      const {Credentials: c} = await sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${member(a)}:role/${ACCESS_ROLE}`, RoleSessionName: 'byhand'}))
+      assumeSeconds += Number(process.hrtime.bigint() - t0) / 1e9
+      const iam = new IAMClient({
+        endpoint: sim.endpoint,
+        region: 'us-east-1',
+        credentials: {accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!},
+        maxAttempts: 1,
+      })
+      try {
+        const t1 = process.hrtime.bigint()
+        const found = (await iam.send(new ListRolesCommand({PathPrefix: '/byhand/', MaxItems: 1000}))).Roles!.slice(0, SEQ_ROLES)
+        if (found.length < SEQ_ROLES) throw new Error(`the by-hand loop found ${found.length} of ${SEQ_ROLES} roles under /byhand/ in ${member(a)}`)
+        for (const role of found) {
+          const RoleName = role.RoleName!
+          await iam.send(new ListRoleTagsCommand({RoleName}))
+          const {PolicyNames = []} = await iam.send(new ListRolePoliciesCommand({RoleName}))
+          for (const PolicyName of PolicyNames) await iam.send(new GetRolePolicyCommand({RoleName, PolicyName}))
+          await iam.send(new GetRolePolicyCommand({RoleName, PolicyName: 'AWSRevokeOlderSessions'})).catch(() => undefined)
+          await iam.send(new PutRolePolicyCommand({RoleName, PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: deny}))
+          await iam.send(new GetRolePolicyCommand({RoleName, PolicyName: 'AWSRevokeOlderSessions'}))
+          await iam.send(
+            new SimulatePrincipalPolicyCommand({
+              PolicySourceArn: role.Arn!,
+              ActionNames: ['iam:ListRoles', 'iam:GetUser', 'sts:AssumeRole', 's3:ListAllMyBuckets', 'ec2:DescribeInstances', 'cloudtrail:LookupEvents'],
+              ContextEntries: [{ContextKeyName: 'aws:TokenIssueTime', ContextKeyType: 'date', ContextKeyValues: [new Date(Date.parse(cutoff) - 1000).toISOString()]}],
+            }),
+          )
+          roles++
+        }
+        roleSeconds += Number(process.hrtime.bigint() - t1) / 1e9
+      } finally {
+        iam.destroy()
+      }
+    }
+    return {perAccount: assumeSeconds / SEQ_ACCOUNTS, perRole: roleSeconds / roles, callsPerRole: (allRecords(sim) - before - SEQ_ACCOUNTS) / roles}
+  } finally {
+    sts.destroy()
+  }
+}
+
+export async function benchOrgRevoke(opts: {lockdown?: string} = {}): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockdown-org-revoke-bench-'))
+  try {
+    const load = loadavg()[0]!.toFixed(1)
+    const sim = await startSim({scenario: scenario(), faults: {latencyMs: LATENCY_MS, iamWriteRate: WRITE_RATE, iamWriteBurst: WRITE_BURST}})
+    let run: LockdownRun, seq: Awaited<ReturnType<typeof sequentialLoop>>
+    try {
+      run = await lockdownRevoke(sim, dir, opts.lockdown)
+      seq = await sequentialLoop(sim)
+    } finally {
+      await sim.stop()
+    }
+    const seqTotal = seq.perAccount * ACCOUNTS + seq.perRole * ROLES
+    // Accounts in parallel, each account's writes are bounded only by its own bucket: 1 write per role.
+    const floor = Math.max(0, ROLES_PER_ACCOUNT - WRITE_BURST) / WRITE_RATE
+    const ledger = Object.entries(run.accounts).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'
+    return [
+      `org revoke ${ACCOUNTS} accounts × ${ROLES_PER_ACCOUNT} roles, ${LATENCY_MS} ms a request, IAM writes ${WRITE_RATE}/s per account (burst ${WRITE_BURST}) (load ${load}):`,
+      `  lockdown run accounts: [{organization: true}] --yes (concurrency.accounts ${ACCOUNT_CONCURRENCY}, --concurrency ${CONCURRENCY}): ${run.seconds.toFixed(1)} s (discover+enter+plan+apply+verify, ${run.status}; accounts ${ledger}; ${run.failed} failed targets, ${run.checksFailed} checks failed, throttling error shown: ${run.throttlingShown ? 'YES' : 'no'}; ${run.callsPerRole.toFixed(2)} calls per role, all accounts' requests)`,
+      `  sequential loop, assume into each account then the same per-role calls (${seq.callsPerRole.toFixed(2)} calls per role): ${(seq.perAccount * 1000).toFixed(0)} ms an account entered + ${(seq.perRole * 1000).toFixed(0)} ms a role, ${seqTotal.toFixed(0)} s for ${ACCOUNTS} × ${ROLES_PER_ACCOUNT} (extrapolated from ${SEQ_ACCOUNTS} accounts × ${SEQ_ROLES} roles): lockdown ${(seqTotal / run.seconds).toFixed(1)}× faster`,
+      `  per-account throttle floor with accounts in parallel ((${ROLES_PER_ACCOUNT} − ${WRITE_BURST} burst) writes / ${WRITE_RATE}/s = ${floor.toFixed(1)} s): lockdown ${floor > 0 ? `${(run.seconds / floor).toFixed(2)}×` : 'n/a (the burst covers every write):'} the floor (target ≤ 1.5×, 0 failed targets)`,
+    ].join('\n')
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await benchOrgRevoke())
+}
