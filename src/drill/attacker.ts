@@ -19,6 +19,8 @@ export interface Identity {
   credentials: Credentials
   /** For long-term keys: the owner, so the drill can check the key's status. */
   userName?: string
+  /** For sessions: the assumed-role ARN, so a surviving session is named with its account. */
+  arn?: string
   /** One attempt per call: each probe's outcome is measured as it is. */
   clients: Clients
   /** Retrying clients for the attack steps: a transient 5xx must not abort the detonation. */
@@ -45,10 +47,10 @@ export class Attacker {
 
   constructor(private readonly clientsFor: (c: Credentials, maxAttempts: number) => Clients) {}
 
-  hold(id: string, c: Credentials, kind: Identity['kind'], userName?: string): Identity {
+  hold(id: string, c: Credentials, kind: Identity['kind'], userName?: string, arn?: string): Identity {
     // Keep only what signs requests (an expiration string would confuse the SDK's credential cache).
     const credentials = {accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken}
-    const identity = {id, kind, credentials, userName, clients: this.clientsFor(credentials, 1), actor: this.clientsFor(credentials, 4)}
+    const identity = {id, kind, credentials, userName, arn, clients: this.clientsFor(credentials, 1), actor: this.clientsFor(credentials, 4)}
     this.identities.set(id, identity)
     return identity
   }
@@ -67,7 +69,7 @@ export class Attacker {
       const account = /^\d{12}$/.test(s.role) ? s.role : undefined
       const roleArn = s.role.startsWith('arn:') ? s.role : `arn:aws:iam::${account ?? (await this.accountOf(from))}:role/${s.role}`
       const r = await assumeRole(from.actor, {roleArn, sessionName: s.sessionName, sourceIdentity: s.sourceIdentity})
-      this.hold(step.id, r.credentials, 'session')
+      this.hold(step.id, r.credentials, 'session', undefined, r.assumedRoleArn)
       return `${s.as} assumed ${s.role} as ${r.assumedRoleArn}`
     }
     if ('getSessionToken' in step) {

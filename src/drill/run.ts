@@ -6,8 +6,10 @@ import {join} from 'node:path'
 import {Listr} from 'listr2'
 
 import type {Check} from '../actions/types.js'
+import {principalOf} from '../aws/arn.js'
 import {probe} from '../aws/attack-ops.js'
-import {makeClients, type AwsOptions} from '../aws/clients.js'
+import {makeClients, type AwsOptions, type Clients} from '../aws/clients.js'
+import {getIdentity} from '../aws/identity.js'
 import {listAccessKeys} from '../aws/iam-users.js'
 import {listrOptions} from '../engine/apply.js'
 import {assumeBreakGlass} from '../engine/breakglass.js'
@@ -16,7 +18,10 @@ import {undoRun} from '../engine/undo.js'
 import {LockdownError} from '../errors.js'
 import {newRunId} from '../engine/run-id.js'
 import {collectReport} from '../forensics/collect.js'
+import {openAccounts} from '../forensics/accounts.js'
+import {AccountsLookupSource} from '../forensics/sources/accounts.js'
 import {LookupSource} from '../forensics/sources/lookup.js'
+import type {TrailSource} from '../forensics/sources/types.js'
 import {renderReport, type ForensicReport} from '../report/index.js'
 import {totp} from '../sim/index.js'
 import {Attacker, isRefusal} from './attacker.js'
@@ -62,7 +67,7 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
   const target = opts.sandbox
     ? await sandboxTarget({scenarioPath: loaded.scenarioPath, aws: opts.sandbox.aws, accountId: opts.sandbox.accountId, journalDir: opts.journalDir, drillId})
     : await simTarget(loaded.scenarioPath, Boolean(opts.ideal))
-  const aws = target.aws
+  const aws = loaded.drill.response.as ? {...target.aws, credentials: target.credentialsFor(loaded.drill.response.as)} : target.aws
   const attacker = new Attacker((c, maxAttempts) => makeClients({endpoint: aws.endpoint, region: target.region, credentials: c, maxAttempts}))
   const st: State = {loaded, target, attacker, aws, respondStart: 0, respondEnd: 0, checks: [], reports: [], revert: {ok: false, detail: 'not reached'}}
   const d = loaded.drill
@@ -78,7 +83,7 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
         {
           title: 'Detonate the attack',
           task: async (_c, task) => {
-            for (const [id, src] of Object.entries(d.attacker)) attacker.hold(id, target.credentialsFor(src.user), 'key', src.user)
+            for (const [id, src] of Object.entries(d.attacker)) attacker.hold(id, target.credentialsFor(src.user, src.account), 'key', src.user)
             for (const step of d.attack) task.output = await attacker.detonate(step)
             attacker.startPressure(d.pressure)
             // Let the attacker's calls run before the response, so the scorecard shows them succeeding first.
@@ -170,7 +175,11 @@ async function verify(st: State, watchAfterMs: number): Promise<void> {
       target: id,
       name: 'attacker identity refused',
       ok: before && isRefusal(o),
-      detail: !before ? `${call} never succeeded before the response: the drill cannot prove containment with it` : o.ok ? `${call} still succeeds` : `${call} refused with ${o.error}`,
+      detail: !before
+        ? `${call} never succeeded before the response: the drill cannot prove containment with it`
+        : o.ok
+          ? `${call} still succeeds${arnOf(st, id)}`
+          : `${call} refused with ${o.error}`,
     })
   }
   const root = makeClients({...st.aws, maxAttempts: 6})
@@ -217,8 +226,8 @@ async function forensics(st: State, reportDir: string): Promise<void> {
     const deadline = Date.now() + st.target.trailDelayMs
     let report: ForensicReport
     for (;;) {
-      const source = new LookupSource({regions: [st.target.region], client: (r) => root.cloudtrail(r)})
-      report = await collectReport(source, {window: {start: new Date(st.respondStart - 10 * 60_000), end: new Date()}, title: `Drill ${d.name}: forensics`})
+      const {source, close} = await trailOf(st, root)
+      report = await collectReport(source, {window: {start: new Date(st.respondStart - 10 * 60_000), end: new Date()}, title: `Drill ${d.name}: forensics`}).finally(close)
       if (!keys.length || findChain(report, keys).found || Date.now() > deadline) break
       await sleep(30_000)
     }
@@ -236,6 +245,21 @@ async function forensics(st: State, reportDir: string): Promise<void> {
   } finally {
     root.destroy()
   }
+}
+
+/** A session's ARN names its account: " as arn:aws:sts::333344445555:assumed-role/…". */
+const arnOf = (st: State, id: string) => {
+  const arn = st.attacker.get(id).arn
+  return arn ? ` as ${arn}` : ''
+}
+
+/** lockdown's own account's trail; in an organization every account's, entered as the response does. */
+async function trailOf(st: State, root: Clients): Promise<{source: TrailSource; close: () => void}> {
+  if (!st.target.organization) return {source: new LookupSource({regions: [st.target.region], client: (r) => root.cloudtrail(r)}), close: () => {}}
+  const id = await getIdentity(root)
+  const base = {clients: root, aws: st.aws, identity: {...id, principalArn: principalOf(id.arn).arn}}
+  const opened = await openAccounts(base, [{organization: true}], {runId: st.run?.runId ?? newRunId()})
+  return {source: new AccountsLookupSource({accounts: opened.entries, regions: [st.target.region]}), close: opened.close}
 }
 
 async function revert(st: State, journalDir: string): Promise<void> {

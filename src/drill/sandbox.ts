@@ -51,7 +51,9 @@ export async function sandboxTarget(opts: {scenarioPath: string; aws: AwsOptions
       region: clients.region,
       aws: opts.aws,
       faults: {},
-      credentialsFor: (user) => seeded.keys.get(user) ?? missing(user),
+      // A sandbox is one account: a drill naming a member account's user is an organization drill.
+      credentialsFor: (user, account) => (account ? oneAccountOnly(user, account) : (seeded.keys.get(user) ?? missing(user))),
+      organization: false,
       mfaSeedFor: (user) => seeded.seeds.get(user),
       trailDelayMs: opts.aws.endpoint?.startsWith('http://127.') ? 0 : TRAIL_DELAY_MS,
       revert: () => revertSandbox(opts.aws, opts.journalDir, opts.drillId),
@@ -61,6 +63,12 @@ export async function sandboxTarget(opts: {scenarioPath: string; aws: AwsOptions
     clients.destroy()
     throw error
   }
+}
+
+function oneAccountOnly(user: string, account: string): never {
+  throw new InvalidInputError(`the drill's attacker user ${user} is in member account ${account}; a sandbox drill seeds one account`, [], {
+    next: 'run this organization drill on the simulated organization: lockdown drill run FILE (without --sandbox-account)',
+  })
 }
 
 function missing(user: string): never {

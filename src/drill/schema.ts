@@ -25,11 +25,16 @@ export const drillSchema = z.strictObject({
   /** A simulator scenario: a path relative to the drill file. */
   scenario: z.string(),
   /** Credentials the attacker starts with: a scenario user's leaked access key. */
-  attacker: z.record(identityId, z.strictObject({user: z.string()})),
+  /** `account`: the member account of an organization scenario the user is in (default: the top-level one). */
+  attacker: z.record(identityId, z.strictObject({user: z.string(), account: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id').optional()})),
   attack: z.array(attackStep).min(1),
   /** Calls the attacker keeps making (every ~200 ms) while the response runs. */
   pressure: z.array(z.strictObject({as, call: z.enum(PROBE_ACTIONS)})).min(1),
-  response: z.strictObject({playbook: z.string(), set: z.record(z.string(), z.string()).default({})}),
+  /**
+   * `as`: the scenario user lockdown runs as (default: the account's root). An organization needs one:
+   * AWS lets no root user assume a role, so root cannot enter the member accounts.
+   */
+  response: z.strictObject({playbook: z.string(), set: z.record(z.string(), z.string()).default({}), as: z.string().optional()}),
   expect: z.strictObject({
     /** Identities whose every call must be refused once containment holds. */
     denied: z.array(identityId).default([]),

@@ -10,8 +10,10 @@ export interface DrillTarget {
   /** lockdown's own access (the responder running the playbook). */
   aws: AwsOptions
   faults: Record<string, number>
-  /** The access key the scenario gives a user (what the attacker "leaked"). */
-  credentialsFor(user: string): Credentials
+  /** The access key the scenario gives a user (what the attacker "leaked"), in `account` if given. */
+  credentialsFor(user: string, account?: string): Credentials
+  /** An organization scenario: forensics reads every account's trail, not only lockdown's own. */
+  organization: boolean
   mfaSeedFor(user: string): string | undefined
   /** How long CloudTrail may take to show events (LookupEvents lags by minutes in AWS). */
   trailDelayMs: number
@@ -33,7 +35,8 @@ export async function simTarget(scenarioPath: string, ideal: boolean): Promise<D
     region: sim.region,
     aws: {endpoint: sim.endpoint, region: sim.region, credentials: sim.rootCredentials},
     faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v)) as Record<string, number>,
-    credentialsFor: (user) => sim.credentialsFor(user),
+    credentialsFor: (user, account) => sim.credentialsFor(user, account),
+    organization: Boolean(scenario.organization),
     mfaSeedFor: (user) => scenario.users.find((u) => u.name === user)?.mfa?.seed,
     trailDelayMs: 0,
     revert: async () => ({ok: true, detail: 'the simulated account is discarded'}),

@@ -70,7 +70,7 @@ describe('npm pack + npm install -g', () => {
   it('lists the shipped drills from any folder, each with the command that runs it by name', async () => {
     const r = await lockdown(['drill', 'list'])
     expect(r.code).toBe(0)
-    for (const name of ['compromised-role-chain', 'leaked-access-key', 'persistence-backdoor-key', 'break-glass-under-attack']) {
+    for (const name of ['compromised-role-chain', 'leaked-access-key', 'persistence-backdoor-key', 'break-glass-under-attack', 'cross-account-pivot']) {
       expect(r.stdout).toContain(`lockdown drill run ${name}`)
     }
   })
