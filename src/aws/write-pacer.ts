@@ -11,13 +11,17 @@ const WINDOW_MS = 1000
 const HEADROOM = 1.2
 /** Never slower than this, however few writes were accepted (one at start-up, say). */
 const MIN_RATE = 2
+/** A waiting write looks again at least this often, so a rate that rose is used at once. */
+const MAX_NAP_MS = 50
 
 export class WritePacer {
   /** AWS has throttled a write: from then on writes are paced (before that, none waits). */
   private paced = false
   private readonly accepted: number[] = []
   private firstAccepted?: number
-  private nextSlot = 0
+  /** When the last paced write was let go. */
+  private lastSent = -Infinity
+  private lastThrottled = -Infinity
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -28,17 +32,28 @@ export class WritePacer {
     this.forget(now)
     // Early on the window is not full: the span the accepted writes cover is the fairer divisor.
     const span = Math.max(50, Math.min(WINDOW_MS, now - (this.firstAccepted ?? now)))
-    return Math.max(MIN_RATE, (this.accepted.length / span) * 1000 * HEADROOM)
+    const granted = Math.max(MIN_RATE, (this.accepted.length / span) * 1000 * HEADROOM)
+    // A whole window without a throttle: AWS would take more than we offer (a pacer that only ever
+    // offers 1.2× what it last got climbs slowly, and after a quiet second it had sunk to MIN_RATE):
+    // probe upwards until AWS throttles again.
+    return now - this.lastThrottled > WINDOW_MS ? granted * 2 : granted
   }
 
   /** Resolves when this write may be sent: at once before any throttle, else at its slot. */
   async slot(signal?: AbortSignal): Promise<void> {
-    const rate = this.rate()
-    if (rate === undefined) return
-    const now = this.now()
-    const at = Math.max(now, this.nextSlot)
-    this.nextSlot = at + 1000 / rate
-    if (at > now) await sleep(at - now, signal)
+    // Each waiter asks again when it wakes, at the rate in force then: a slot booked ahead at the rate of
+    // the moment it queued kept a queue of writes at MIN_RATE for seconds after AWS would take 20× more.
+    for (;;) {
+      const rate = this.rate()
+      if (rate === undefined) return
+      const now = this.now()
+      const at = this.lastSent + 1000 / rate
+      if (at <= now) {
+        this.lastSent = now
+        return
+      }
+      await sleep(Math.min(at - now, MAX_NAP_MS), signal)
+    }
   }
 
   onAccepted(): void {
@@ -50,6 +65,7 @@ export class WritePacer {
 
   onThrottled(): void {
     this.paced = true
+    this.lastThrottled = this.now()
   }
 
   private forget(now: number): void {
