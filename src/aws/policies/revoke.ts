@@ -37,11 +37,12 @@ function laterOf(a: string | undefined, b: string | undefined): string | undefin
 }
 
 /** IAM Sids are [A-Za-z0-9] only: a run id `20261126T091500Z-3fa2` is written `20261126T091500Z3fa2`. */
-function runSid(run: string): string {
+export function runSid(run: string): string {
   return run.replace(/[^A-Za-z0-9]/g, '')
 }
 
-function runFromSid(text: string): string {
+/** The run id a Sid's run text stands for (the inverse of runSid for lockdown's run ids). */
+export function runFromSid(text: string): string {
   const m = /^(\d{8}T\d{6}Z)([0-9a-f]{4})$/.exec(text)
   return m ? `${m[1]}-${m[2]}` : text
 }
