@@ -15,8 +15,10 @@ export function untouchableRole(role: IamRole, tags: Record<string, string>): st
   if (role.path.startsWith('/aws-service-role/')) {
     return `${role.name}: service-linked roles cannot be changed (IAM refuses); contain the service itself or use an SCP`
   }
-  if (role.name.startsWith('AWSReservedSSO_')) {
-    return `${role.name}: IAM Identity Center manages this role and would overwrite a change; revoke through its permission set (an inline deny on aws:TokenIssueTime) or an SCP`
+  // The path decides, as it does for IAM: a role named AWSReservedSSO_* elsewhere is a customer's (perhaps
+  // an attacker's look-alike) and is revoked like any other.
+  if (role.path.startsWith('/aws-reserved/sso.amazonaws.com/')) {
+    return `${role.name}: IAM Identity Center provisions this role from a permission set and IAM refuses changes to it (UnmodifiableEntity); end its sessions with an SCP (action revoke-org, roles: ["${role.arn.replace(/^arn:aws:iam::\d{12}:/, 'arn:aws:iam::*:')}"]) or an inline deny on aws:TokenIssueTime in the permission set`
   }
   return undefined
 }

@@ -4,6 +4,7 @@ import {limitExceeded, noSuchEntity} from '../errors.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
 import {roleArn, userArn} from '../state.js'
+import {modifiableRole} from './protected.js'
 import {checkName, checkPolicyDocument, nonWhitespaceLength, paginate} from './shapes.js'
 
 type Kind = 'User' | 'Role'
@@ -11,6 +12,11 @@ const LIMIT: Record<Kind, number> = {User: 2048, Role: 10240}
 
 function target(kind: Kind, p: Params, c: OpContext) {
   return kind === 'User' ? c.sim.user(p.UserName) : c.sim.role(p.RoleName)
+}
+
+/** The target of a write: a protected role (service-linked, Identity Center) refuses it. */
+function writable(kind: Kind, p: Params, c: OpContext) {
+  return kind === 'User' ? c.sim.user(p.UserName) : modifiableRole(c.sim.role(p.RoleName))
 }
 
 function arnOf(kind: Kind, p: Params, c: OpContext): string {
@@ -34,7 +40,7 @@ function opsFor(kind: Kind): OpTable {
       resource,
       resources,
       handle(p, c) {
-        const t = target(kind, p, c)
+        const t = writable(kind, p, c)
         const name = checkName(p.PolicyName, 'policyName', 128)
         const doc = checkPolicyDocument(p.PolicyDocument)
         let total = nonWhitespaceLength(doc)
@@ -67,7 +73,7 @@ function opsFor(kind: Kind): OpTable {
       resource,
       resources,
       handle(p, c) {
-        const t = target(kind, p, c)
+        const t = writable(kind, p, c)
         if (!t.inline.delete(String(p.PolicyName))) throw noSuchEntity(`The ${kind.toLowerCase()} policy with name ${p.PolicyName} cannot be found.`)
         c.sim.index.changed(pk(p))
         return undefined

@@ -5,6 +5,7 @@ import {newPolicyId} from '../ids.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
 import {type ManagedPolicy, attachmentCount, customPolicyArn, roleArn, userArn} from '../state.js'
+import {modifiableRole} from './protected.js'
 import {applyTags, byPrefix, checkName, checkPolicyDocument, nonWhitespaceLength, paginate, pathOf, policyShape, tagsOf} from './shapes.js'
 
 const policyRes = (p: Params) => String(p.PolicyArn ?? '*')
@@ -27,6 +28,8 @@ type Kind = 'User' | 'Role'
 function attachOps(kind: Kind): OpTable {
   const nameKey = `${kind}Name`
   const get = (p: Params, c: OpContext) => (kind === 'User' ? c.sim.user(p.UserName) : c.sim.role(p.RoleName))
+  // Attach and detach are writes: a protected role (service-linked, Identity Center) refuses them.
+  const writable = (p: Params, c: OpContext) => (kind === 'User' ? c.sim.user(p.UserName) : modifiableRole(c.sim.role(p.RoleName)))
   const resource = (p: Params, c: OpContext) => {
     const a = c.sim.account
     const e = kind === 'User' ? a.users.get(String(p.UserName)) : a.roles.get(String(p.RoleName))
@@ -41,7 +44,7 @@ function attachOps(kind: Kind): OpTable {
       resource,
       resources,
       handle(p, c) {
-        const e = get(p, c)
+        const e = writable(p, c)
         const mp = c.sim.policy(p.PolicyArn)
         if (!e.attached.has(mp.arn) && e.attached.size >= 10) throw limitExceeded(`Cannot exceed quota for PoliciesPer${kind}: 10`)
         e.attached.add(mp.arn)
@@ -54,7 +57,7 @@ function attachOps(kind: Kind): OpTable {
       resource,
       resources,
       handle(p, c) {
-        const e = get(p, c)
+        const e = writable(p, c)
         if (!e.attached.delete(String(p.PolicyArn))) throw noSuchEntity(`Policy ${p.PolicyArn} was not found.`)
         c.sim.index.changed(pk(p))
         return undefined

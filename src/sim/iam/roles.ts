@@ -4,6 +4,7 @@ import {newRoleId} from '../ids.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
 import {type Role, roleArn} from '../state.js'
+import {modifiableRole} from './protected.js'
 import {applyTags, byPrefix, checkName, checkPolicyDocument, nonWhitespaceLength, paginate, pathOf, roleShape, tagsOf} from './shapes.js'
 import {tagOps} from './tags.js'
 
@@ -71,7 +72,7 @@ export const roleOps: OpTable = {
     resource: roleRes,
     resources: roleResource,
     handle(p, c) {
-      const r = c.sim.role(p.RoleName)
+      const r = modifiableRole(c.sim.role(p.RoleName))
       if (r.inline.size || r.attached.size) throw deleteConflict('Cannot delete entity, must delete policies first.')
       c.sim.account.roles.delete(r.name)
       c.sim.index.forget(`role:${r.name}`)
@@ -83,7 +84,7 @@ export const roleOps: OpTable = {
     resource: roleRes,
     resources: roleResource,
     handle(p, c) {
-      const r = c.sim.role(p.RoleName)
+      const r = modifiableRole(c.sim.role(p.RoleName))
       if (p.MaxSessionDuration !== undefined) r.maxSessionDuration = checkMaxSession(p.MaxSessionDuration)
       if (p.Description !== undefined) r.description = String(p.Description)
       return {}
@@ -94,7 +95,7 @@ export const roleOps: OpTable = {
     resource: roleRes,
     resources: roleResource,
     handle(p, c) {
-      const r = c.sim.role(p.RoleName)
+      const r = modifiableRole(c.sim.role(p.RoleName))
       r.description = String(p.Description ?? '')
       return {Role: roleShape(c.sim.account, r, true)}
     },
@@ -104,7 +105,7 @@ export const roleOps: OpTable = {
     resource: roleRes,
     resources: roleResource,
     handle(p, c) {
-      const r = c.sim.role(p.RoleName)
+      const r = modifiableRole(c.sim.role(p.RoleName))
       r.trust = checkTrust(p.PolicyDocument)
       return undefined
     },
