@@ -55,6 +55,13 @@ export interface Ctx {
   now(): Date
   /** ARN globs no action may touch (guards.protect). */
   protect: string[]
+  /**
+   * Principals lockdown must not cut off, known when this step is planned: its access path (access:) and
+   * the protects of the steps planned before it (break-glass responders and roles). The engine already
+   * moves changes to them out of every plan; an action whose one change covers many principals (an SCP)
+   * writes them into its document as exemptions.
+   */
+  protects?: {arn: string; reason: string}[]
   /** The step being planned or applied. */
   step: {id: string; allowSelf: boolean}
   /** The run's accounts and playbook, when it spans several (residual notes name what is outside). */

@@ -32,3 +32,31 @@ export async function simulateDecisions(
   })
   return Object.fromEntries(results.map((e) => [e.EvalActionName!, e.EvalDecision as Decision]))
 }
+
+/**
+ * What the organization's SCPs decide for each action (SimulatePrincipalPolicy's
+ * OrganizationsDecisionDetail.AllowedByOrganizations); undefined where IAM reports none (no SCP applies:
+ * the management account, a service-linked role, SCPs not enabled).
+ */
+export async function simulateOrganizations(
+  iam: IAMClient,
+  principalArn: string,
+  actions: string[],
+  context: ContextValues,
+  opts: {signal?: AbortSignal} = {},
+): Promise<Record<string, boolean | undefined>> {
+  const {SimulatePrincipalPolicyCommand} = await iamSdk()
+  const results = await allPages(async (Marker) => {
+    const r = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: principalArn,
+        ActionNames: actions,
+        Marker,
+        ContextEntries: Object.entries(context).map(([key, v]) => ({ContextKeyName: key, ContextKeyType: v.type, ContextKeyValues: [v.value]})),
+      }),
+      {abortSignal: opts.signal},
+    )
+    return {...r, items: r.EvaluationResults ?? []}
+  })
+  return Object.fromEntries(results.map((e) => [e.EvalActionName!, e.OrganizationsDecisionDetail?.AllowedByOrganizations]))
+}

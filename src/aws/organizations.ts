@@ -119,7 +119,7 @@ export function ouPath(a: OrgAccount): string {
   return a.ous.map((u) => u.name).join('/') || '(root)'
 }
 
-async function pages<T>(page: (token: string | undefined) => Promise<{items: T[]; next?: string}>): Promise<T[]> {
+export async function pages<T>(page: (token: string | undefined) => Promise<{items: T[]; next?: string}>): Promise<T[]> {
   const out: T[] = []
   let token: string | undefined
   do {
@@ -130,7 +130,7 @@ async function pages<T>(page: (token: string | undefined) => Promise<{items: T[]
   return out
 }
 
-async function withBackoff<T>(call: () => Promise<T>, opts: DiscoverOptions): Promise<T> {
+export async function withBackoff<T>(call: () => Promise<T>, opts: DiscoverOptions): Promise<T> {
   const retries = opts.retries ?? 6
   let delay = opts.backoffMs ?? 200
   for (let attempt = 0; ; attempt++) {

@@ -284,7 +284,9 @@ export async function planAccount(
     }
     const stepContext = stepCtx(env, {incident: playbook.incident, protect: x.protect}, {id: v.step.id, allowSelf: v.step.allowSelf}, account)
     const across = {...(x.scope ? {scope: x.scope} : {}), ...(x.chainFrom?.get(v.step.id)?.length ? {chainFrom: x.chainFrom.get(v.step.id)} : {})}
-    const ctx = runWide ? {...stepContext, ...across, accounts: x.run!.accounts} : {...stepContext, ...across}
+    const protects = [...x.accessGuards.map((g) => ({arn: g.pattern, reason: g.reason})), ...steps.flatMap((s) => s.protects ?? [])]
+    const known = protects.length ? {protects} : {}
+    const ctx = runWide ? {...stepContext, ...across, ...known, accounts: x.run!.accounts} : {...stepContext, ...across, ...known}
     const planned = await v.action.plan(v.params, ctx)
     const shielded = shieldAccess(planned.changes, x.accessGuards)
     const {kept, skipped, self} = excludeGuarded(shielded.kept, {caller: account.caller, protect: x.protect, allowSelf: v.step.allowSelf})

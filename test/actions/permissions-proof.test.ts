@@ -12,13 +12,16 @@ import {runCli} from '../support/cli.js'
 import {useSim} from '../support/sim.js'
 
 const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml'})
+// Actions that need an organization (revoke-org writes SCPs) prove their example in its management account.
+const orgSim = await useSim({scenario: 'playbooks/scenarios/organization.yaml'})
+const IN_ORGANIZATION = new Set(['revoke-org'])
 const dir = mkdtempSync(join(tmpdir(), 'lockdown-perms-'))
 const journalDir = join(dir, 'journal')
 await sim.clients.iam.send(new CreateUserCommand({UserName: 'alice'})) // the break-glass example's responder
 let users = 0
 
 /** run and plan write reports; --reports-dir lets them write under the test's folder. */
-const flags = (args: string[]) => [...args, '--endpoint', sim.endpoint, '--journal-dir', journalDir, ...(['run', 'plan'].includes(args[0]) ? ['--reports-dir', dir] : [])]
+const flags = (args: string[], on = sim) => [...args, '--endpoint', on.endpoint, '--journal-dir', journalDir, ...(['run', 'plan'].includes(args[0]) ? ['--reports-dir', dir] : [])]
 const rootCli = (args: string[]) =>
   runCli(flags(args), {
     AWS_ACCESS_KEY_ID: sim.rootCredentials.accessKeyId,
@@ -26,21 +29,21 @@ const rootCli = (args: string[]) =>
   })
 
 /** A fresh user holding exactly `actions`, and a CLI signed as that user. */
-async function principalWith(actions: string[]) {
+async function principalWith(actions: string[], on = sim) {
   const name = `proof-${++users}`
   const grant = (list: string[]) =>
-    sim.clients.iam.send(
+    on.clients.iam.send(
       new PutUserPolicyCommand({
         UserName: name,
         PolicyName: 'lockdown',
         PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: list, Resource: '*'}]}),
       }),
     )
-  await sim.clients.iam.send(new CreateUserCommand({UserName: name}))
+  await on.clients.iam.send(new CreateUserCommand({UserName: name}))
   await grant(actions)
-  const key = (await sim.clients.iam.send(new CreateAccessKeyCommand({UserName: name}))).AccessKey!
+  const key = (await on.clients.iam.send(new CreateAccessKeyCommand({UserName: name}))).AccessKey!
   const cli = (args: string[]) =>
-    runCli(flags(args), {
+    runCli(flags(args, on), {
       AWS_ACCESS_KEY_ID: key.AccessKeyId!,
       AWS_SECRET_ACCESS_KEY: key.SecretAccessKey!,
     })
@@ -48,10 +51,10 @@ async function principalWith(actions: string[]) {
 }
 
 /** Runs FILE as a principal holding its generated policy, then takes each permission away in turn. */
-async function prove(file: string, set: string[], needsOwnSimulation: boolean) {
+async function prove(file: string, set: string[], needsOwnSimulation: boolean, on = sim) {
   const policy = (await runCli(['permissions', file, '--json'])).json
   const actions: string[] = policy.Statement[0].Action
-  const {cli, grant} = await principalWith(actions)
+  const {cli, grant} = await principalWith(actions, on)
 
   const run = await cli(['run', file, ...set, '--yes', '--json'])
   expect(run.json?.error?.message, 'the run as a principal holding exactly `lockdown permissions`').toBeUndefined()
@@ -97,7 +100,7 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))('action %s: its example,
     const file = join(dir, `${name}.yaml`)
     writeFileSync(file, `version: 1\nname: ${name}-example\nincident: INC-2041\nsteps:\n${example.replace(/^/gm, '  ')}\n`)
     try {
-      await prove(file, [], action.permissions.includes('iam:SimulatePrincipalPolicy'))
+      await prove(file, [], action.permissions.includes('iam:SimulatePrincipalPolicy'), IN_ORGANIZATION.has(name) ? orgSim : sim)
     } finally {
       await cleanup?.()
     }
