@@ -100,3 +100,11 @@ describe('revoke-org SCP document', () => {
     expect(parseScpPolicyName('FullAWSAccess')).toBeUndefined()
   })
 })
+
+describe('README', () => {
+  it('shows exactly the SCP the builder writes (regenerate: npm run docs)', async () => {
+    const {readFileSync} = await import('node:fs')
+    const {scpExampleMarkdown} = await import('../../src/actions/revoke-org/readme-example.js')
+    expect(readFileSync('README.md', 'utf8')).toContain(`<!-- scp-example:start -->\n${scpExampleMarkdown()}\n<!-- scp-example:end -->`)
+  })
+})
