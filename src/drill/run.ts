@@ -28,6 +28,8 @@ import {Attacker, isRefusal} from './attacker.js'
 import {findChain} from './forensic-chain.js'
 import {loadDrill, type LoadedDrill} from './schema.js'
 import {scoreCalls} from './score.js'
+import {openResponderSessions, responderChecks} from './responders.js'
+import {restoredCheck} from './restored.js'
 import {renderScorecard, type Scorecard} from './scorecard.js'
 import {sandboxTarget} from './sandbox.js'
 import {simTarget, type DrillTarget} from './target.js'
@@ -49,6 +51,10 @@ interface State {
   loaded: LoadedDrill
   target: DrillTarget
   attacker: Attacker
+  /** The responders' identities and calls, kept apart from the attacker's. */
+  responders: Attacker
+  /** target.snapshot() just before the response, when the drill expects undo to restore it. */
+  before?: unknown
   aws: AwsOptions
   run?: RunResult
   runError?: LockdownError
@@ -69,11 +75,12 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
     : await simTarget(loaded.scenarioPath, Boolean(opts.ideal))
   const aws = loaded.drill.response.as ? {...target.aws, credentials: target.credentialsFor(loaded.drill.response.as)} : target.aws
   const attacker = new Attacker((c, maxAttempts) => makeClients({endpoint: aws.endpoint, region: target.region, credentials: c, maxAttempts}))
-  const st: State = {loaded, target, attacker, aws, respondStart: 0, respondEnd: 0, checks: [], reports: [], revert: {ok: false, detail: 'not reached'}}
+  const responders = new Attacker((c, maxAttempts) => makeClients({endpoint: aws.endpoint, region: target.region, credentials: c, maxAttempts}))
+  const st: State = {loaded, target, attacker, responders, aws, respondStart: 0, respondEnd: 0, checks: [], reports: [], revert: {ok: false, detail: 'not reached'}}
   const d = loaded.drill
   // Ctrl-C must not leave a seeded sandbox behind: revert, then leave.
   const onInterrupt = () => {
-    void attacker.stopPressure().then(() => target.revert()).finally(() => process.exit(130))
+    void Promise.all([attacker.stopPressure(), responders.stopPressure()]).then(() => target.revert()).finally(() => process.exit(130))
   }
   process.once('SIGINT', onInterrupt)
   try {
@@ -83,6 +90,8 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
         {
           title: 'Detonate the attack',
           task: async (_c, task) => {
+            // The responders are at work before the attack is noticed: their sessions predate any cutoff.
+            for (const line of await openResponderSessions(responders, d, target)) task.output = line
             for (const [id, src] of Object.entries(d.attacker)) attacker.hold(id, target.credentialsFor(src.user, src.account), 'key', src.user)
             for (const step of d.attack) task.output = await attacker.detonate(step)
             attacker.startPressure(d.pressure)
@@ -93,6 +102,7 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
         {
           title: `Respond: ${loaded.playbookPath}`,
           task: async (_c, task) => {
+            if (d.expect.undoRestores) st.before = target.snapshot?.()
             st.respondStart = Date.now()
             try {
               st.run = await runPlaybook({file: loaded.playbookPath, set: d.response.set, journalDir: opts.journalDir, aws, quiet: true})
@@ -117,8 +127,9 @@ export async function runDrill(opts: DrillOptions): Promise<Scorecard> {
     throw error
   } finally {
     process.off('SIGINT', onInterrupt)
-    await attacker.stopPressure()
+    await Promise.all([attacker.stopPressure(), responders.stopPressure()])
     attacker.destroy()
+    responders.destroy()
     await target.close()
   }
   const timing = scoreCalls(attacker.calls, {respondStart: st.respondStart, respondEnd: st.respondEnd}, d.expect.denied, (c) => isRefusal(c))
@@ -193,6 +204,7 @@ async function verify(st: State, watchAfterMs: number): Promise<void> {
     root.destroy()
   }
   for (const user of d.expect.responders) st.checks.push(await responderGetsIn(st, user))
+  st.checks.push(...(await responderChecks(st.responders, d, st.respondStart)))
 }
 
 async function responderGetsIn(st: State, user: string): Promise<Check> {
@@ -275,6 +287,7 @@ async function revert(st: State, journalDir: string): Promise<void> {
     }
     st.checks.push({target: 'journal', name: 'undo reverts the response', ok, detail: parts[0]})
   }
+  if (st.loaded.drill.expect.undoRestores) st.checks.push(restoredCheck(st.target, st.before))
   const seeded = await st.target.revert()
   parts.push(seeded.detail)
   st.revert = {ok: ok && seeded.ok, detail: parts.join('; ')}

@@ -18,6 +18,9 @@ const attackStep = z.union([
   z.strictObject({id: z.string(), putRolePolicy: z.strictObject({role: z.string(), name: z.string(), as, document: z.record(z.string(), z.unknown())})}),
 ])
 
+/** Sessions the responders hold before the response: only the first two kinds of attack step make sense here. */
+const responderStep = z.union([attackStep.options[0], attackStep.options[1]])
+
 export const drillSchema = z.strictObject({
   version: z.literal(1),
   name: z.string().regex(/^[a-z0-9-]+$/),
@@ -35,6 +38,18 @@ export const drillSchema = z.strictObject({
    * AWS lets no root user assume a role, so root cannot enter the member accounts.
    */
   response: z.strictObject({playbook: z.string(), set: z.record(z.string(), z.string()).default({}), as: z.string().optional()}),
+  /**
+   * The defenders' side: scenario users' keys, the sessions they open before the response (issued before any
+   * cutoff, so only an exemption keeps them alive) and the calls they keep making, recorded apart from the
+   * attacker's. `expect.keepWorking` names the ones that must never be refused.
+   */
+  responders: z
+    .strictObject({
+      identities: z.record(identityId, z.strictObject({user: z.string(), account: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id').optional()})),
+      sessions: z.array(responderStep).default([]),
+      pressure: z.array(z.strictObject({as, call: z.enum(PROBE_ACTIONS)})).default([]),
+    })
+    .optional(),
   expect: z.strictObject({
     /** Identities whose every call must be refused once containment holds. */
     denied: z.array(identityId).default([]),
@@ -44,6 +59,10 @@ export const drillSchema = z.strictObject({
     responders: z.array(z.string()).default([]),
     /** The forensics report must show this chain: a key, then each session issued from the previous one. */
     reportChain: z.array(identityId).default([]),
+    /** Responder identities whose calls must succeed before, during and after the response (exemptions hold). */
+    keepWorking: z.array(identityId).default([]),
+    /** After undo, every account's IAM policies, trusts, tags and key states and the organization's SCPs are as before the response. */
+    undoRestores: z.boolean().default(false),
     containWithinSeconds: z.number().positive().default(30),
   }),
 })
@@ -82,6 +101,18 @@ export async function loadDrill(file: string): Promise<LoadedDrill> {
       d.expect[k].flatMap((id, i) => (known.has(id) ? [] : [src.issue(['expect', k, i], `unknown identity '${id}'`)])),
     ),
   ]
+  const defenders = new Set([...Object.keys(d.responders?.identities ?? {}), ...(d.responders?.sessions ?? []).map((s) => s.id)])
+  for (const id of defenders) if (known.has(id)) issues.push(src.issue(['responders'], `identity '${id}' is the attacker's too; give the responders' identities their own ids`))
+  ;(d.responders?.sessions ?? []).forEach((s, i) => {
+    const from = 'assumeRole' in s ? s.assumeRole.as : s.getSessionToken.as
+    if (!defenders.has(from)) issues.push(src.issue(['responders', 'sessions', i], `unknown responder identity '${from}'; define it under responders.identities or as an earlier session id`))
+  })
+  ;(d.responders?.pressure ?? []).forEach((p, i) => {
+    if (!defenders.has(p.as)) issues.push(src.issue(['responders', 'pressure', i, 'as'], `unknown responder identity '${p.as}'`))
+  })
+  d.expect.keepWorking.forEach((id, i) => {
+    if (!defenders.has(id)) issues.push(src.issue(['expect', 'keepWorking', i], `unknown responder identity '${id}'; define it under responders:`))
+  })
   if (issues.length) throw new InvalidInputError(`${file}: invalid drill`, issues, {next: `fix the lines above, then: lockdown drill run ${file}`})
   const base = dirname(file)
   return {file, drill: d, scenarioPath: resolve(base, d.scenario), playbookPath: resolve(base, d.response.playbook)}

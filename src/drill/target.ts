@@ -17,6 +17,11 @@ export interface DrillTarget {
   mfaSeedFor(user: string): string | undefined
   /** How long CloudTrail may take to show events (LookupEvents lags by minutes in AWS). */
   trailDelayMs: number
+  /**
+   * What an undo must restore, as plain JSON: every account's IAM policies, trusts, tags and key states, and
+   * the organization's SCPs (by name, content, targets). Undefined where it cannot be read whole (a sandbox).
+   */
+  snapshot?(): unknown
   /** Removes what the drill seeded; the simulated account simply vanishes. */
   revert(): Promise<{ok: boolean; detail: string}>
   close(): Promise<void>
@@ -39,7 +44,18 @@ export async function simTarget(scenarioPath: string, ideal: boolean): Promise<D
     organization: Boolean(scenario.organization),
     mfaSeedFor: (user) => scenario.users.find((u) => u.name === user)?.mfa?.seed,
     trailDelayMs: 0,
+    snapshot: () => ({accounts: Object.fromEntries(sim.accounts().map((a) => [a.id, withoutUse(sim.snapshot(a.id))])), organization: sim.organizationSnapshot()}),
     revert: async () => ({ok: true, detail: 'the simulated account is discarded'}),
     close: () => sim.stop(),
   }
+}
+
+/**
+ * Sessions (lockdown's own, the attacker's, the responders') and last-use dates move on with every call the
+ * drill makes; they are not state an undo restores. Everything else is: policies, trusts, tags, key states.
+ */
+function withoutUse(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutUse)
+  if (!v || typeof v !== 'object') return v
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'lastUsed' && k !== 'sessions').map(([k, x]) => [k, withoutUse(x)]))
 }

@@ -14,6 +14,7 @@ import {organizationsOps} from './org/api.js'
 import {seedWorld} from './org/seed.js'
 import {isS3Request, makeTrailBucket, type S3Request} from './s3/server.js'
 import {makeHandler} from './server.js'
+import {snapshotOrganization} from './org/snapshot.js'
 import {snapshotAccount} from './state.js'
 import {stsOps} from './sts.js'
 import {SimWorld} from './world.js'
@@ -77,6 +78,11 @@ export interface SimHandle {
   setFaults(f: Partial<Faults>): void
   /** One account's state (default the top-level one) as plain JSON, stable ordering, no secrets. */
   snapshot(accountId?: string): unknown
+  /**
+   * The organization's policy state as plain JSON: policy types on the root and every SCP by name (ids change
+   * when one is deleted and created again) with its content and the targets it is attached to, sorted.
+   */
+  organizationSnapshot(): unknown
   /** One account's CloudTrail records so far (default the top-level one), oldest first (as LookupEvents returns them). */
   records(accountId?: string): Record<string, unknown>[]
   /** Write pending trail files of every account now (when trailDir is set); returns the files written. */
@@ -171,6 +177,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     setClockOffset: (ms) => world.clock.setOffset(ms),
     setFaults: (f) => Object.assign(world.faults, f),
     snapshot: (accountId) => snapshotAccount(core(accountId).account),
+    organizationSnapshot: () => (org ? snapshotOrganization(org) : undefined),
     records: (accountId) => core(accountId).trail.events.map((e) => e.record),
     flushTrail: () => [...world.cores.values()].flatMap((c) => c.trail.flush()),
     requestCount: () => requests,
