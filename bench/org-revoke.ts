@@ -93,6 +93,8 @@ steps:
 
 interface LockdownRun {
   seconds: number
+  /** Where the seconds went, read from every account's trail (each request's time). */
+  timeline: string
   callsPerRole: number
   failed: number
   checksFailed: number
@@ -110,6 +112,7 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
   writeFileSync(file, PLAYBOOK)
   const operator = sim.credentialsFor('lockdown-operator')
   const before = allRecords(sim)
+  const wallStart = Date.now()
   const start = process.hrtime.bigint()
   const [cmd, ...pre] = lockdown ? [lockdown] : [process.execPath, join(ROOT, 'bin/run.js')]
   const r = await exec(cmd!, [...pre, 'run', file, '--yes', '--json', '--concurrency', String(CONCURRENCY), '--journal-dir', join(dir, 'journal')], {
@@ -117,6 +120,7 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
     maxBuffer: 256 << 20,
   }).catch((e: {stdout?: string; stderr?: string}) => ({stdout: e.stdout ?? '', stderr: e.stderr ?? ''}))
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  const timeline = phases(sim, wallStart, seconds)
   const calls = allRecords(sim) - before
   type Result = {status?: string; failures?: unknown[]; checks?: {ok: boolean}[]; accounts?: {account: string; status: string}[] | Record<string, unknown>}
   const out = JSON.parse(r.stdout || '{}') as Result & {error?: {message: string; detail?: Result}}
@@ -126,6 +130,7 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
   for (const e of ledger) accounts[e.status] = (accounts[e.status] ?? 0) + 1
   return {
     seconds,
+    timeline,
     callsPerRole: calls / ROLES,
     failed: (result.failures ?? []).length,
     checksFailed: (result.checks ?? []).filter((c) => !c.ok).length,
@@ -133,6 +138,38 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
     throttlingShown: /thrott|rate exceeded/i.test(r.stdout + r.stderr),
     status: out.status ?? `error: ${out.error?.message ?? r.stderr.slice(0, 300)}`,
   }
+}
+
+const DISCOVERY = new Set(['DescribeOrganization', 'ListRoots', 'ListAccountsForParent', 'ListOrganizationalUnitsForParent', 'ListTagsForResource', 'ListAccounts'])
+const ENTER = new Set(['AssumeRole', 'GetCallerIdentity'])
+const WRITE = 'PutRolePolicy'
+
+/**
+ * The run's phases as the accounts saw them (seconds from the start of `lockdown run`): the first request
+ * (the CLI's start-up before it), discovery, entering, the plan's reads, the writes (each account's span
+ * from its first to its last write), and the proofs after the first write. Phases overlap when pipelined.
+ */
+function phases(sim: SimHandle, t0: number, seconds: number): string {
+  const events = sim.accounts().flatMap((a) => sim.events(a.id).filter((e) => e.time >= t0).map((e) => ({...e, account: a.id})))
+  if (!events.length) return 'no requests'
+  const s = (t: number) => ((t - t0) / 1000).toFixed(2)
+  const span = (es: {time: number}[]) => (es.length ? `${s(Math.min(...es.map((e) => e.time)))}–${s(Math.max(...es.map((e) => e.time)))}` : 'none')
+  const writes = events.filter((e) => e.eventName === WRITE)
+  const accepted = writes.filter((e) => !e.errorCode)
+  const firstWrite = Math.min(...writes.map((e) => e.time))
+  const byAccount = new Map<string, number[]>()
+  for (const e of accepted) byAccount.set(e.account, [...(byAccount.get(e.account) ?? []), e.time])
+  const perAccount = [...byAccount.values()].map((ts) => (Math.max(...ts) - Math.min(...ts)) / 1000)
+  const reads = events.filter((e) => !DISCOVERY.has(e.eventName) && !ENTER.has(e.eventName) && e.eventName !== WRITE)
+  return [
+    `first request ${s(Math.min(...events.map((e) => e.time)))}`,
+    `discovery ${span(events.filter((e) => DISCOVERY.has(e.eventName)))}`,
+    `enter ${span(events.filter((e) => ENTER.has(e.eventName)))}`,
+    `plan reads ${span(reads.filter((e) => e.time < firstWrite))}`,
+    `writes ${span(writes)} (${accepted.length} accepted, ${writes.length - accepted.length} throttled; an account's first to last ${Math.min(...perAccount).toFixed(2)}–${Math.max(...perAccount).toFixed(2)} s)`,
+    `reads after the first write ${span(reads.filter((e) => e.time >= firstWrite))}`,
+    `exit ${seconds.toFixed(2)}`,
+  ].join('; ')
 }
 
 /**
@@ -211,6 +248,7 @@ export async function benchOrgRevoke(opts: {lockdown?: string} = {}): Promise<st
     return [
       `org revoke ${ACCOUNTS} accounts × ${ROLES_PER_ACCOUNT} roles, ${LATENCY_MS} ms a request, IAM writes ${WRITE_RATE}/s per account (burst ${WRITE_BURST}) (load ${load}):`,
       `  lockdown run accounts: [{organization: true}] --yes (concurrency.accounts ${ACCOUNT_CONCURRENCY}, --concurrency ${CONCURRENCY}): ${run.seconds.toFixed(1)} s (discover+enter+plan+apply+verify, ${run.status}; accounts ${ledger}; ${run.failed} failed targets, ${run.checksFailed} checks failed, throttling error shown: ${run.throttlingShown ? 'YES' : 'no'}; ${run.callsPerRole.toFixed(2)} calls per role, all accounts' requests)`,
+      `    timeline, s from start: ${run.timeline}`,
       `  sequential loop, assume into each account then the same per-role calls (${seq.callsPerRole.toFixed(2)} calls per role): ${(seq.perAccount * 1000).toFixed(0)} ms an account entered + ${(seq.perRole * 1000).toFixed(0)} ms a role, ${seqTotal.toFixed(0)} s for ${ACCOUNTS} × ${ROLES_PER_ACCOUNT} (extrapolated from ${SEQ_ACCOUNTS} accounts × ${SEQ_ROLES} roles): lockdown ${(seqTotal / run.seconds).toFixed(1)}× faster`,
       `  per-account throttle floor with accounts in parallel ((${ROLES_PER_ACCOUNT} − ${WRITE_BURST} burst) writes / ${WRITE_RATE}/s = ${floor.toFixed(1)} s): lockdown ${floor > 0 ? `${(run.seconds / floor).toFixed(2)}×` : 'n/a (the burst covers every write):'} the floor (target ≤ 1.5×, 0 failed targets)`,
     ].join('\n')

@@ -24,6 +24,12 @@ export interface ApplyInput {
   /** Changes already applied (resume): not applied twice. */
   done: Set<string>
   quiet: boolean
+  /**
+   * Called once an account's steps are all done (applied, failed or not run), in that account's slot:
+   * its verification starts at once while other accounts still apply (their writes are throttled by
+   * their own account, so nothing this account does waits on them). `outcome` holds what has applied so far.
+   */
+  afterAccount?(account: string, outcome: ApplyOutcome): Promise<void>
 }
 
 export interface Failure {
@@ -128,11 +134,19 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
     : new Listr<unknown, 'default', 'simple'>(
         input.accounts.map((account) => ({
           title: `account ${account}`,
-          task: (_c: unknown, t: {newListr: (t: ListrTask[], o: object) => Listr}) => t.newListr(stepTasks(account) as ListrTask[], {concurrent: false, exitOnError: false}),
+          task: async (_c: unknown, t: {newListr: (t: ListrTask[], o: object) => Listr}) => {
+            try {
+              await t.newListr(stepTasks(account) as ListrTask[], {concurrent: false, exitOnError: false}).run()
+            } finally {
+              // Still this account's slot of concurrency.accounts: verifying it is working it.
+              await input.afterAccount?.(account, outcome)
+            }
+          },
         })) as ListrTask[],
         {...listrOptions(input.quiet), concurrent: input.accountConcurrency},
       )
   await tasks.run()
+  if (single) await input.afterAccount?.(input.accounts[0], outcome)
   return outcome
 }
 

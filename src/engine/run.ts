@@ -1,15 +1,15 @@
-// `lockdown run`: plan -> guards -> confirm -> journal -> apply -> verify -> summary; and --resume, which
+// `lockdown run`: plan -> guards -> confirm -> journal -> apply -> verify -> summary (over several accounts
+// the whole plan comes first, then each account is verified as soon as it is applied); and --resume, which
 // finishes the journaled plan of an interrupted run without applying anything twice.
 import type {VarValue} from '../playbook/vars.js'
 import {findAction} from '../actions/index.js'
-import {mapPool} from '../actions/lib/pool.js'
 import type {AccountCtx, AnyAction, Applied, Check} from '../actions/types.js'
 import type {AwsOptions} from '../aws/clients.js'
 import {InterruptedError, InvalidInputError, PartialApplyError, PreflightError, VerificationError} from '../errors.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import {VERSION} from '../version.js'
 import {accessOf, type Reached} from './accounts.js'
-import {applySteps, type Failure} from './apply.js'
+import {applySteps, type ApplyOutcome, type Failure} from './apply.js'
 import {JournalWriter, journalPath, readJournal, type JournalAccount, type JournalStepPlan, type RunStatus} from './journal.js'
 import {checkSelfLockout} from './guards.js'
 import {buildLedger, ledgerLines, unfinished, type LedgerEntry} from './ledger.js'
@@ -257,6 +257,30 @@ async function execute(x: {
   }
   const work = x.accounts.filter((a) => x.ctxs.has(a.id) && (!x.only || x.only.includes(a.id))).map((a) => a.id)
   const accountConcurrency = loaded.playbook.concurrency.accounts
+  const verified = new Map<string, (Check & {account?: string})[]>()
+  // Verify per account, as soon as that account's steps are done: its proofs (and its settle wait) overlap
+  // the other accounts' throttled writes instead of waiting for the slowest account to finish applying.
+  // An interrupted run verifies nothing more: it reports what applied and how to resume.
+  const verifyAccount = async (account: string, outcome: ApplyOutcome) => {
+    if (session.signal.aborted) return
+    verified.set(
+      account,
+      await verifySteps({
+        steps,
+        actionOf,
+        ctxFor: (s) => ctxFor(s, account),
+        journal,
+        concurrency: opts.concurrency ?? 8,
+        ...(multi ? {account} : {}),
+        applied: (s) =>
+          s.changes.flatMap((c, i) => {
+            if (x.accountOf(c) !== account) return []
+            const a = outcome.applied.get(changeKey(s.id, i)) ?? done.get(changeKey(s.id, i))
+            return a ? [a] : []
+          }),
+      }),
+    )
+  }
   const outcome = await applySteps({
     steps,
     actionOf,
@@ -268,23 +292,13 @@ async function execute(x: {
     accountOf: x.accountOf,
     done: new Set(done.keys()),
     quiet: opts.quiet ?? false,
+    afterAccount: verifyAccount,
   })
   const fresh = outcome.applied.size
   for (const [k, a] of done) outcome.applied.set(k, a)
   if (session.signal.aborted) throw interrupted(opts, session.runId, outcome.applied.size, steps)
-  // Verify per account in parallel: each account's proofs wait on its own IAM.
-  const perAccount = await mapPool(work, accountConcurrency, (account) =>
-    verifySteps({
-      steps,
-      actionOf,
-      ctxFor: (s) => ctxFor(s, account),
-      journal,
-      concurrency: opts.concurrency ?? 8,
-      ...(multi ? {account} : {}),
-      applied: (s) => s.changes.flatMap((c, i) => (x.accountOf(c) === account ? (outcome.applied.get(changeKey(s.id, i)) ?? []) : [])),
-    }),
-  )
-  const checks = perAccount.flat()
+  // In the order of the run's accounts, whichever finished first.
+  const checks = work.flatMap((account) => verified.get(account) ?? [])
   const ledger = buildLedger({
     accounts: x.accounts,
     steps,

@@ -15,7 +15,7 @@ export async function verifySteps(input: {
   journal: JournalWriter
   /** Changes verified at once within a step (the run's apply concurrency). */
   concurrency: number
-  /** The account verified (runs over several accounts verify each in parallel, one call per account). */
+  /** The account verified (a run over several accounts verifies each as soon as its own apply ends, one call per account). */
   account?: string
 }): Promise<(Check & {account?: string})[]> {
   const all: Check[] = []

@@ -85,6 +85,8 @@ export interface SimHandle {
   organizationSnapshot(): unknown
   /** One account's CloudTrail records so far (default the top-level one), oldest first (as LookupEvents returns them). */
   records(accountId?: string): Record<string, unknown>[]
+  /** The same, with each request's sim-clock time in ms and its event name (a benchmark's timeline). */
+  events(accountId?: string): {time: number; eventName: string; errorCode?: string}[]
   /** Write pending trail files of every account now (when trailDir is set); returns the files written. */
   flushTrail(): string[]
   /** HTTP requests received so far, signed or not (tests prove "zero AWS requests" with it). */
@@ -179,6 +181,8 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     snapshot: (accountId) => snapshotAccount(core(accountId).account),
     organizationSnapshot: () => (org ? snapshotOrganization(org) : undefined),
     records: (accountId) => core(accountId).trail.events.map((e) => e.record),
+    events: (accountId) =>
+      core(accountId).trail.events.map((e) => ({time: e.time, eventName: e.eventName, ...(e.record.errorCode ? {errorCode: String(e.record.errorCode)} : {})})),
     flushTrail: () => [...world.cores.values()].flatMap((c) => c.trail.flush()),
     requestCount: () => requests,
     trailBucket: opts.trailDir ? {name: bucket.name, requests: () => bucket.log} : undefined,
