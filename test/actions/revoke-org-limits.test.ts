@@ -93,6 +93,20 @@ describe('revoke-org limits', () => {
     expect((await org.send(new ListRootsCommand({}))).Roots![0]!.PolicyTypes ?? []).toEqual([])
   })
 
+  it('undo of EnablePolicyType keeps the type enabled when another SCP is attached since, and says so', async () => {
+    if ((await org.send(new ListRootsCommand({}))).Roots![0]!.PolicyTypes?.length) await org.send(new DisablePolicyTypeCommand({RootId: ROOT, PolicyType: 'SERVICE_CONTROL_POLICY'}))
+    const r = await cli(['run', playbook('{roles: [app-*], enablePolicyType: true, settle: 0s}'), '--yes', '--json'])
+    expect(r.code, JSON.stringify(r.json?.error)).toBe(0)
+    const content = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: 'ec2:DeleteVpc', Resource: '*'}]})
+    const id = (await org.send(new CreatePolicyCommand({Name: 'someone-elses', Content: content, Description: '', Type: 'SERVICE_CONTROL_POLICY'}))).Policy!.PolicySummary!.Id!
+    await org.send(new AttachPolicyCommand({PolicyId: id, TargetId: DEV_OU}))
+    const undo = await cli(['undo', r.json.runId, '--yes', '--json'])
+    expect(undo.code, undo.stderr).toBe(0)
+    expect(undo.json.undone.find((u: {note?: string}) => u.note?.includes('kept SERVICE_CONTROL_POLICY enabled'))?.note).toContain('someone-elses is attached')
+    expect((await org.send(new ListRootsCommand({}))).Roots![0]!.PolicyTypes).toEqual([{Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED'}])
+    expect((await attached(ROOT)).some((p) => p.name.startsWith('lockdown-'))).toBe(false)
+  })
+
   it('a forged journal line is refused before undo acts: a before that is not lockdown’s SCP, or a target that is not the one named', () => {
     const good = {
       target: `arn:aws:organizations::111122223333:root/o-a1b2c3d4e5/${ROOT}`,

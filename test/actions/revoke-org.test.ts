@@ -124,8 +124,11 @@ describe('revoke-org', () => {
     const a = await cli(['run', playbook(orgStep(`{targets: [${WORKLOADS}], roles: [app-web], settle: 0s}`)), '--yes', '--json'])
     expect(a.code, a.stderr).toBe(0)
     const [previous] = await lockdownScps(WORKLOADS)
-    const b = await cli(['run', playbook(orgStep(`{targets: [${WORKLOADS}], sessions: [{sourceIdentity: mallory}], settle: 0s}`)), '--yes', '--json'])
+    const b = await cli(['run', playbook(orgStep(`{targets: [${WORKLOADS}], identityCenterUsers: [u-5678], settle: 0s}`)), '--yes', '--json'])
     expect(b.code, b.stderr).toBe(0)
+    // An Identity Center user is proven with identitystore:userId in the simulation's context.
+    const idc = (b.json.checks as {name: string; ok: boolean; detail: string}[]).find((c) => c.name === `SCP denies sessions before the cutoff in ${PROD}`)
+    expect(idc).toMatchObject({ok: true, detail: expect.stringMatching(/^Identity Center user u-5678 on .*: refused by the organization when issued before/)})
     expect((await lockdownScps(WORKLOADS))[0]!.content).not.toBe(previous!.content)
     const undoB = await cli(['undo', b.json.runId, '--yes', '--json'])
     expect(undoB.code, undoB.stderr).toBe(0)
