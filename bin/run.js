@@ -7,7 +7,10 @@ const argv = process.argv.slice(2)
 // `--version` and the root `--help`, exactly as oclif prints them, without loading oclif (root-help.ts).
 const {fastRootOutput} = await import('../dist/cli/root-help.js')
 const fast = fastRootOutput(argv, root)
-if (fast === undefined) {
+if (fast !== undefined) process.stdout.write(fast)
+// `validate FILE...`, the same output and exit code as the oclif command, without loading oclif
+// (validate-fast.ts); it declines any command line it cannot read exactly as oclif would.
+else if (!(argv[0] === 'validate' && (await (await import('../dist/cli/validate-fast.js')).fastValidate(argv.slice(1))))) {
   const {main} = await import('../dist/cli/main.js')
   await main(argv, {root})
-} else process.stdout.write(fast)
+}

@@ -1,9 +1,9 @@
 // Flags several commands share, defined once so their help text agrees.
 import {Args, Flags} from '@oclif/core'
 
-import {InvalidInputError} from '../errors.js'
 import {resolvePlaybookFile} from '../playbook/shipped.js'
-import {parseSetFlags, type VarValue} from '../playbook/vars.js'
+
+export {setVars} from './set-vars.js'
 
 export const setFlag = Flags.string({
   description: 'Set a playbook variable (NAME=VALUE); repeatable. Overrides vars: and incident.',
@@ -14,12 +14,6 @@ export const setFlag = Flags.string({
 export const reportsDirFlag = Flags.string({
   description: 'A directory, besides the working directory, that report: paths may write into.',
 })
-
-export function setVars(sets: readonly string[]): Record<string, VarValue> {
-  const {vars, errors} = parseSetFlags(sets)
-  if (errors.length) throw new InvalidInputError(errors.join('; '), [], {next: 'use --set NAME=VALUE'})
-  return vars
-}
 
 /** A playbook: a path, or the name of a shipped one (`leaked-access-key`), so an installed lockdown works from any folder. */
 export const playbookArg = Args.string({description: 'Playbook file, or the name of a shipped playbook (e.g. leaked-access-key)', required: true, parse: async (s) => resolvePlaybookFile(s)})

@@ -33,10 +33,12 @@ describe('npm pack + npm install -g', () => {
     pkg = await packAndInstall()
     cwd = mkdtempSync(join(tmpdir(), 'lockdown-elsewhere-'))
   }, 300_000)
+  // Removing the installed tree (the AWS SDK and all, thousands of files) took over 30 s on a loaded
+  // 2-core box; it is the install's own size, given the same kind of allowance as the install above.
   afterAll(() => {
     pkg?.cleanup()
     if (cwd) rmSync(cwd, {recursive: true, force: true})
-  })
+  }, 120_000)
 
   it('ships the oclif manifest and the lockfile as npm-shrinkwrap.json, and answers --version', async () => {
     expect(existsSync(join(pkg.packageDir, 'oclif.manifest.json'))).toBe(true)
@@ -65,6 +67,32 @@ describe('npm pack + npm install -g', () => {
       }
     }
     expect((await lockdown(['--help'])).stdout).toContain('\nCOMMANDS\n  actions ')
+  })
+
+  it('validates exactly as the oclif command does, without loading oclif', async () => {
+    // The oclif command of the same installed package, run from the same folder (bin/run.js minus its fast paths).
+    const main = JSON.stringify(new URL(`file://${join(pkg.packageDir, 'dist', 'cli', 'main.js')}`).href)
+    const viaOclif = async (args: string[]) => {
+      try {
+        const r = await exec(process.execPath, ['--input-type=module', '-e', `const {main} = await import(${main}); await main(${JSON.stringify(args)}, {root: ${JSON.stringify(pkg.packageDir)}})`], {
+          cwd,
+          env: {PATH: process.env.PATH!, HOME: cwd},
+        })
+        return {code: 0, stdout: r.stdout, stderr: r.stderr}
+      } catch (error) {
+        const e = error as {code?: number; stdout?: string; stderr?: string}
+        return {code: Number(e.code ?? 1), stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
+      }
+    }
+    const broken = join(process.cwd(), 'test/fixtures/playbooks/broken.yaml')
+    for (const args of [['validate', 'leaked-access-key'], ['validate', 'leaked-access-key', '--set', 'user=ci-deploy', '--json'], ['validate', broken], ['validate', broken, 'no-such-playbook', '--json']]) {
+      const fast = await lockdown(args, {NODE_DEBUG: 'module'})
+      // NODE_DEBUG=module names every CommonJS module loaded: oclif is not among them.
+      expect(fast.stderr, args.join(' ')).toMatch(/^MODULE \d+: /m)
+      expect(fast.stderr, args.join(' ')).not.toContain('@oclif/core')
+      const stderr = fast.stderr.split('\n').filter((l) => !/^MODULE \d+: /.test(l)).join('\n')
+      expect({code: fast.code, stdout: fast.stdout, stderr}, args.join(' ')).toEqual(await viaOclif(args))
+    }
   })
 
   it('lists the shipped drills from any folder, each with the command that runs it by name', async () => {
