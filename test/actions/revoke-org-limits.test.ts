@@ -9,6 +9,7 @@ import {AttachPolicyCommand, CreatePolicyCommand, DetachPolicyCommand, DisablePo
 import {describe, expect, it} from 'vitest'
 
 import {revokeOrg} from '../../src/actions/revoke-org.js'
+import {arnLike, principalPattern} from '../../src/actions/revoke-org/params.js'
 import {SCP_MAX_CHARS, readScpRevoke} from '../../src/aws/policies/scp-revoke.js'
 import {runCli} from '../support/cli.js'
 import {useSim} from '../support/sim.js'
@@ -121,5 +122,14 @@ describe('revoke-org limits', () => {
     expect(revokeOrg.checkJournal!({...good, before: {policies: [{name: `lockdown-revoke-org-${ROOT}`, id: 'p-1', attached: true, content: allow}]}})).toMatch(/expected a lockdown revocation SCP/)
     expect(revokeOrg.checkJournal!({...good, target: good.target.replace(ROOT, 'r-zzzz')})).toMatch(/is not the target named in data/)
     expect(revokeOrg.checkJournal!({...good, data: {...good.data, kind: 'put-anything'}})).toMatch(/data.kind/)
+  })
+
+  it('names principals as AWS will read them: a bare name is a role at the root path, ArnLike reads the whole ARN', () => {
+    expect(principalPattern('app-*')).toBe('arn:aws:iam::*:role/app-*')
+    expect(principalPattern('user/alice')).toBe('arn:aws:iam::*:user/alice')
+    expect(principalPattern('arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Admin_*')).toBe('arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Admin_*')
+    expect(arnLike('arn:aws:iam::*:role/app-*', 'arn:aws:iam::222233334444:role/app-web')).toBe(true)
+    expect(arnLike('arn:aws:iam::*:role/app-*', 'arn:aws:iam::222233334444:role/team/app-web')).toBe(false)
+    expect(arnLike('arn:aws:iam::*:role/*/app-*', 'arn:aws:iam::222233334444:role/team/app-web')).toBe(true)
   })
 })

@@ -36,9 +36,10 @@ export const revokeOrgParams = z
 
 export type RevokeOrgParams = z.output<typeof revokeOrgParams>
 
-/** `app-*` → `arn:aws:iam::*:role/app-*`; an ARN pattern stays as written. */
+/** `app-*` → `arn:aws:iam::*:role/app-*`, `user/alice` → `arn:aws:iam::*:user/alice`; an ARN pattern stays as written. */
 export function principalPattern(p: string): string {
   if (p.startsWith('arn:')) return p
+  if (p.startsWith('user/')) return `arn:aws:iam::*:${p}`
   return `arn:aws:iam::*:role/${p.replace(/^role\//, '')}`
 }
 
