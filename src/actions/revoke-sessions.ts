@@ -3,8 +3,8 @@
 // carry no aws:TokenIssueTime, so they are untouched: the plan says what else still needs doing.
 import {createHash} from 'node:crypto'
 
-import {listRoles, listRoleTags, type IamRole} from '../aws/iam-roles.js'
-import {listUsers} from '../aws/iam-users.js'
+import type {IamRole} from '../aws/iam-roles.js'
+import {authorizationDetails, type PrincipalDetails} from '../aws/iam-details.js'
 import {simulateDecisions} from '../aws/iam-simulate.js'
 import {
   attachManagedPolicy,
@@ -14,7 +14,6 @@ import {
   ensureManagedPolicy,
   getInlinePolicy,
   listAttachedPolicyArns,
-  listInlinePolicies,
   managedPolicyAttachments,
   putInlinePolicy,
   type PrincipalKind,
@@ -25,7 +24,6 @@ import {trustedPrincipals} from '../aws/policies/trust.js'
 import {nameFromArn} from '../aws/arn.js'
 import {PreflightError} from '../errors.js'
 import {resolveTime, type TimeSpec} from '../playbook/time.js'
-import {mapPool, READ_CONCURRENCY} from './lib/pool.js'
 import {matchesAnySelector, unmatchedSelectors} from './lib/selectors.js'
 import {pollUntil, settleSince} from './lib/poll.js'
 import {chainsFromOtherAccounts, followChains} from './revoke/chains.js'
@@ -66,14 +64,12 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
   contains: 'sessions',
   chainsAcross: (p) => p.followChains,
   permissions: [
-    'iam:ListRoles',
-    'iam:ListRoleTags',
-    'iam:ListUsers',
-    'iam:ListRolePolicies',
+    // The plan's one read of every role and user with tags and inline policies (not ListRoles, then
+    // ListRoleTags, ListRolePolicies and GetRolePolicy for each role).
+    'iam:GetAccountAuthorizationDetails',
     'iam:GetRolePolicy',
     'iam:PutRolePolicy',
     'iam:DeleteRolePolicy',
-    'iam:ListUserPolicies',
     'iam:GetUserPolicy',
     'iam:PutUserPolicy',
     'iam:DeleteUserPolicy',
@@ -102,12 +98,12 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const skipped: Skipped[] = []
     const notes: string[] = []
     const residual: Residual[] = []
-    const roles = p.roles || p.roleTags || p.sessions ? await listRoles(iam, {signal: ctx.signal}) : []
-    const tagCache = new Map<string, Promise<Record<string, string>>>()
-    const tagsOf = (r: IamRole) => {
-      if (!tagCache.has(r.name)) tagCache.set(r.name, listRoleTags(iam, r.name, {signal: ctx.signal}))
-      return tagCache.get(r.name)!
-    }
+    // One paged read gives every role's trust, tags and inline policies (and the users', when asked):
+    // the break-glass guard, the selectors and the size budget need no call per principal.
+    const account = await authorizationDetails(iam, {roles: Boolean(p.roles || p.roleTags || p.sessions), users: Boolean(p.users)}, {signal: ctx.signal})
+    const roles: IamRole[] = account.roles
+    const details = new Map<string, PrincipalDetails>([...account.roles, ...account.users].map((x) => [x.arn, x]))
+    const tagsOf = async (r: IamRole) => details.get(r.arn)?.tags ?? {}
     const targets = new Map<string, Target>()
     const add = (t: Omit<Target, 'sessions' | 'all'> & {all?: boolean; sessions?: SessionMatch[]}) => {
       const cur = targets.get(t.arn) ?? {...t, all: false, sessions: []}
@@ -155,7 +151,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     }
 
     if (p.users) {
-      const allUsers = await listUsers(iam, {signal: ctx.signal})
+      const allUsers = account.users
       warnings.push(...unmatchedSelectors('user', p.users, allUsers, ctx.step.id, Boolean(ctx.scope)))
       const us = selectUsers(allUsers, p.users, p.exclude)
       skipped.push(...us.skipped)
@@ -172,8 +168,8 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
 
     const preview = resolveTime(p.issuedBefore, ctx.now()).toISOString()
     const tooBig: string[] = []
-    const changes = await mapPool([...targets.values()], READ_CONCURRENCY, async (t) => {
-      const c = await planTarget(t, p, preview, ctx)
+    const changes = [...targets.values()].map((t) => {
+      const c = planTarget(t, details.get(t.arn)?.inline ?? new Map(), p, preview, ctx)
       if (c.tooBig) tooBig.push(c.tooBig)
       return c.change
     })
@@ -230,14 +226,7 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     const landed = readBackAtApply.has(a as Applied<RevokeData>) ? {ok: true} : await pollUntil(readBack, Boolean, {signal: ctx.signal})
     const checks: Check[] = [{target: a.target, name: 'policy in place', ok: landed.ok, detail: landed.ok ? `${managedPolicyArn ?? REVOKE_POLICY_NAME} reads back` : 'the policy does not read back'}]
     if (!landed.ok) return checks
-    await settleSince(a.appliedAt, d.settleMs ?? 0, ctx.signal)
-    // Authorization can lag reads (IAM is eventually consistent): poll the simulation too.
-    const matches: (SessionMatch | undefined)[] = d.all ? [undefined] : d.sessions.slice(0, 5)
-    for (const match of matches) {
-      const proof = await pollUntil(() => proveCutoff(iam, d.arn, cutoff, {target: a.target, match, signal: ctx.signal}), (c) => c.ok, {signal: ctx.signal})
-      checks.push(proof.value)
-    }
-    return checks
+    return [...checks, ...(await proveDeny(a, cutoff, ctx))]
   },
 
   async inspect(a, ctx): Promise<Inspection> {
@@ -290,6 +279,19 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
  */
 const readBackAtApply = new WeakSet<Applied<RevokeData>>()
 
+/** After the settle time, IAM's simulation must deny the change's sessions issued before the cutoff (polled: authorization can lag reads). */
+async function proveDeny(a: Applied<RevokeData>, cutoff: string, ctx: Ctx): Promise<Check[]> {
+  const d = a.data
+  await settleSince(a.appliedAt, d.settleMs ?? 0, ctx.signal)
+  const checks: Check[] = []
+  const matches: (SessionMatch | undefined)[] = d.all ? [undefined] : d.sessions.slice(0, 5)
+  for (const match of matches) {
+    const proof = await pollUntil(() => proveCutoff(ctx.clients.iam, d.arn, cutoff, {target: a.target, match, signal: ctx.signal}), (c) => c.ok, {signal: ctx.signal})
+    checks.push(proof.value)
+  }
+  return checks
+}
+
 async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: RevokeSpec, ctx: Ctx): Promise<{doc: PolicyDocument; confirmed: boolean}> {
   const iam = ctx.clients.iam
   for (let attempt = 0; ; attempt++) {
@@ -313,9 +315,8 @@ async function putRunPart(ref: {kind: PrincipalKind; name: string}, wanted: Revo
   }
 }
 
-async function planTarget(t: Target, p: RevokeParams, preview: string, ctx: Ctx): Promise<{change?: Change<RevokeData>; tooBig?: string}> {
-  const ref = {kind: t.kind, name: t.name}
-  const inline = await listInlinePolicies(ctx.clients.iam, ref, {signal: ctx.signal})
+/** The change for one target, from its inline policies as the plan's account read found them (no call). */
+function planTarget(t: Target, inline: Map<string, PolicyDocument>, p: RevokeParams, preview: string, ctx: Ctx): {change?: Change<RevokeData>; tooBig?: string} {
   const current = inline.get(REVOKE_POLICY_NAME)
   const wanted: RevokeSpec = {allBefore: t.all ? preview : undefined, sessions: t.sessions.map((match) => ({match, before: preview}))}
   const after = withRunPart(current, ctx.runId, wanted)
