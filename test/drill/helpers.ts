@@ -12,6 +12,7 @@ export interface Card {
   reports: string[]
   faults: Record<string, number>
   revert: {ok: boolean; detail: string}
+  actionsApplied: number
 }
 
 /** Runs a drill through the CLI as a scheduler would: --json, exit code, reports in a temp folder. */
