@@ -1,9 +1,10 @@
 // Discovery of an AWS Organization's accounts (the playbook's `accounts: [{organization: true, …}]`):
 // ListRoots → ListOrganizationalUnitsForParent, recursively → ListAccountsForParent, and
-// ListTagsForResource per account, so every account carries its OU path and tags. Organizations is
-// served from us-east-1 and throttles hard (TooManyRequestsException): each call is retried with backoff
-// after the SDK's own retries. Selection is pure: ACTIVE accounts that match; the others come back as
-// skipped with the reason, so a plan shows every account of the scope.
+// ListTagsForResource per account, so every account carries its OU path and tags; branches and tags are
+// read side by side, a few calls at a time. Organizations is served from us-east-1 and throttles hard
+// (TooManyRequestsException): each call is retried with backoff after the SDK's own retries. Selection is
+// pure: ACTIVE accounts that match; the others come back as skipped with the reason, so a plan shows every
+// account of the scope.
 import type {Clients} from './clients.js'
 import {isThrottle} from './errors.js'
 import {organizationsSdk} from './sdk.js'
@@ -49,44 +50,78 @@ export interface DiscoverOptions {
   backoffMs?: number
 }
 
+/**
+ * Organizations calls discovery keeps in flight at once: the OU tree's branches and the accounts' tags are
+ * read side by side (one after another, 20 accounts' tags alone were a second at 50 ms a call), few enough
+ * that a throttling API answers most of them the first time (throttles are retried with backoff anyway).
+ */
+export const DISCOVERY_CONCURRENCY = 4
+
 /** Every account of the organization (any state), with OU path and tags. */
 export async function discoverOrganization(clients: Clients, opts: DiscoverOptions = {}): Promise<Organization> {
   const sdk = await organizationsSdk()
   // One typed entry point for the five commands (the SDK's per-command overloads do not unify).
   const raw = clients.organizations.send.bind(clients.organizations) as unknown as (c: object, o: {abortSignal?: AbortSignal}) => Promise<unknown>
-  const send = <T>(command: object) => withBackoff(() => raw(command, {abortSignal: opts.signal}) as Promise<T>, opts)
-  const org = await send<{Organization?: {Id?: string; MasterAccountId?: string}}>(new sdk.DescribeOrganizationCommand({}))
-  const roots = await pages((NextToken) => send<{Roots?: {Id?: string}[]; NextToken?: string}>(new sdk.ListRootsCommand({NextToken})).then((r) => ({items: r.Roots ?? [], next: r.NextToken})))
+  const slot = limiter(DISCOVERY_CONCURRENCY)
+  const send = <T>(command: object) => slot(() => withBackoff(() => raw(command, {abortSignal: opts.signal}) as Promise<T>, opts))
+  const [org, roots] = await Promise.all([
+    send<{Organization?: {Id?: string; MasterAccountId?: string}}>(new sdk.DescribeOrganizationCommand({})),
+    pages((NextToken) => send<{Roots?: {Id?: string}[]; NextToken?: string}>(new sdk.ListRootsCommand({NextToken})).then((r) => ({items: r.Roots ?? [], next: r.NextToken}))),
+  ])
   const accounts: OrgAccount[] = []
+  // Each OU's accounts and child OUs are read together, and sibling OUs side by side.
   const walk = async (root: string, parentId: string, path: OrgUnit[]): Promise<void> => {
-    const here = await pages((NextToken) =>
-      send<{Accounts?: {Id?: string; Name?: string; State?: string; Status?: string}[]; NextToken?: string}>(new sdk.ListAccountsForParentCommand({ParentId: parentId, NextToken})).then((r) => ({
-        items: r.Accounts ?? [],
-        next: r.NextToken,
-      })),
-    )
+    const [here, children] = await Promise.all([
+      pages((NextToken) =>
+        send<{Accounts?: {Id?: string; Name?: string; State?: string; Status?: string}[]; NextToken?: string}>(new sdk.ListAccountsForParentCommand({ParentId: parentId, NextToken})).then((r) => ({
+          items: r.Accounts ?? [],
+          next: r.NextToken,
+        })),
+      ),
+      pages((NextToken) =>
+        send<{OrganizationalUnits?: {Id?: string; Name?: string}[]; NextToken?: string}>(new sdk.ListOrganizationalUnitsForParentCommand({ParentId: parentId, NextToken})).then((r) => ({
+          items: r.OrganizationalUnits ?? [],
+          next: r.NextToken,
+        })),
+      ),
+    ])
     for (const a of here) {
       // `Status` is the legacy field (ACTIVE | SUSPENDED | PENDING_CLOSURE); `State` replaces it.
       const state = (a.State ?? a.Status ?? 'ACTIVE') as AccountState
       accounts.push({id: a.Id!, name: a.Name ?? a.Id!, state, ous: path, root, tags: {}})
     }
-    const children = await pages((NextToken) =>
-      send<{OrganizationalUnits?: {Id?: string; Name?: string}[]; NextToken?: string}>(new sdk.ListOrganizationalUnitsForParentCommand({ParentId: parentId, NextToken})).then((r) => ({
-        items: r.OrganizationalUnits ?? [],
-        next: r.NextToken,
-      })),
-    )
-    for (const ou of children) await walk(root, ou.Id!, [...path, {id: ou.Id!, name: ou.Name ?? ou.Id!}])
+    await Promise.all(children.map((ou) => walk(root, ou.Id!, [...path, {id: ou.Id!, name: ou.Name ?? ou.Id!}])))
   }
-  for (const r of roots) await walk(r.Id!, r.Id!, [])
-  for (const a of accounts) {
-    const tags = await pages((NextToken) =>
-      send<{Tags?: {Key?: string; Value?: string}[]; NextToken?: string}>(new sdk.ListTagsForResourceCommand({ResourceId: a.id, NextToken})).then((r) => ({items: r.Tags ?? [], next: r.NextToken})),
-    )
-    a.tags = Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? '']))
-  }
+  await Promise.all(roots.map((r) => walk(r.Id!, r.Id!, [])))
+  await Promise.all(
+    accounts.map(async (a) => {
+      const tags = await pages((NextToken) =>
+        send<{Tags?: {Key?: string; Value?: string}[]; NextToken?: string}>(new sdk.ListTagsForResourceCommand({ResourceId: a.id, NextToken})).then((r) => ({items: r.Tags ?? [], next: r.NextToken})),
+      )
+      a.tags = Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? '']))
+    }),
+  )
+  // Whatever order the branches answered in.
   accounts.sort((x, y) => x.id.localeCompare(y.id))
   return {id: org.Organization?.Id ?? '', managementAccount: org.Organization?.MasterAccountId ?? '', accounts}
+}
+
+/** At most `n` of the calls given to it run at once; the rest wait their turn, in order. */
+function limiter(n: number): <T>(call: () => Promise<T>) => Promise<T> {
+  let active = 0
+  const waiting: (() => void)[] = []
+  return async (call) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve))
+    else active++
+    try {
+      return await call()
+    } finally {
+      // A waiter takes this slot over (active stays the same); else the slot is free.
+      const next = waiting.shift()
+      if (next) next()
+      else active--
+    }
+  }
 }
 
 export interface Selected {

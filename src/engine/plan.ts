@@ -263,42 +263,61 @@ export async function planAccount(
 ): Promise<{plan: Omit<AccountPlan, 'id' | 'name' | 'ou'>; residual: Residual[][]}> {
   const {playbook} = loaded
   const {account} = x
-  // In a member account lockdown is the access role's session: its permissions are checked there.
-  const permissionCheck = x.single
+  // In a member account lockdown is the access role's session: its permissions are checked there, beside
+  // the plan's reads (they write nothing), not before them: one round trip less per account. A missing
+  // permission still wins over the read it made fail: the plan then names every permission missing.
+  const checking = x.single
     ? undefined
-    : await checkCallerPermissions(account.clients, account.caller, x.needed, {file: loaded.file, simulateRequired: x.simulateRequired, signal: env.signal})
+    : checkCallerPermissions(account.clients, account.caller, x.needed, {file: loaded.file, simulateRequired: x.simulateRequired, signal: env.signal}).then(
+        (check) => ({check}),
+        (error: unknown) => ({error}),
+      )
+  const checked = async () => {
+    const c = await checking
+    if (c && 'error' in c) throw c.error
+    return c?.check
+  }
   const steps: AccountPlan['steps'] = []
   const residual: Residual[][] = []
-  for (const v of valid) {
-    if (!v.enabled) {
-      steps.push({id: v.step.id, changes: [], skipped: [], notes: [], warnings: []})
-      residual.push([])
-      continue
+  try {
+    await planSteps()
+  } catch (error) {
+    await checked()
+    throw error
+  }
+  const permissionCheck = await checked()
+  async function planSteps(): Promise<void> {
+    for (const v of valid) {
+      if (!v.enabled) {
+        steps.push({id: v.step.id, changes: [], skipped: [], notes: [], warnings: []})
+        residual.push([])
+        continue
+      }
+      const runWide = v.action.scope === 'run' && x.run
+      // A run-wide step (forensics over every account) is planned once, in its home account.
+      if (runWide && account.id !== x.run!.home) {
+        steps.push({id: v.step.id, changes: [], skipped: [], notes: [], warnings: []})
+        residual.push([])
+        continue
+      }
+      const stepContext = stepCtx(env, {incident: playbook.incident, protect: x.protect}, {id: v.step.id, allowSelf: v.step.allowSelf}, account)
+      const across = {...(x.scope ? {scope: x.scope} : {}), ...(x.chainFrom?.get(v.step.id)?.length ? {chainFrom: x.chainFrom.get(v.step.id)} : {})}
+      const protects = [...x.accessGuards.map((g) => ({arn: g.pattern, reason: g.reason})), ...steps.flatMap((s) => s.protects ?? [])]
+      const known = protects.length ? {protects} : {}
+      const ctx = runWide ? {...stepContext, ...across, ...known, accounts: x.run!.accounts} : {...stepContext, ...across, ...known}
+      const planned = await v.action.plan(v.params, ctx)
+      const shielded = shieldAccess(planned.changes, x.accessGuards)
+      const {kept, skipped, self} = excludeGuarded(shielded.kept, {caller: account.caller, protect: x.protect, allowSelf: v.step.allowSelf})
+      steps.push({
+        id: v.step.id,
+        changes: kept.map((c) => ({...c, account: account.id})),
+        skipped: [...planned.skipped, ...shielded.skipped, ...skipped],
+        notes: planned.notes,
+        warnings: [...(planned.warnings ?? []), ...self.map((c) => selfWarning(c, account.caller))],
+        ...(planned.protects ? {protects: planned.protects} : {}),
+      })
+      residual.push(planned.residual ?? [])
     }
-    const runWide = v.action.scope === 'run' && x.run
-    // A run-wide step (forensics over every account) is planned once, in its home account.
-    if (runWide && account.id !== x.run!.home) {
-      steps.push({id: v.step.id, changes: [], skipped: [], notes: [], warnings: []})
-      residual.push([])
-      continue
-    }
-    const stepContext = stepCtx(env, {incident: playbook.incident, protect: x.protect}, {id: v.step.id, allowSelf: v.step.allowSelf}, account)
-    const across = {...(x.scope ? {scope: x.scope} : {}), ...(x.chainFrom?.get(v.step.id)?.length ? {chainFrom: x.chainFrom.get(v.step.id)} : {})}
-    const protects = [...x.accessGuards.map((g) => ({arn: g.pattern, reason: g.reason})), ...steps.flatMap((s) => s.protects ?? [])]
-    const known = protects.length ? {protects} : {}
-    const ctx = runWide ? {...stepContext, ...across, ...known, accounts: x.run!.accounts} : {...stepContext, ...across, ...known}
-    const planned = await v.action.plan(v.params, ctx)
-    const shielded = shieldAccess(planned.changes, x.accessGuards)
-    const {kept, skipped, self} = excludeGuarded(shielded.kept, {caller: account.caller, protect: x.protect, allowSelf: v.step.allowSelf})
-    steps.push({
-      id: v.step.id,
-      changes: kept.map((c) => ({...c, account: account.id})),
-      skipped: [...planned.skipped, ...shielded.skipped, ...skipped],
-      notes: planned.notes,
-      warnings: [...(planned.warnings ?? []), ...self.map((c) => selfWarning(c, account.caller))],
-      ...(planned.protects ? {protects: planned.protects} : {}),
-    })
-    residual.push(planned.residual ?? [])
   }
   const principals = new Set(steps.flatMap((s, i) => (valid[i].action.readOnly ? [] : s.changes.map((c) => c.principal)))).size
   return {
