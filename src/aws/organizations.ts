@@ -24,6 +24,7 @@ export interface OrgAccount {
   ous: OrgUnit[]
   /** The root id (r-…). */
   root: string
+  /** Empty when discovery was told no selection needs them (DiscoverOptions.tags false). */
   tags: Record<string, string>
 }
 
@@ -48,6 +49,12 @@ export interface DiscoverOptions {
   retries?: number
   /** First backoff delay; doubles each retry, with jitter (default 200 ms). */
   backoffMs?: number
+  /**
+   * Read each account's tags (ListTagsForResource, one call an account; default true). A caller whose
+   * selections name no tags says false: in an organization of hundreds of accounts those are hundreds of
+   * calls to an API that throttles hard, and every account's `tags` is then left empty.
+   */
+  tags?: boolean
 }
 
 /**
@@ -94,7 +101,7 @@ export async function discoverOrganization(clients: Clients, opts: DiscoverOptio
   }
   await Promise.all(roots.map((r) => walk(r.Id!, r.Id!, [])))
   await Promise.all(
-    accounts.map(async (a) => {
+    (opts.tags === false ? [] : accounts).map(async (a) => {
       const tags = await pages((NextToken) =>
         send<{Tags?: {Key?: string; Value?: string}[]; NextToken?: string}>(new sdk.ListTagsForResourceCommand({ResourceId: a.id, NextToken})).then((r) => ({items: r.Tags ?? [], next: r.NextToken})),
       )

@@ -32,7 +32,9 @@ export function isSingleAccount(playbook: Playbook, caller: Caller): boolean {
 
 export async function resolveScope(playbook: Playbook, base: {clients: Clients; caller: Caller}, signal?: AbortSignal): Promise<Scope> {
   const wantsOrg = playbook.accounts.some((a) => typeof a === 'object')
-  const org = wantsOrg ? await discover(base.clients, base.caller, signal) : undefined
+  // Tags are read only when a selection names some: one Organizations call an account otherwise spent.
+  const tags = playbook.accounts.some((a) => typeof a === 'object' && Object.keys(a.tags ?? {}).length > 0)
+  const org = wantsOrg ? await discover(base.clients, base.caller, {signal, tags}) : undefined
   const byId = new Map(org?.accounts.map((a) => [a.id, a]))
   const picked = new Map<string, ScopeAccount>()
   const skipped = new Map<string, Scope['skipped'][number]>()
@@ -58,9 +60,9 @@ export async function resolveScope(playbook: Playbook, base: {clients: Clients; 
   }
 }
 
-async function discover(clients: Clients, caller: Caller, signal?: AbortSignal): Promise<Organization> {
+async function discover(clients: Clients, caller: Caller, opts: {signal?: AbortSignal; tags: boolean}): Promise<Organization> {
   try {
-    return await discoverOrganization(clients, {signal})
+    return await discoverOrganization(clients, opts)
   } catch (error) {
     const info = classifyAwsError(error)
     const hint =
