@@ -48,7 +48,9 @@ export const revokeOrg: Action<RevokeOrgParams, RevokeOrgData> = {
     'organizations:DetachPolicy',
     'organizations:EnablePolicyType',
     'organizations:DisablePolicyType',
-    ...revokeSessions.permissions,
+    // In the member accounts: verify and the plan's notes list roles to find one the SCP names.
+    'iam:ListRoles',
+    ...revokeSessions.permissions.filter((a) => a !== 'iam:ListRoles'),
   ],
   example: `- id: contain-org
   action: revoke-org
