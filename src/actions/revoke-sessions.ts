@@ -210,7 +210,13 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
     // (Sids carry the run id) and keeps every other run's part, so undo can later remove only its own.
     const {doc, confirmed} = await putRunPart(ref, wanted, ctx)
     const applied: Applied<RevokeData> = {...c, appliedAt: new Date().toISOString(), result: {cutoff, policy: doc}}
-    if (confirmed) readBackAtApply.add(applied)
+    if (confirmed) {
+      // The policy reads back with this run's part: prove it now (once settled) while later changes are
+      // still being written, instead of after the last write; verify collects the answer.
+      const proof = proveDeny(applied, cutoff, ctx)
+      proof.catch(() => undefined) // verify awaits it and reports a failure; until then it is not unhandled
+      provenAtApply.set(applied, proof)
+    }
     return applied
   },
 
@@ -223,10 +229,11 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
       managedPolicyArn
         ? (await listAttachedPolicyArns(iam, ref, {signal: ctx.signal})).includes(managedPolicyArn)
         : ownPartCovers(await getInlinePolicy(iam, ref, REVOKE_POLICY_NAME, {signal: ctx.signal}), d, cutoff, ctx.runId)
-    const landed = readBackAtApply.has(a as Applied<RevokeData>) ? {ok: true} : await pollUntil(readBack, Boolean, {signal: ctx.signal})
+    const early = provenAtApply.get(a as Applied<RevokeData>)
+    const landed = early ? {ok: true} : await pollUntil(readBack, Boolean, {signal: ctx.signal})
     const checks: Check[] = [{target: a.target, name: 'policy in place', ok: landed.ok, detail: landed.ok ? `${managedPolicyArn ?? REVOKE_POLICY_NAME} reads back` : 'the policy does not read back'}]
     if (!landed.ok) return checks
-    return [...checks, ...(await proveDeny(a, cutoff, ctx))]
+    return [...checks, ...(await (early ?? proveDeny(a, cutoff, ctx)))]
   },
 
   async inspect(a, ctx): Promise<Inspection> {
@@ -273,11 +280,13 @@ export const revokeSessions: Action<RevokeParams, RevokeData> = {
  * a concurrent run may write between our read and our put, so read back and retry until our part is in.
  */
 /**
- * Changes whose policy apply read back with this run's part in place, in this process: verify does not
- * read it a third time (its answer is known); it goes straight to proving the deny with IAM's simulation,
- * which sees the policy as IAM enforces it. A change from a journal (--resume) is not in here and is read.
+ * Changes whose policy apply read back with this run's part in place, in this process, with the proof of
+ * the deny that apply then started: verify does not read the policy a third time (its answer is known) and
+ * awaits that proof, IAM's simulation, which sees the policy as IAM enforces it. The proofs go at the pace
+ * changes finish applying (one simulation each, a few in flight while `concurrency` changes are), so they
+ * need no bound of their own. A change from a journal (--resume) is not in here: verify reads and proves it.
  */
-const readBackAtApply = new WeakSet<Applied<RevokeData>>()
+const provenAtApply = new WeakMap<Applied<RevokeData>, Promise<Check[]>>()
 
 /** After the settle time, IAM's simulation must deny the change's sessions issued before the cutoff (polled: authorization can lag reads). */
 async function proveDeny(a: Applied<RevokeData>, cutoff: string, ctx: Ctx): Promise<Check[]> {
