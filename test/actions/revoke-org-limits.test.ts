@@ -5,7 +5,7 @@
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {AttachPolicyCommand, CreatePolicyCommand, DetachPolicyCommand, DisablePolicyTypeCommand, ListOrganizationalUnitsForParentCommand, ListPoliciesForTargetCommand, ListRootsCommand} from '@aws-sdk/client-organizations'
+import {AttachPolicyCommand, CreatePolicyCommand, DetachPolicyCommand, DisablePolicyTypeCommand, ListOrganizationalUnitsForParentCommand, ListPoliciesCommand, ListPoliciesForTargetCommand, ListRootsCommand} from '@aws-sdk/client-organizations'
 import {describe, expect, it} from 'vitest'
 
 import {revokeOrg} from '../../src/actions/revoke-org.js'
@@ -131,5 +131,17 @@ describe('revoke-org limits', () => {
     expect(arnLike('arn:aws:iam::*:role/app-*', 'arn:aws:iam::222233334444:role/app-web')).toBe(true)
     expect(arnLike('arn:aws:iam::*:role/app-*', 'arn:aws:iam::222233334444:role/team/app-web')).toBe(false)
     expect(arnLike('arn:aws:iam::*:role/*/app-*', 'arn:aws:iam::222233334444:role/team/app-web')).toBe(true)
+  })
+
+  it('a half-applied SCP (created, not attached: a run killed between the writes) is partial: undo still deletes it', async () => {
+    const r = await cli(['run', playbook(`{targets: [${DEV_OU}], roles: [app-*], settle: 0s}`), '--yes', '--json'])
+    expect(r.code, JSON.stringify(r.json?.error)).toBe(0)
+    const mine = (await attached(DEV_OU)).find((p) => p.name === `lockdown-revoke-org-${DEV_OU}`)!
+    await org.send(new DetachPolicyCommand({PolicyId: mine.id, TargetId: DEV_OU}))
+    expect(await revokeOrg.inspect!({...r.json.plan.steps[0].changes[0], appliedAt: new Date().toISOString()}, {clients: sim.clients, runId: r.json.runId, signal: new AbortController().signal} as never)).toBe('partial')
+    const undo = await cli(['undo', r.json.runId, '--yes', '--json'])
+    expect(undo.code, undo.stderr).toBe(0)
+    const left = await org.send(new ListPoliciesCommand({Filter: 'SERVICE_CONTROL_POLICY'}))
+    expect(left.Policies!.some((p) => p.Name === `lockdown-revoke-org-${DEV_OU}`)).toBe(false)
   })
 })
