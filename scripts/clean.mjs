@@ -2,7 +2,8 @@
 //   clean PATH…      remove; prepack starts from an empty dist/ so no stale module is shipped, and postpack
 //                    removes what only the tarball needs: oclif.manifest.json must not stay in a checkout
 //                    (oclif would load the commands it lists from dist/ instead of src/, so tests and
-//                    bin/dev.js would run stale code).
+//                    bin/dev.js would run stale code), and dist/fast (the bundled validate, which bin/run.js
+//                    would prefer to a later build's modules).
 //   --shrinkwrap     write npm-shrinkwrap.json from package-lock.json for the tarball: an installed CLI gets
 //                    exactly the dependency tree the tests ran against. Each registry package gets its
 //                    tarball URL (a lock written with omit-lockfile-registry-resolved has none), so npm

@@ -14,7 +14,7 @@ import {promisify} from 'node:util'
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** What `npm pack` needs to build: the sources, the shipped files, the build config. */
-const COPY = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'src', 'playbooks', 'scripts/clean.mjs', 'scripts/root-help.mjs']
+const COPY = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'src', 'playbooks', 'scripts/clean.mjs', 'scripts/root-help.mjs', 'scripts/bundle-validate.mjs']
 
 export interface Installed {
   /** The installed `lockdown` executable. */

@@ -84,12 +84,15 @@ describe('npm pack + npm install -g', () => {
         return {code: Number(e.code ?? 1), stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
       }
     }
+    expect(existsSync(join(pkg.packageDir, 'dist', 'fast', 'validate.js'))).toBe(true)
     const broken = join(process.cwd(), 'test/fixtures/playbooks/broken.yaml')
     for (const args of [['validate', 'leaked-access-key'], ['validate', 'leaked-access-key', '--set', 'user=ci-deploy', '--json'], ['validate', broken], ['validate', broken, 'no-such-playbook', '--json']]) {
       const fast = await lockdown(args, {NODE_DEBUG: 'module'})
-      // NODE_DEBUG=module names every CommonJS module loaded: oclif is not among them.
+      // NODE_DEBUG=module names every CommonJS module loaded: oclif is not among them, nor yaml's
+      // modules (the bundle prepack writes, dist/fast/validate.js, holds yaml, zod and the loader).
       expect(fast.stderr, args.join(' ')).toMatch(/^MODULE \d+: /m)
       expect(fast.stderr, args.join(' ')).not.toContain('@oclif/core')
+      expect(fast.stderr, args.join(' ')).not.toContain('node_modules/yaml/')
       const stderr = fast.stderr.split('\n').filter((l) => !/^MODULE \d+: /.test(l)).join('\n')
       expect({code: fast.code, stdout: fast.stdout, stderr}, args.join(' ')).toEqual(await viaOclif(args))
     }
