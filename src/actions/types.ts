@@ -5,6 +5,10 @@ import type {ZodType} from 'zod'
 
 import type {AccessHow} from '../aws/access.js'
 import type {Clients} from '../aws/clients.js'
+import type {Grant, GrantScope} from '../forensics/sources/registry.js'
+
+// A least-privilege statement and where it applies: the forensic sources define the shape (they know their ARNs).
+export type {Grant, GrantScope}
 
 /** Who is running lockdown, from sts:GetCallerIdentity. Guards keep the tool from locking out its caller. */
 export interface Caller {
@@ -163,6 +167,12 @@ export interface Action<P = unknown, C = unknown> {
   params: ZodType<P>
   /** IAM actions it needs; feeds `lockdown permissions`. */
   permissions: string[]
+  /**
+   * What these parameters need, when that depends on them (forensics: the source it reads): statements
+   * scoped to the resources the parameters name. Absent: `permissions` on every resource. The permissions
+   * command, the preflight simulation and the access-role policy all read it (engine/permissions.ts).
+   */
+  permissionsFor?(p: P, where?: GrantScope): Grant[]
   /** A YAML step (a list item) that validates; tested. */
   example: string
   /** What this action's changes contain for their principal (for residual-risk notes across steps). */

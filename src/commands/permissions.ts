@@ -4,7 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {playbookArg, setFlag, setVars} from '../cli/flags.js'
 import {accessOf} from '../engine/accounts.js'
 import {accessRolePolicy, callerPolicy, stackSetTemplate} from '../engine/access-role.js'
-import {leastPrivilegePolicy} from '../engine/permissions.js'
+import {leastPrivilegePolicy, permissionNotes} from '../engine/permissions.js'
 import {loadAndValidate} from '../engine/validate.js'
 
 export default class Permissions extends BaseCommand<typeof Permissions> {
@@ -26,7 +26,8 @@ export default class Permissions extends BaseCommand<typeof Permissions> {
   async run() {
     // The policy depends only on the actions, so required variables need no values here.
     const {loaded, steps} = await loadAndValidate(this.args.file, setVars(this.flags.set), undefined, {pendingVars: true})
-    const actions = steps.map((v) => v.action)
+    // Steps, not only actions: what a step needs can depend on its `with:` (a forensics source's bucket).
+    const actions = steps
     const {playbook} = loaded
     const organization = playbook.accounts.some((a) => typeof a === 'object')
     const otherAccounts = organization || playbook.accounts.some((a) => a !== 'current')
@@ -39,6 +40,8 @@ export default class Permissions extends BaseCommand<typeof Permissions> {
             ? callerPolicy(actions, {access: accessOf(playbook), organization, otherAccounts})
             : leastPrivilegePolicy(actions)
     this.say(JSON.stringify(out, null, 2))
+    // What an IAM policy cannot say (a KMS key only the bucket knows) goes to stderr: stdout stays a policy.
+    for (const note of permissionNotes(steps)) this.logToStderr(`note: ${note}`)
     return out
   }
 }

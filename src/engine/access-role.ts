@@ -4,7 +4,10 @@
 // role to every account of an organization with StackSets (service-managed: one template, every OU).
 import type {AnyAction} from '../actions/types.js'
 import type {AccessPath} from '../aws/access.js'
-import {permissionsFor} from './permissions.js'
+import {grantsFor, policyStatements, type StepNeed} from './permissions.js'
+
+/** The steps a policy is for: their actions and parameters (or, for a catalog, actions alone). */
+type Steps = readonly (AnyAction | StepNeed)[]
 
 /** Organizations reads of discovery (src/aws/organizations.ts). */
 export const DISCOVERY_PERMISSIONS = [
@@ -16,8 +19,8 @@ export const DISCOVERY_PERMISSIONS = [
 ]
 
 /** The access role's identity policy: every action the steps call, in each member account. */
-export function accessRolePolicy(actions: readonly AnyAction[]): object {
-  return {Version: '2012-10-17', Statement: [{Sid: 'LockdownSteps', Effect: 'Allow', Action: permissionsFor(actions), Resource: '*'}]}
+export function accessRolePolicy(steps: Steps): object {
+  return {Version: '2012-10-17', Statement: policyStatements(grantsFor(steps), 'LockdownSteps')}
 }
 
 /**
@@ -25,8 +28,8 @@ export function accessRolePolicy(actions: readonly AnyAction[]): object {
  * its own credentials), discovery when the playbook selects from the organization, and AssumeRole with
  * SourceIdentity on the access path only.
  */
-export function callerPolicy(actions: readonly AnyAction[], x: {access: AccessPath; organization: boolean; otherAccounts: boolean}): object {
-  const statements: object[] = [{Sid: 'LockdownSteps', Effect: 'Allow', Action: permissionsFor(actions), Resource: '*'}]
+export function callerPolicy(steps: Steps, x: {access: AccessPath; organization: boolean; otherAccounts: boolean}): object {
+  const statements: object[] = policyStatements(grantsFor(steps), 'LockdownSteps')
   if (x.organization) statements.push({Sid: 'LockdownDiscovery', Effect: 'Allow', Action: DISCOVERY_PERMISSIONS, Resource: '*'})
   if (x.otherAccounts) {
     // The first hop is `via[0]` when a chain is given (the later hops are assumed by the roles before them).
@@ -42,8 +45,8 @@ export function callerPolicy(actions: readonly AnyAction[], x: {access: AccessPa
  * or a delegated administrator), lets it set SourceIdentity (lockdown sets the caller's name), and asks for
  * the ExternalId when one is given.
  */
-export function stackSetTemplate(actions: readonly AnyAction[], access: AccessPath): object {
-  const policy = accessRolePolicy(actions)
+export function stackSetTemplate(steps: Steps, access: AccessPath): object {
+  const policy = accessRolePolicy(steps)
   const trusted = access.via?.length ? {'Fn::Sub': '${TrustedPrincipal}'} : {'Fn::Sub': 'arn:${AWS::Partition}:iam::${LockdownAccountId}:root'}
   return {
     AWSTemplateFormatVersion: '2010-09-09',

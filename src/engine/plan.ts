@@ -12,8 +12,8 @@ import type {LoadedPlaybook} from '../playbook/load.js'
 import {accessOf, accessProtect, enterAll, isSingleAccount, resolveScope, type Reached} from './accounts.js'
 import {followAcross, type AccountPlanned} from './chains-across.js'
 import {checkMaxTargets, checkMaxTargetsPerAccount, excludeGuarded, selfWarning} from './guards.js'
-import {permissionsFor} from './permissions.js'
-import {checkCallerPermissions, SIMULATE, type PermissionCheck} from './preflight.js'
+import {grantsFor, permissionsFor} from './permissions.js'
+import {checkCallerPermissions, SIMULATE, type Needs, type PermissionCheck} from './preflight.js'
 import {openSession} from './session.js'
 import {loadAndValidate, validateSteps, type ValidStep} from './validate.js'
 
@@ -161,8 +161,10 @@ function runScope(reached: Reached[], skipped: {account: string; name?: string; 
 export async function planScope(loaded: LoadedPlaybook, env: PlanEnv, valid: ValidStep[] = validateSteps(loaded), opts: {entered?: Reached[]} = {}): Promise<{plan: RunPlan; reached: Reached[]}> {
   const {playbook} = loaded
   const single = isSingleAccount(playbook, env.caller)
-  const enabled = valid.filter((v) => v.enabled).map((v) => v.action)
-  const needed = permissionsFor(enabled)
+  const enabledSteps = valid.filter((v) => v.enabled)
+  const enabled = enabledSteps.map((v) => v.action)
+  // What each step's parameters need (a forensics step reading S3 needs the bucket), where it runs.
+  const needed: Needs = (where) => grantsFor(enabledSteps, where)
   const simulateRequired = enabled.some((a) => a.permissions.includes(SIMULATE))
   // Single account: before any other call, a caller missing a permission learns it now (exit 3).
   const permissionCheck = single
@@ -235,7 +237,7 @@ export async function planScope(loaded: LoadedPlaybook, env: PlanEnv, valid: Val
       principals: principals.size,
       protect: [...protect, ...accessGuards.map((g) => g.pattern)],
     },
-    permissions: permissionsFor(valid.map((v) => v.action)),
+    permissions: permissionsFor(valid),
     permissionCheck: single ? permissionCheck : {checked: Object.values(accounts).some((a) => a.permissionCheck?.checked), detail: permissionCheck.detail},
   }
   return {plan, reached}
@@ -250,7 +252,7 @@ export async function planAccount(
     account: AccountCtx
     protect: string[]
     accessGuards: {pattern: string; reason: string}[]
-    needed: string[]
+    needed: Needs
     simulateRequired: boolean
     single: boolean
     /** A run over several accounts: where `scope: 'run'` steps are planned, and every account of the scope. */

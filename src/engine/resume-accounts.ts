@@ -4,12 +4,12 @@
 // before anything is sent to that account.
 import {DEFAULT_ACCESS} from '../aws/access.js'
 import type {AwsOptions} from '../aws/clients.js'
-import {permissionsFor} from './permissions.js'
+import {grantsFor} from './permissions.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import {accessProtect, enterAll, type Reached} from './accounts.js'
 import type {JournalWriter} from './journal.js'
 import {accountCtx, planAccount} from './plan.js'
-import {SIMULATE} from './preflight.js'
+import {SIMULATE, type Needs} from './preflight.js'
 import type {RunState} from './run-state.js'
 import type {EngineSession} from './session.js'
 import type {ValidStep} from './validate.js'
@@ -35,7 +35,7 @@ export async function enterForResume(x: {
   const unreachable = new Map(reached.flatMap((r) => ('unreachable' in r ? [[r.account.id, r.unreachable] as const] : [])))
   let replanned = false
   const enabled = x.valid.filter((v) => v.enabled)
-  const needed = permissionsFor(enabled.map((v) => v.action))
+  const needed: Needs = (where) => grantsFor(enabled, where)
   for (const r of reached) {
     if (!('entered' in r)) continue
     const before = state.accounts.find((a) => a.id === r.account.id)

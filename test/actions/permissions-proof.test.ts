@@ -1,17 +1,22 @@
 // Permissions are proven, not listed: every action's example and every shipped playbook runs in the
-// simulated account as a principal holding ONLY the policy `lockdown permissions` prints for it, and
-// without any one of those permissions the plan is refused (exit 3) naming it, before any write.
-import {mkdtempSync, writeFileSync} from 'node:fs'
+// simulated account as a principal holding ONLY the policy `lockdown permissions` prints for it (its
+// statements as printed, resource scopes included), and without any one of those permissions the plan
+// is refused (exit 3) naming it, before any write. A forensics step reading the trail bucket in S3, or
+// Athena over it, is proven the same way: the simulator checks what S3, Athena and Glue check.
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam'
 import {describe, expect, it} from 'vitest'
 
 import {ACTIONS} from '../../src/actions/index.js'
+import {TRAIL_BUCKET} from '../../src/sim/index.js'
 import {runCli} from '../support/cli.js'
 import {useSim} from '../support/sim.js'
 
-const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml'})
+// The trail is delivered to a directory the simulator serves as the bucket TRAIL_BUCKET (S3 and Athena).
+const trailDir = mkdtempSync(join(tmpdir(), 'lockdown-perms-trail-'))
+const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml', trailDir})
 // Actions that need an organization (revoke-org writes SCPs) prove their example in its management account.
 const orgSim = await useSim({scenario: 'playbooks/scenarios/organization.yaml'})
 const IN_ORGANIZATION = new Set(['revoke-org'])
@@ -28,19 +33,29 @@ const rootCli = (args: string[]) =>
     AWS_SECRET_ACCESS_KEY: sim.rootCredentials.secretAccessKey,
   })
 
-/** A fresh user holding exactly `actions`, and a CLI signed as that user. */
-async function principalWith(actions: string[], on = sim) {
+interface Statement {
+  Sid?: string
+  Effect: string
+  Action: string[]
+  Resource: string | string[]
+}
+
+/** A fresh user holding exactly these statements, a CLI signed as that user, and `grant(missing)`: the same less one action. */
+async function principalWith(statements: Statement[], on = sim) {
   const name = `proof-${++users}`
-  const grant = (list: string[]) =>
+  const grant = (missing?: string) =>
     on.clients.iam.send(
       new PutUserPolicyCommand({
         UserName: name,
         PolicyName: 'lockdown',
-        PolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: list, Resource: '*'}]}),
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: statements.map((st) => ({...st, Action: st.Action.filter((a) => a !== missing)})).filter((st) => st.Action.length),
+        }),
       }),
     )
   await on.clients.iam.send(new CreateUserCommand({UserName: name}))
-  await grant(actions)
+  await grant()
   const key = (await on.clients.iam.send(new CreateAccessKeyCommand({UserName: name}))).AccessKey!
   const cli = (args: string[]) =>
     runCli(flags(args, on), {
@@ -51,10 +66,12 @@ async function principalWith(actions: string[], on = sim) {
 }
 
 /** Runs FILE as a principal holding its generated policy, then takes each permission away in turn. */
-async function prove(file: string, set: string[], needsOwnSimulation: boolean, on = sim) {
+async function prove(file: string, set: string[], needsOwnSimulation: boolean, on = sim, before?: () => void) {
   const policy = (await runCli(['permissions', file, '--json'])).json
-  const actions: string[] = policy.Statement[0].Action
-  const {cli, grant} = await principalWith(actions, on)
+  const statements: Statement[] = policy.Statement
+  const actions = [...new Set(statements.flatMap((st) => st.Action))]
+  const {cli, grant} = await principalWith(statements, on)
+  before?.()
 
   const run = await cli(['run', file, ...set, '--yes', '--json'])
   expect(run.json?.error?.message, 'the run as a principal holding exactly `lockdown permissions`').toBeUndefined()
@@ -66,7 +83,7 @@ async function prove(file: string, set: string[], needsOwnSimulation: boolean, o
   expect(undo.code).toBe(0)
 
   for (const missing of actions) {
-    await grant(actions.filter((a) => a !== missing))
+    await grant(missing)
     const plan = await cli(['plan', file, ...set, '--json'])
     if (missing === 'iam:SimulatePrincipalPolicy' && !needsOwnSimulation) {
       // Only the preflight needed it: the plan goes on and says plainly that it could not check.
@@ -104,6 +121,53 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))('action %s: its example,
     } finally {
       await cleanup?.()
     }
+  })
+})
+
+describe('a forensics step reading the trail bucket or Athena, with exactly the permissions its source needs', () => {
+  const step = (source: string, report: string) =>
+    `  - id: evidence\n    action: forensics\n    with:\n      since: 1h\n      source: ${source}\n      report: "${report}"\n`
+  const write = (name: string, source: string, report: string) => {
+    const file = join(dir, `${name}.yaml`)
+    writeFileSync(file, `version: 1\nname: ${name}\nincident: INC-2041\nsteps:\n${step(source, report)}`)
+    return file
+  }
+  /** The report's own account of where it read: the source line. */
+  const sourceLine = (report: string) => JSON.parse(readFileSync(report, 'utf8')).source.description as string
+
+  it('s3: ListBucket on the bucket and GetObject under its prefix, and nothing of LookupEvents', async () => {
+    // Under reports/ (ignored by git), where a playbook may write without --reports-dir.
+    const report = 'reports/permissions-proof-s3.json'
+    const file = write('forensics-s3', `{s3: "s3://${TRAIL_BUCKET}/"}`, report)
+    const policy = (await runCli(['permissions', file, '--json'])).json
+    expect(policy.Statement).toEqual([
+      {Sid: 'Lockdown', Effect: 'Allow', Action: ['iam:SimulatePrincipalPolicy'], Resource: '*'},
+      {Sid: 'LockdownScoped1', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${TRAIL_BUCKET}`},
+      {Sid: 'LockdownScoped2', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${TRAIL_BUCKET}/*`},
+    ])
+    // The KMS key of an encrypted trail is the one thing the policy cannot name: said on stderr.
+    expect((await runCli(['permissions', file])).stderr).toContain('kms:Decrypt')
+    // The principal's own calls so far are delivered: the bucket holds this account's trail.
+    await prove(file, [], false, sim, () => sim.flushTrail())
+    expect(sourceLine(report)).toMatch(new RegExp(`^S3 s3://${TRAIL_BUCKET}/ \\([1-9][\\d,]* objects`))
+  })
+
+  it('athena: the workgroup, the Glue catalog, database and table, the results location', async () => {
+    const setup = await rootCli(['trail', 'athena', 'setup', '--bucket', TRAIL_BUCKET, '--database', 'forensics', '--table', 'trail', '--regions', sim.region, '--output', 's3://athena-results/proof/', '--yes', '--json'])
+    expect(setup.json?.error?.message, 'athena setup as root').toBeUndefined()
+    const report = 'reports/permissions-proof-athena.json'
+    const file = write('forensics-athena', '{athena: {table: forensics.trail, output: "s3://athena-results/proof/"}}', report)
+    const policy = (await runCli(['permissions', file, '--json'])).json
+    const on = (resource: string) => policy.Statement.find((st: Statement) => JSON.stringify(st.Resource) === JSON.stringify(resource))?.Action
+    expect(on('arn:aws:athena:*:*:workgroup/primary')).toEqual(['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'])
+    expect(on('arn:aws:athena:*:*:datacatalog/AwsDataCatalog')).toEqual(['athena:GetTableMetadata'])
+    expect(on(['arn:aws:glue:*:*:catalog', 'arn:aws:glue:*:*:database/forensics', 'arn:aws:glue:*:*:table/forensics/trail'] as unknown as string)).toEqual(['glue:GetPartitions', 'glue:GetTable'])
+    expect(on(['arn:aws:glue:*:*:catalog', 'arn:aws:glue:*:*:database/forensics'] as unknown as string)).toEqual(['glue:GetDatabase'])
+    expect(on('arn:aws:s3:::athena-results')).toEqual(['s3:GetBucketLocation'])
+    expect(on('arn:aws:s3:::athena-results/proof/*')).toEqual(['s3:PutObject'])
+    expect(on('*')).toEqual(['iam:SimulatePrincipalPolicy', 's3:GetObject', 's3:ListBucket'])
+    await prove(file, [], false, sim, () => sim.flushTrail())
+    expect(sourceLine(report)).toMatch(/^Athena table forensics\.trail \(workgroup primary\): 1 query /)
   })
 })
 

@@ -1,15 +1,16 @@
 // The forensics playbook action: strict params, a plan that only describes the report, and an apply that
 // reads LookupEvents (through the real SDK, against the loopback CloudTrail) and writes the file.
-import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {forensicsAction} from '../../src/actions/forensics.js'
+import {forensicsAction, sourceValues} from '../../src/actions/forensics.js'
 import {findAction} from '../../src/actions/index.js'
 import type {Ctx} from '../../src/actions/types.js'
 import {makeClients} from '../../src/aws/clients.js'
+import {runCli} from '../support/cli.js'
 import {startFakeCloudTrail} from './fake-cloudtrail.js'
 import {FIXTURES} from './helpers.js'
 
@@ -44,6 +45,30 @@ describe('forensics action', () => {
     const step = parse(forensicsAction.example)[0]
     expect(step.action).toBe('forensics')
     expect(forensicsAction.params.parse(step.with)).toMatchObject({since: '48h', roles: ['app-*'], report: 'reports/${incident}.md'})
+  })
+
+  it('source: validation names the field that is wrong, in lockdown validate', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['{s3: "http://bucket/"}', 'steps[0].with.source.s3', /expected s3:\/\/bucket or s3:\/\/bucket\/prefix/],
+      ['{s3: "s3://trail-bucket/", athena: {table: forensics.trail}}', 'steps[0].with.source', /expected exactly one of lookup: true, s3: .* or athena: .* \(s3 and athena given\)/],
+      ['{athena: {table: forensics.trail}, maxBytes: 5GB}', 'steps[0].with.source.maxBytes', /with athena: use athena\.maxScan/],
+      ['{athena: {table: trail}}', 'steps[0].with.source.athena.table', /expected database\.table/],
+      ['{athena: {table: forensics.trail, maxScan: lots}}', 'steps[0].with.source.athena.maxScan', /expected a size such as 500MB/],
+      ['{athena: {table: forensics.trail, workgroop: x}}', 'steps[0].with.source.athena.workgroop', /unknown field 'workgroop'; did you mean 'workgroup'/],
+    ]
+    for (const [source, path, message] of cases) {
+      const file = join(dir, 'bad-source.yaml')
+      writeFileSync(file, `version: 1\nname: x\nsteps:\n  - id: evidence\n    action: forensics\n    with: {since: 1h, source: ${source}}\n`)
+      const r = await runCli(['validate', file, '--json'])
+      expect(r.code, source).toBe(2)
+      const issue = r.json.error.detail.issues.find((i: {path: string}) => i.path === path)
+      expect(issue?.message, `${source}: ${JSON.stringify(r.json.error.detail.issues)}`).toMatch(message)
+      expect(issue.line, source).toBe(6)
+    }
+    // The CLI's --source and its flags, as the registry reads them.
+    expect(sourceValues({s3: 's3://b/p/', maxBytes: '5GB'})).toEqual({kind: 's3', values: {path: 's3://b/p/', 'max-bytes': '5GB'}})
+    expect(sourceValues({athena: {table: 'db.t', workgroup: 'w', output: 's3://r/', maxScan: '1GB'}})).toEqual({kind: 'athena', values: {table: 'db.t', workgroup: 'w', 'athena-output': 's3://r/', 'max-scan': '1GB'}})
+    expect(sourceValues(undefined)).toEqual({kind: 'lookup', values: {}})
   })
 
   it('rejects unknown and malformed params', () => {

@@ -159,8 +159,10 @@ describe('simulated Athena', () => {
   })
 
   it('reads the table with the caller’s own S3 permissions: without s3:GetObject the query fails naming the path', async () => {
-    const athenaOnly = await userWith(sim, 'athena-only', [{Effect: 'Allow', Action: 'athena:*', Resource: '*'}])
-    const withS3 = await userWith(sim, 'athena-s3', [{Effect: 'Allow', Action: ['athena:*', 's3:ListBucket', 's3:GetObject'], Resource: '*'}])
+    // The catalog and the results location are allowed: what is missing is the table's own objects.
+    const catalogAndResults = ['athena:*', 'glue:GetDatabase', 'glue:GetTable', 's3:GetBucketLocation', 's3:PutObject']
+    const athenaOnly = await userWith(sim, 'athena-only', [{Effect: 'Allow', Action: catalogAndResults, Resource: '*'}])
+    const withS3 = await userWith(sim, 'athena-s3', [{Effect: 'Allow', Action: [...catalogAndResults, 's3:ListBucket', 's3:GetObject'], Resource: '*'}])
     const sql = `SELECT count(*) FROM forensics.trail WHERE "timestamp" = '2018/11/28' AND region = 'us-east-1'`
     for (const [key, state] of [[athenaOnly, 'FAILED'], [withS3, 'SUCCEEDED']] as const) {
       const c = new AthenaClient({endpoint: sim.endpoint, region: sim.region, credentials: key, maxAttempts: 1})
@@ -170,4 +172,45 @@ describe('simulated Athena', () => {
       c.destroy()
     }
   })
+
+  it('asks Glue and the results bucket as the caller: each permission taken away fails as Athena fails', async () => {
+    const glue = (r: string) => [`arn:aws:glue:${sim.region}:${sim.accountId}:catalog`, `arn:aws:glue:${sim.region}:${sim.accountId}:database/forensics`, ...(r ? [`arn:aws:glue:${sim.region}:${sim.accountId}:table/forensics/${r}`] : [])]
+    const all = [
+      {Effect: 'Allow' as const, Action: ['athena:*', 's3:ListBucket', 's3:GetObject'], Resource: '*'},
+      {Effect: 'Allow' as const, Action: ['glue:GetDatabase'], Resource: glue('')},
+      {Effect: 'Allow' as const, Action: ['glue:GetTable'], Resource: glue('trail')},
+      {Effect: 'Allow' as const, Action: ['s3:GetBucketLocation'], Resource: 'arn:aws:s3:::athena-results'},
+      {Effect: 'Allow' as const, Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::athena-results/lockdown/*'},
+    ]
+    const without = (action: string) => all.map((st) => ({...st, Action: st.Action.filter((a) => a !== action)})).filter((st) => st.Action.length)
+    const sql = `SELECT count(*) FROM forensics.trail WHERE "timestamp" = '2018/11/28' AND region = 'us-east-1'`
+    const as = async (name: string, statements: typeof all) => new AthenaClient({endpoint: sim.endpoint, region: sim.region, credentials: await userWith(sim, name, statements), maxAttempts: 1})
+    const full = await as('athena-full', all)
+    expect((await run(sql, {client: full})).q.Status!.State).toBe('SUCCEEDED')
+    for (const [action, reason] of [
+      ['glue:GetDatabase', /^Insufficient permissions to execute the query\. User: .*user\/athena-no-GetDatabase is not authorized to perform: glue:GetDatabase on resource: arn:aws:glue:[^:]+:\d+:catalog/],
+      ['glue:GetTable', /^Insufficient permissions to execute the query\. .* glue:GetTable on resource: arn:aws:glue:[^:]+:\d+:catalog/],
+      ['s3:PutObject', /^Access denied when writing output to url: s3:\/\/athena-results\/lockdown\/[0-9a-f-]{36}\.csv \. Please ensure you are allowed to access the S3 bucket/],
+    ] as const) {
+      const c = await as(`athena-no-${action.split(':')[1]}`, without(action))
+      const r = await run(sql, {client: c})
+      expect(r.q.Status!.State, action).toBe('FAILED')
+      expect(r.q.Status!.StateChangeReason, action).toMatch(reason)
+      c.destroy()
+    }
+    // The results bucket is checked before anything is queued.
+    const noLocation = await as('athena-no-GetBucketLocation', without('s3:GetBucketLocation'))
+    await expect(run(sql, {client: noLocation})).rejects.toMatchObject({name: 'InvalidRequestException', message: 'Unable to verify/create output bucket athena-results'})
+    noLocation.destroy()
+    // The table's shape is read from Glue too.
+    const noTable = await as('athena-meta-no-GetTable', without('glue:GetTable'))
+    await expect(noTable.send(new GetTableMetadataCommand({CatalogName: 'AwsDataCatalog', DatabaseName: 'forensics', TableName: 'trail'}))).rejects.toMatchObject({name: 'MetadataException', message: expect.stringContaining('glue:GetTable')})
+    noTable.destroy()
+    // GetQueryResults reads the result file: without s3:GetObject on it there are no rows.
+    const ok = await run(sql, {client: full})
+    const noRead = await as('athena-no-results-read', [...all.slice(1), {Effect: 'Allow' as const, Action: ['athena:*', 's3:ListBucket'], Resource: '*'}, {Effect: 'Allow' as const, Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${TRAIL_BUCKET}/*`}])
+    await expect(noRead.send(new GetQueryResultsCommand({QueryExecutionId: ok.id}))).rejects.toMatchObject({name: 'InvalidRequestException', message: expect.stringContaining(`s3://athena-results/lockdown/${ok.id}.csv`)})
+    noRead.destroy()
+    full.destroy()
+  }, 60_000)
 })

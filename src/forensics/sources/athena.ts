@@ -12,6 +12,7 @@ import {parseSize, scanCost, sizeText} from '../athena/cost.js'
 import {runToEnd} from '../athena/run.js'
 import {normalizeRecord, type TrailEvent} from '../event.js'
 import type {Clock} from './rate.js'
+import {athenaGrants, ATHENA_PERMISSIONS} from './grants.js'
 import type {SourceDef} from './registry.js'
 import {matchesQuery, type SourceStats, type TrailQuery, type TrailSource} from './types.js'
 
@@ -127,8 +128,12 @@ export class AthenaSource implements TrailSource {
     const workgroup = this.opts.workgroup ?? 'primary'
     this.st.calls++
     const shape = await athenaTable(client, database, table, signal).catch((e: unknown) => {
-      // No such database or table; anything else (AccessDenied, throttling) is what it is.
+      // No such database or table; anything else (AccessDenied, throttling) is what it is. Athena reports
+      // a Glue denial as a MetadataException too: that one is a missing permission, not a missing table.
       if (classifyAwsError(e).code !== 'MetadataException') throw e
+      if (/AccessDeniedException|not authorized/.test((e as Error).message)) {
+        throw new PreflightError(`Athena could not read table ${this.opts.table} from the Glue Data Catalog: ${(e as Error).message}`, {next: 'grant glue:GetTable and glue:GetDatabase on the catalog, database and table (lockdown permissions FILE prints them)'})
+      }
       throw new InvalidInputError(`Athena has no table ${this.opts.table}: ${(e as Error).message}`, [], {next: 'lockdown trail athena setup --bucket <trail bucket> --yes   # creates it'})
     })
     const has = (k: string) => shape.partitionKeys.includes(k)
@@ -218,7 +223,8 @@ export const athenaSource: SourceDef = {
     'max-scan': {description: 'Most one Athena query may scan (500MB, 2GB, 1TB): held by the workgroup cutoff, else refused before any query.'},
     regions: {description: 'Regions to read, in parallel (comma-separated). Default: --region.', list: true},
   },
-  permissions: ['athena:GetTableMetadata', 'athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'glue:GetDatabase', 'glue:GetTable', 's3:GetBucketLocation', 's3:ListBucket', 's3:GetObject', 's3:PutObject'],
+  permissions: ATHENA_PERMISSIONS,
+  grants: athenaGrants,
   impliedBy: (v) => typeof v.table === 'string',
   readsAccounts: true,
   open(v, env) {

@@ -31,6 +31,20 @@ export interface SourceEnv {
   tty?: boolean
 }
 
+/** One statement of a least-privilege policy: IAM actions on ARN patterns (`['*']` when nothing narrower is known). */
+export interface Grant {
+  actions: string[]
+  resources: string[]
+  /** What the policy cannot say (a KMS key only the bucket knows): shown beside it. */
+  note?: string
+}
+
+/** Where the read runs, when known (the preflight knows; `lockdown permissions` does not): ARNs' region and account. */
+export interface GrantScope {
+  region?: string
+  account?: string
+}
+
 export interface SourceDef {
   /** The `--source` word. */
   kind: string
@@ -40,6 +54,11 @@ export interface SourceDef {
   flags: Record<string, SourceFlag>
   /** IAM actions it calls; feeds `lockdown permissions` for a forensics step with this source. */
   permissions: string[]
+  /**
+   * What reading with these values needs, scoped to the resources they name (the bucket, the table, the
+   * workgroup); `*` where a value is not known. Absent: `permissions` on every resource.
+   */
+  grants?(v: SourceValues, where?: GrantScope): Grant[]
   /** Chosen without `--source` when these values point at it (`--path ./AWSLogs` → files). */
   impliedBy?(v: SourceValues): boolean
   /**

@@ -14,6 +14,7 @@ import {scanObjectsParallel, type ScanResult} from '../parallel/scan.js'
 import {inputReport, newFindings, type FileFindings, type InputReport} from './input-report.js'
 import {isGzip, openTrailBytes, readTrailFile, WHOLE_READ_BYTES, type Opened} from './read-file.js'
 import {RecordScanner} from './record-scan.js'
+import {s3Grants} from './grants.js'
 import type {SourceDef} from './registry.js'
 import {keyInWindow, parseS3Url, planPrefixes, type ListPrefix, type S3Location} from './s3-plan.js'
 import {S3Progress, type ProgressSink} from './s3-progress.js'
@@ -312,6 +313,7 @@ export const s3Source: SourceDef = {
     'max-bytes': {description: 'Refuse (exit 3) before reading when the objects the window lists are bigger than this (500MB, 20GB).'},
   },
   permissions: ['s3:ListBucket', 's3:GetObject'],
+  grants: s3Grants,
   impliedBy: (v) => typeof v.path === 'string' && v.path.startsWith('s3://'),
   readsAccounts: true,
   open(v, env) {

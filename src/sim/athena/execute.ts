@@ -1,6 +1,7 @@
 // Runs one execution off the request path: QUEUED → RUNNING → SUCCEEDED / FAILED / CANCELLED. DDL
 // changes the catalog (IF NOT EXISTS / IF EXISTS as Hive means them); a SELECT goes to run-select.ts.
-import {DdlError, isDdl, parseDdl} from './ddl.js'
+import {AwsError} from '../errors.js'
+import {DdlError, isDdl, parseDdl, type TableDef} from './ddl.js'
 import type {EngineResult} from './engine.js'
 import {QueryFailure} from './projection.js'
 import {CutoffExceeded, runSelect} from './run-select.js'
@@ -36,6 +37,36 @@ export interface RunContext {
   cutoff?: number
   /** IAM as the caller: Athena reads the table's objects with the identity that started the query. */
   authorize(action: string, resource: string): Promise<void>
+  /** The Glue ARNs of a table read (catalog, database, table), in the query's region and account. */
+  glueArns(database: string, table: string): string[]
+}
+
+const denied = (e: unknown) => e instanceof AwsError
+
+/**
+ * Athena asks Glue as the caller: the database and the table, and the partitions of a partitioned table
+ * whose partitions live in the catalog (partition projection computes them instead, so Glue is not asked).
+ */
+async function readTable(ctx: RunContext, db: string, name: string, table: TableDef | undefined): Promise<void> {
+  const partitioned = table !== undefined && table.partitions.length > 0 && String(table.properties['projection.enabled'] ?? '').toLowerCase() !== 'true'
+  const needs: Array<[string, boolean]> = [['glue:GetDatabase', false], ['glue:GetTable', true], ...(partitioned ? ([['glue:GetPartitions', true]] as Array<[string, boolean]>) : [])]
+  for (const [action, withTable] of needs) {
+    const arns = ctx.glueArns(db, name)
+    for (const resource of withTable ? arns : arns.slice(0, 2)) {
+      try {
+        await ctx.authorize(action, resource)
+      } catch (e) {
+        if (!denied(e)) throw e
+        throw new QueryFailure(`Insufficient permissions to execute the query. ${(e as Error).message} (Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException)`)
+      }
+    }
+  }
+}
+
+/** The result file Athena writes (`<output>/<query id>.csv`), as `s3://bucket/key`, and its ARN. */
+export function resultObject(e: Execution): {url: string; arn: string} {
+  const url = `${e.output.replace(/\/$/, '')}/${e.id}${e.statementType === 'DDL' ? '.txt' : '.csv'}`
+  return {url, arn: `arn:aws:s3:::${url.slice('s3://'.length)}`}
 }
 
 function ddl(e: Execution, store: AthenaStore): void {
@@ -75,6 +106,14 @@ export async function runStatement(e: Execution, store: AthenaStore, ctx: RunCon
     e.completedAt = e.submittedAt + (e.queueMs ?? 0) + e.engineMs
   }
   try {
+    // Athena writes the result file with the caller's identity: without s3:PutObject there the query fails.
+    const out = resultObject(e)
+    try {
+      await ctx.authorize('s3:PutObject', out.arn)
+    } catch (error) {
+      if (!denied(error)) throw error
+      throw new QueryFailure(`Access denied when writing output to url: ${out.url} . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`)
+    }
     if (isDdl(e.sql)) {
       ddl(e, store)
       e.result = {columns: [], rows: []}
@@ -88,7 +127,7 @@ export async function runStatement(e: Execution, store: AthenaStore, ctx: RunCon
         return dir === undefined ? undefined : `${dir}/${key}`.replace(/\/+$/, '')
       },
     }
-    const run = await runSelect(e.sql, e.database, {...catalog, authorize: ctx.authorize}, ctx.now, ctx.cutoff, e.abort.signal)
+    const run = await runSelect(e.sql, e.database, {...catalog, authorize: ctx.authorize, readTable: (db, name, t) => readTable(ctx, db, name, t)}, ctx.now, ctx.cutoff, e.abort.signal)
     e.bytes = run.bytes
     e.result = run.result
     finish('SUCCEEDED')

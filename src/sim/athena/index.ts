@@ -10,8 +10,8 @@ import {AwsError} from '../errors.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
 import {type TableDef} from './ddl.js'
-import {runStatement, type Execution} from './execute.js'
-import {type AthenaStore, catalogOps, workgroupArn} from './store.js'
+import {resultObject, runStatement, type Execution} from './execute.js'
+import {type AthenaStore, catalogOps, glueArns, workgroupArn} from './store.js'
 
 export interface AthenaOptions {
   /** The local directory standing for s3://bucket (the simulator's trail bucket), or undefined. */
@@ -80,7 +80,7 @@ export function athenaOps(opts: AthenaOptions): OpTable {
     StartQueryExecution: {
       readOnly: false,
       resource: wgResource,
-      handle(p, ctx) {
+      async handle(p, ctx) {
         const sql = typeof p.QueryString === 'string' ? p.QueryString : ''
         if (!sql.trim()) throw invalidRequest("1 validation error detected: Value null at 'queryString' failed to satisfy constraint: Member must not be null")
         if (sql.length > 262_144) throw invalidRequest("1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to 262144")
@@ -101,6 +101,14 @@ export function athenaOps(opts: AthenaOptions): OpTable {
         if (!output) throw invalidRequest('No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.')
         if (!/^s3:\/\/[^/]+/.test(output)) throw invalidRequest(`outputLocation is not a valid S3 path. Provided ${output}`)
         if (ctxIn.Catalog && ctxIn.Catalog.toLowerCase() !== 'awsdatacatalog') throw invalidRequest(`Catalog ${ctxIn.Catalog} does not exist`, 'CATALOG_NOT_FOUND')
+        // Athena checks the results bucket with the caller's identity before it queues anything.
+        const outputBucket = /^s3:\/\/([^/]+)/.exec(output)![1]!
+        try {
+          await ctx.sim.authz.check(ctx.caller, 's3:GetBucketLocation', `arn:aws:s3:::${outputBucket}`, requestContext(ctx.sim.account, ctx.caller, ctx.now, ctx.region))
+        } catch (error) {
+          if (!(error instanceof AwsError)) throw error
+          throw invalidRequest(`Unable to verify/create output bucket ${outputBucket}`)
+        }
         const e: Execution = {
           id: randomUUID(),
           sql,
@@ -118,7 +126,8 @@ export function athenaOps(opts: AthenaOptions): OpTable {
         if (token) store.tokens.set(token, e.id)
         // Queued first, as Athena answers before any work starts; the run goes on after the response.
         const authorize = (action: string, resource: string) => ctx.sim.authz.check(ctx.caller, action, resource, requestContext(ctx.sim.account, ctx.caller, ctx.now, ctx.region))
-        setTimeout(() => void runStatement(e, store, {bucketDir: opts.bucketDir, now: ctx.now, cutoff: wg.config.BytesScannedCutoffPerQuery, authorize}), 25).unref()
+        const glue = (db: string, table: string) => glueArns(ctx.region, ctx.sim.account.id, db, table)
+        setTimeout(() => void runStatement(e, store, {bucketDir: opts.bucketDir, now: ctx.now, cutoff: wg.config.BytesScannedCutoffPerQuery, authorize, glueArns: glue}), 25).unref()
         return {QueryExecutionId: e.id}
       },
     },
@@ -155,10 +164,18 @@ export function athenaOps(opts: AthenaOptions): OpTable {
     GetQueryResults: {
       readOnly: true,
       resource: ofExecution,
-      handle(p) {
+      async handle(p, ctx) {
         const e = execution(store, p)
         if (e.state === 'QUEUED' || e.state === 'RUNNING') throw invalidRequest(`Query has not yet finished. Current state: ${e.state}`)
         if (e.state !== 'SUCCEEDED') throw invalidRequest(e.reason ?? `Query ${e.state}`, e.state === 'FAILED' ? 'INVALID_INPUT' : 'QUERY_CANCELLED')
+        // The rows are read back from the result file in S3 with the caller's identity (s3:GetObject on it).
+        const out = resultObject(e)
+        try {
+          await ctx.sim.authz.check(ctx.caller, 's3:GetObject', out.arn, requestContext(ctx.sim.account, ctx.caller, ctx.now, ctx.region))
+        } catch (error) {
+          if (!(error instanceof AwsError)) throw error
+          throw invalidRequest(`Access denied when reading the query results from ${out.url}: ${error.message}`)
+        }
         const max = p.MaxResults === undefined ? MAX_PAGE : Number(p.MaxResults)
         if (!Number.isInteger(max) || max < 1 || max > MAX_PAGE) throw invalidRequest(`1 validation error detected: Value '${p.MaxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_PAGE}`)
         const r = e.result ?? {columns: [], rows: []}

@@ -14,6 +14,8 @@ export interface Catalog {
   localPath(bucket: string, key: string): string | undefined
   /** Refuses (throws) when the caller may not do `action` on `resource`. */
   authorize(action: string, resource: string): Promise<void>
+  /** Refuses (throws QueryFailure) when the caller may not read this table's catalog entry (Glue, as the caller). */
+  readTable?(database: string, name: string, table: TableDef | undefined): Promise<void>
 }
 
 export interface SelectRun {
@@ -77,6 +79,8 @@ export async function runSelect(sql: string, database: string, catalog: Catalog,
   if (shape.table.length === 3 && shape.table[0] !== 'awsdatacatalog') throw new QueryFailure(`CATALOG_NOT_FOUND: line 1:1: Catalog '${shape.table[0]}' does not exist`)
   const [db, name] = ref.length === 2 ? ref : [database, ref[0]!]
   const table = catalog.table(db!, name!)
+  // Glue is asked as the caller before anything about the table is known (a denial says nothing of existence).
+  await catalog.readTable?.(db!, name!, table)
   if (!table) throw new QueryFailure(`TABLE_NOT_FOUND: line 1:1: Table 'awsdatacatalog.${db}.${name}' does not exist`)
 
   const partitions = await projectPartitions(table, shape.conjuncts, now)

@@ -3,6 +3,7 @@
 // location, BytesScannedCutoffPerQuery with AWS's 10 MB floor), GetDatabase, GetTableMetadata.
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
+import {requestContext} from '../authz.js'
 import {AwsError} from '../errors.js'
 import type {TableDef} from './ddl.js'
 import type {Execution} from './execute.js'
@@ -37,6 +38,35 @@ export const MIN_CUTOFF = 10_000_000
 const invalid = (m: string) => new AwsError('InvalidRequestException', m, 400)
 
 export const workgroupArn = (ctx: OpContext, name: string) => `arn:aws:athena:${ctx.region}:${ctx.sim.account.id}:workgroup/${name}`
+
+/** Athena's catalog operations are authorized on the data catalog (AwsDataCatalog: the account's Glue catalog). */
+const catalogArn = (p: Params, ctx: OpContext) => `arn:aws:athena:${ctx.region}:${ctx.sim.account.id}:datacatalog/${String(p.CatalogName ?? 'AwsDataCatalog')}`
+
+/**
+ * The Glue Data Catalog resources a database or table read is checked on, as Glue checks them: the
+ * catalog, the database, and the table (a policy must allow every level).
+ */
+export function glueArns(region: string, account: string, db: string, table?: string): string[] {
+  const base = `arn:aws:glue:${region}:${account}`
+  return [`${base}:catalog`, `${base}:database/${db}`, ...(table === undefined ? [] : [`${base}:table/${db}/${table}`])]
+}
+
+/**
+ * Athena reads the Glue catalog with the caller's own identity: each action on each level, or the call
+ * fails as Athena reports a Glue denial (a MetadataException carrying Glue's AccessDeniedException).
+ */
+async function glueReads(ctx: OpContext, actions: string[], db: string, table?: string): Promise<void> {
+  for (const action of actions) {
+    for (const resource of glueArns(ctx.region, ctx.sim.account.id, db, table)) {
+      try {
+        await ctx.sim.authz.check(ctx.caller, action, resource, requestContext(ctx.sim.account, ctx.caller, ctx.now, ctx.region))
+      } catch (e) {
+        if (!(e instanceof AwsError)) throw e
+        throw new AwsError('MetadataException', `${e.message} (Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException)`, 400)
+      }
+    }
+  }
+}
 
 function cutoff(v: unknown): number | undefined {
   if (v === undefined) return undefined
@@ -110,17 +140,21 @@ export function catalogOps(store: AthenaStore): OpTable {
     },
     GetDatabase: {
       readOnly: true,
-      handle(p) {
+      resource: catalogArn,
+      async handle(p, ctx) {
         const name = String(p.DatabaseName ?? '').toLowerCase()
+        await glueReads(ctx, ['glue:GetDatabase'], name)
         if (!store.databases.has(name)) throw new AwsError('MetadataException', `Database ${name} not found.`, 400)
         return {Database: {Name: name, Parameters: {}}}
       },
     },
     GetTableMetadata: {
       readOnly: true,
-      handle(p) {
+      resource: catalogArn,
+      async handle(p, ctx) {
         const db = String(p.DatabaseName ?? '').toLowerCase()
         const name = String(p.TableName ?? '').toLowerCase()
+        await glueReads(ctx, ['glue:GetTable'], db, name)
         if (!store.databases.has(db)) throw new AwsError('MetadataException', `Database ${db} not found.`, 400)
         const t = store.tables.get(`${db}.${name}`)
         if (!t) throw new AwsError('MetadataException', `Table ${name} not found in database ${db}.`, 400)
