@@ -1,8 +1,8 @@
 // Organization revoke throughput: `lockdown run` over `accounts: [{organization: true}]` revoking 50 roles in
 // each of 20 member accounts (1,000 roles), on a simulated organization that answers every request after
 // 50 ms and throttles IAM writes at 20/s in each account (the simulator's bucket is per account, as AWS's).
-// Beside it, in the same run, what a careful script costs: assume into each account, then the same
-// per-role reads and writes one at a time (sampled on a few accounts, extrapolated to all 20). And how close
+// Beside it, in the same run, what a careful script costs: assume into each account, read its roles once,
+// then the same per-role reads and writes one at a time (sampled on a few accounts, extrapolated to all 20). And how close
 // lockdown is to the floor the per-account throttle sets when accounts are worked in parallel: each
 // account's 50 writes cannot go faster than (50 − burst) / 20 s. Targets: ≤ 1.5× that floor, 0 failed targets.
 import {execFile} from 'node:child_process'
@@ -13,12 +13,11 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {
+  GetAccountAuthorizationDetailsCommand,
   GetRolePolicyCommand,
   IAMClient,
-  ListRolePoliciesCommand,
-  ListRolesCommand,
-  ListRoleTagsCommand,
   PutRolePolicyCommand,
+  type RoleDetail,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam'
 import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts'
@@ -173,9 +172,10 @@ function phases(sim: SimHandle, t0: number, seconds: number): string {
 }
 
 /**
- * What a careful script does: for each account, AssumeRole into its access role, then for each role, one
- * call at a time, the calls lockdown makes (tags for the break-glass guard, inline policies for the size
- * budget, read-write-read of the deny, the simulation that proves it). Seconds per account entered and per role.
+ * What a careful script does: for each account, AssumeRole into its access role and read every role with its
+ * tags (break-glass guard) and inline policies (size budget) in one paged GetAccountAuthorizationDetails, as
+ * lockdown's plan does; then for each role, one call at a time, the calls lockdown makes: read-write-read of
+ * the deny and the simulation that proves it. Seconds per account entered and read, and per role.
  */
 async function sequentialLoop(sim: SimHandle): Promise<{perAccount: number; perRole: number; callsPerRole: number}> {
   const operator = sim.credentialsFor('lockdown-operator')
@@ -183,14 +183,15 @@ async function sequentialLoop(sim: SimHandle): Promise<{perAccount: number; perR
   const cutoff = new Date().toISOString()
   const deny = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: '*', Resource: '*', Condition: {DateLessThan: {'aws:TokenIssueTime': cutoff}}}]})
   const before = allRecords(sim)
-  let assumeSeconds = 0
+  let accountSeconds = 0
+  let accountCalls = 0
   let roleSeconds = 0
   let roles = 0
   try {
     for (let a = 0; a < SEQ_ACCOUNTS; a++) {
       const t0 = process.hrtime.bigint()
+      const callsBefore = allRecords(sim)
       const {Credentials: c} = await sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${member(a)}:role/${ACCESS_ROLE}`, RoleSessionName: 'byhand'}))
-      assumeSeconds += Number(process.hrtime.bigint() - t0) / 1e9
       const iam = new IAMClient({
         endpoint: sim.endpoint,
         region: 'us-east-1',
@@ -198,14 +199,21 @@ async function sequentialLoop(sim: SimHandle): Promise<{perAccount: number; perR
         maxAttempts: 1,
       })
       try {
-        const t1 = process.hrtime.bigint()
-        const found = (await iam.send(new ListRolesCommand({PathPrefix: '/byhand/', MaxItems: 1000}))).Roles!.slice(0, SEQ_ROLES)
+        const all: RoleDetail[] = []
+        let Marker: string | undefined
+        do {
+          const page = await iam.send(new GetAccountAuthorizationDetailsCommand({Filter: ['Role'], MaxItems: 1000, Marker}))
+          all.push(...(page.RoleDetailList ?? []))
+          Marker = page.IsTruncated ? page.Marker : undefined
+        } while (Marker)
+        accountSeconds += Number(process.hrtime.bigint() - t0) / 1e9
+        // AssumeRole is recorded in both accounts' trails: counted once, as the sequential loop made it once.
+        accountCalls += allRecords(sim) - callsBefore - 1
+        const found = all.filter((r) => r.Path === '/byhand/').slice(0, SEQ_ROLES)
         if (found.length < SEQ_ROLES) throw new Error(`the by-hand loop found ${found.length} of ${SEQ_ROLES} roles under /byhand/ in ${member(a)}`)
+        const t1 = process.hrtime.bigint()
         for (const role of found) {
           const RoleName = role.RoleName!
-          await iam.send(new ListRoleTagsCommand({RoleName}))
-          const {PolicyNames = []} = await iam.send(new ListRolePoliciesCommand({RoleName}))
-          for (const PolicyName of PolicyNames) await iam.send(new GetRolePolicyCommand({RoleName, PolicyName}))
           await iam.send(new GetRolePolicyCommand({RoleName, PolicyName: 'AWSRevokeOlderSessions'})).catch(() => undefined)
           await iam.send(new PutRolePolicyCommand({RoleName, PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: deny}))
           await iam.send(new GetRolePolicyCommand({RoleName, PolicyName: 'AWSRevokeOlderSessions'}))
@@ -223,7 +231,9 @@ async function sequentialLoop(sim: SimHandle): Promise<{perAccount: number; perR
         iam.destroy()
       }
     }
-    return {perAccount: assumeSeconds / SEQ_ACCOUNTS, perRole: roleSeconds / roles, callsPerRole: (allRecords(sim) - before - SEQ_ACCOUNTS) / roles}
+    // Calls per role over the whole organization: the per-role calls, plus each account's share spread over its roles.
+    const perRoleCalls = (allRecords(sim) - before - SEQ_ACCOUNTS - accountCalls) / roles
+    return {perAccount: accountSeconds / SEQ_ACCOUNTS, perRole: roleSeconds / roles, callsPerRole: perRoleCalls + accountCalls / SEQ_ACCOUNTS / ROLES_PER_ACCOUNT}
   } finally {
     sts.destroy()
   }
@@ -249,7 +259,7 @@ export async function benchOrgRevoke(opts: {lockdown?: string} = {}): Promise<st
       `org revoke ${ACCOUNTS} accounts × ${ROLES_PER_ACCOUNT} roles, ${LATENCY_MS} ms a request, IAM writes ${WRITE_RATE}/s per account (burst ${WRITE_BURST}) (load ${load}):`,
       `  lockdown run accounts: [{organization: true}] --yes (concurrency.accounts ${ACCOUNT_CONCURRENCY}, --concurrency ${CONCURRENCY}): ${run.seconds.toFixed(1)} s (discover+enter+plan+apply+verify, ${run.status}; accounts ${ledger}; ${run.failed} failed targets, ${run.checksFailed} checks failed, throttling error shown: ${run.throttlingShown ? 'YES' : 'no'}; ${run.callsPerRole.toFixed(2)} calls per role, all accounts' requests)`,
       `    timeline, s from start: ${run.timeline}`,
-      `  sequential loop, assume into each account then the same per-role calls (${seq.callsPerRole.toFixed(2)} calls per role): ${(seq.perAccount * 1000).toFixed(0)} ms an account entered + ${(seq.perRole * 1000).toFixed(0)} ms a role, ${seqTotal.toFixed(0)} s for ${ACCOUNTS} × ${ROLES_PER_ACCOUNT} (extrapolated from ${SEQ_ACCOUNTS} accounts × ${SEQ_ROLES} roles): lockdown ${(seqTotal / run.seconds).toFixed(1)}× faster`,
+      `  sequential loop, assume into each account, read it, then the same per-role calls (${seq.callsPerRole.toFixed(2)} calls per role): ${(seq.perAccount * 1000).toFixed(0)} ms an account entered and read + ${(seq.perRole * 1000).toFixed(0)} ms a role, ${seqTotal.toFixed(0)} s for ${ACCOUNTS} × ${ROLES_PER_ACCOUNT} (extrapolated from ${SEQ_ACCOUNTS} accounts × ${SEQ_ROLES} roles): lockdown ${(seqTotal / run.seconds).toFixed(1)}× faster`,
       `  per-account throttle floor with accounts in parallel ((${ROLES_PER_ACCOUNT} − ${WRITE_BURST} burst) writes / ${WRITE_RATE}/s = ${floor.toFixed(1)} s): lockdown ${floor > 0 ? `${(run.seconds / floor).toFixed(2)}×` : 'n/a (the burst covers every write):'} the floor (target ≤ 1.5×, 0 failed targets)`,
     ].join('\n')
   } finally {
