@@ -9,7 +9,6 @@ import type {AwsCredentialIdentity} from '@smithy/types'
 import {makeClients, type AwsOptions, type Clients} from './clients.js'
 import {awsErrorText, classifyAwsError} from './errors.js'
 import {principalOf} from './arn.js'
-import {getIdentity} from './identity.js'
 import {assumeRole} from './sts-sessions.js'
 
 /** How lockdown gets into member accounts (the playbook's `access:`). */
@@ -109,23 +108,28 @@ export function chainFor(account: string, access: AccessPath): string[] {
 
 /**
  * Clients for `accountId`: the base itself for the caller's account, otherwise AssumeRole along the
- * chain. The account reached is checked with GetCallerIdentity before anything uses the clients, so a
- * mistyped `via` or role can never act in the wrong account.
+ * chain. The account reached is checked before anything uses the clients, so a mistyped `via` or role can
+ * never act in the wrong account: from the last AssumeRole's own answer (its AssumedRoleUser is the session
+ * made, in the account of the role assumed: what GetCallerIdentity would answer, one round trip less for
+ * every account entered).
  */
 export async function enterAccount(base: AccessBase, accountId: string, access: AccessPath, opts: EnterOptions): Promise<EnteredAccount> {
   if (accountId === base.identity.account) {
     return {id: accountId, clients: base.clients, identity: base.identity, access: 'caller', close: () => {}}
   }
   const chain = chainFor(accountId, access)
-  const clients = assumeChain(base, chain, {...opts, externalId: access.externalId, account: accountId})
+  let session: {arn: string; userId: string} | undefined
+  const clients = assumeChain(base, chain, {...opts, externalId: access.externalId, account: accountId, onAssumed: (s) => (session ??= s)})
   try {
-    const id = await getIdentity(clients, opts.signal).catch((error: unknown) => {
+    // Asking the clients for credentials assumes the chain (the provider's first call).
+    const creds = await clients.sts.config.credentials().catch((error: unknown) => {
       throw error instanceof AccountUnreachableError ? error : unreachable(accountId, chain.at(-1)!, error)
     })
-    if (id.account !== accountId) {
-      throw new AccountUnreachableError(accountId, chain.at(-1)!, `the chain ${chain.join(' -> ')} reached account ${id.account}, not ${accountId}`, 'wrong-account')
+    const reached = session!.arn.split(':')[4]
+    if (reached !== accountId) {
+      throw new AccountUnreachableError(accountId, chain.at(-1)!, `the chain ${chain.join(' -> ')} reached account ${reached}, not ${accountId}`, 'wrong-account')
     }
-    const identity = {...id, principalArn: principalOf(id.arn).arn}
+    const identity = {account: reached, arn: session!.arn, userId: session!.userId, accessKeyId: creds.accessKeyId, principalArn: principalOf(session!.arn).arn}
     return {id: accountId, clients, identity, access: {role: access.role, chain}, close: () => clients.destroy()}
   } catch (error) {
     clients.destroy()
@@ -141,7 +145,12 @@ export async function enterAccount(base: AccessBase, accountId: string, access: 
 export function assumeChain(
   base: AccessBase,
   chain: string[],
-  opts: EnterOptions & {externalId?: string; account?: string},
+  opts: EnterOptions & {
+    externalId?: string
+    account?: string
+    /** Told the session each assumption of the whole chain ends in (the last hop's AssumedRoleUser). */
+    onAssumed?: (session: {arn: string; userId: string}) => void
+  },
 ): Clients {
   const now = opts.now ?? Date.now
   const renewBefore = opts.renewBeforeMs ?? 10 * 60_000
@@ -180,6 +189,7 @@ export function assumeChain(
         })
         creds = {accessKeyId: r.credentials.accessKeyId, secretAccessKey: r.credentials.secretAccessKey, sessionToken: r.credentials.sessionToken}
         expiresAt = Math.min(expiresAt, Date.parse(r.credentials.expiration))
+        if (last) opts.onAssumed?.({arn: r.assumedRoleArn, userId: r.assumedRoleId})
       } catch (error) {
         throw unreachable(opts.account ?? accountOf(roleArn), roleArn, error)
       }

@@ -1,6 +1,8 @@
-// Discovering the organization for a run: a selection by tags reads the accounts' tags and picks by them;
-// a selection naming no tags does not read them (one Organizations call an account, against an API that
-// throttles hard, in an organization of hundreds of accounts).
+// Discovering and entering the organization for a run: a selection by tags reads the accounts' tags and
+// picks by them; a selection naming no tags does not read them (one Organizations call an account, against
+// an API that throttles hard, in an organization of hundreds of accounts). Entering a member account is its
+// AssumeRole: the session it made (and so the account reached) is AssumeRole's own answer, no
+// GetCallerIdentity after it.
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -38,5 +40,17 @@ describe('discovery for a run', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.accountOrder).toEqual(['222233334444', PROD])
     expect(tagReads).toBe(0)
+  })
+
+  it('each member account is entered by AssumeRole alone, and the plan names the session it made there', async () => {
+    const since = {dev: sim.records('222233334444').length, prod: sim.records(PROD).length}
+    const {r} = await plan('[{organization: true, ous: [Workloads]}]')
+    expect(r.code, r.stderr).toBe(0)
+    for (const [account, from] of [['222233334444', since.dev], [PROD, since.prod]] as const) {
+      expect(r.json.accounts[account].as).toMatch(new RegExp(`^arn:aws:sts::${account}:assumed-role/OrganizationAccountAccessRole/lockdown-`))
+      const mine = sim.records(account).slice(from).filter((e) => (e.userIdentity as {arn?: string} | undefined)?.arn === r.json.accounts[account].as)
+      expect(mine.length).toBeGreaterThan(0)
+      expect(mine.filter((e) => e.eventName === 'GetCallerIdentity')).toEqual([])
+    }
   })
 })
