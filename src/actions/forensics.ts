@@ -172,7 +172,9 @@ export const forensicsAction: Action<ForensicsParams, ForensicsData> = {
       after: {path, format},
       data: {path, format, start, end, params: p},
     }
-    return {changes: [change], skipped: [], notes: [`Read-only: ${from} only; the report file is the one thing written.`]}
+    // What no policy can name: the key an encrypted trail's objects (or Athena's results) are sealed with.
+    const kms = kind === 'lookup' ? [] : [`${kind === 's3' ? 'SSE-KMS encrypted trail objects need' : 'SSE-KMS encrypted trail objects or results need'} kms:Decrypt on their key as well (lockdown permissions prints the rest).`]
+    return {changes: [change], skipped: [], notes: [`Read-only: ${from} only; the report file is the one thing written.`, ...kms]}
   },
 
   async apply(c: Change<ForensicsData>, ctx: Ctx): Promise<Applied<ForensicsData>> {

@@ -147,6 +147,9 @@ describe('a forensics step reading the trail bucket or Athena, with exactly the 
     ])
     // The KMS key of an encrypted trail is the one thing the policy cannot name: said on stderr.
     expect((await runCli(['permissions', file])).stderr).toContain('kms:Decrypt')
+    // The access role's policy (a run entering other accounts) carries the same scoped statements.
+    const role = (await runCli(['permissions', file, '--for', 'access-role', '--json'])).json
+    expect(role.Statement.slice(1).map((st: Statement) => st.Resource)).toEqual([`arn:aws:s3:::${TRAIL_BUCKET}`, `arn:aws:s3:::${TRAIL_BUCKET}/*`])
     // The principal's own calls so far are delivered: the bucket holds this account's trail.
     await prove(file, [], false, sim, () => sim.flushTrail())
     expect(sourceLine(report)).toMatch(new RegExp(`^S3 s3://${TRAIL_BUCKET}/ \\([1-9][\\d,]* objects`))
