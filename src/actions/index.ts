@@ -7,9 +7,10 @@ import {forensicsAction} from './forensics.js'
 import {revokeOrg} from './revoke-org.js'
 import {revokeSessions} from './revoke-sessions.js'
 import {tidyRevocations} from './tidy-revocations.js'
+import {tidyScps} from './tidy-scps.js'
 import type {AnyAction} from './types.js'
 
-export const ACTIONS: AnyAction[] = [revokeSessions, deactivateKeys, breakGlass, breakGlassRevoke, tidyRevocations, forensicsAction, revokeOrg]
+export const ACTIONS: AnyAction[] = [revokeSessions, deactivateKeys, breakGlass, breakGlassRevoke, tidyRevocations, forensicsAction, revokeOrg, tidyScps]
 
 export function findAction(name: string): AnyAction | undefined {
   return ACTIONS.find((a) => a.name === name)

@@ -12,6 +12,8 @@ export async function runGenerated(opts: {
   name: string
   incident?: string
   step: {id: string; action: string; with: Record<string, unknown>}
+  /** More steps after `step`, in the same run (one journal, one undo). */
+  more?: {id: string; action: string; with: Record<string, unknown>}[]
   yes: boolean
   json: boolean
   journalDir: string
@@ -24,7 +26,7 @@ export async function runGenerated(opts: {
 }): Promise<RunResult> {
   const retry = opts.typed.retry({drop: ['yes']})
   requireConfirmable(opts.yes, retry)
-  const doc = {version: 1, name: opts.name, ...(opts.incident ? {incident: opts.incident} : {}), steps: [opts.step]}
+  const doc = {version: 1, name: opts.name, ...(opts.incident ? {incident: opts.incident} : {}), steps: [opts.step, ...(opts.more ?? [])]}
   return runPlaybook({
     file: `(${retry})`,
     text: stringify(doc),

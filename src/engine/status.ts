@@ -3,7 +3,9 @@
 // revocation (its parts: run, cutoff, single sessions), keys lockdown holds Inactive (the user's
 // `lockdown:deactivated:<key>` tag), and break-glass grants with their expiry. A revocation part is a
 // no-op once every credential it could deny has expired: role sessions last at most 12 h, a user's
-// GetSessionToken/GetFederationToken credentials at most 36 h; `lockdown tidy` removes those.
+// GetSessionToken/GetFederationToken credentials at most 36 h; `lockdown tidy` removes those. In the
+// management account it also lists lockdown's revocation SCPs (revoke-org) and which of them hold an SCP
+// slot for nothing (`lockdown tidy --scps`).
 import {describeGrant, findGrants, type GrantView} from '../actions/break-glass-revoke.js'
 import {heldKeys} from '../actions/keys/holders.js'
 import {getInlinePolicy} from '../aws/iam-policies.js'
@@ -14,6 +16,7 @@ import {BREAK_GLASS_TAGS} from '../aws/policies/break-glass.js'
 import {REVOKE_POLICY_NAME, readRevokeParts, type RevokePart} from '../aws/policies/revoke.js'
 import type {PrincipalKind} from '../aws/iam-policies.js'
 import {partIsNoOp} from '../actions/revoke/lifetime.js'
+import {readLockdownScps, type ScpStatus} from '../actions/tidy-scps/read.js'
 import {openSession, type EngineSession} from './session.js'
 
 export interface RevocationStatus {
@@ -31,6 +34,10 @@ export interface StatusResult {
   revocations: RevocationStatus[]
   keys: {user: string; accessKeyId: string; status: string; runs: string[]}[]
   grants: GrantView[]
+  /** lockdown's revocation SCPs (revoke-org) with their targets, cutoffs and no-op parts; read in the management account. */
+  scps: Omit<ScpStatus, 'content'>[]
+  /** Why `scps` is empty without having been read (not the management account, no organization). */
+  scpsUnread?: string
 }
 
 export async function accountStatus(opts: {aws: AwsOptions; incident?: string; signal?: AbortSignal}): Promise<StatusResult> {
@@ -69,5 +76,7 @@ export async function readStatus(session: Pick<EngineSession, 'clients' | 'signa
   const grants = (await findGrants(session))
     .filter((r) => !incident || r.tags[BREAK_GLASS_TAGS.incident] === incident)
     .map((r) => describeGrant(r, now))
-  return {account: session.caller.account, at: new Date(now).toISOString(), revocations, keys, grants}
+  const read = await readLockdownScps(session.clients, now, {signal})
+  const scps = read.scps.map(({content: _content, ...rest}) => rest)
+  return {account: session.caller.account, at: new Date(now).toISOString(), revocations, keys, grants, scps, ...(read.unread ? {scpsUnread: read.unread} : {})}
 }
