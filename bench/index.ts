@@ -9,6 +9,7 @@ import {benchForensics, benchForensicsMemory} from './forensics.js'
 import {benchOrgRevoke} from './org-revoke.js'
 import {benchRevoke} from './revoke.js'
 import {benchS3} from './s3.js'
+import {benchScpRevoke} from './scp-revoke.js'
 import {benchSim} from './sim.js'
 import {benchStartup} from './startup.js'
 
@@ -25,6 +26,7 @@ const SECTIONS: Section[] = [
   {name: 'start-up', installed: true, run: (i) => benchStartup(i!)},
   {name: 'revoke', installed: true, run: (i) => benchRevoke({lockdown: i!.bin})},
   {name: 'org-revoke', installed: true, run: (i) => benchOrgRevoke({lockdown: i!.bin})},
+  {name: 'scp-revoke', installed: true, run: (i) => benchScpRevoke({lockdown: i!.bin})},
   {name: 'simulator', run: benchSim},
   {name: 'forensics', run: benchForensics},
   {name: 'forensics-memory', extra: true, run: benchForensicsMemory},
