@@ -28,6 +28,30 @@ export interface Execution {
   substatementType: string
   result?: EngineResult
   abort: AbortController
+  /** The states GetQueryExecution has shown so far (see `observedState`). */
+  shown?: Set<State>
+}
+
+/**
+ * The state a caller sees. A real query sits QUEUED and RUNNING for at least a poll or two; the
+ * simulator's finish in milliseconds, so a loaded machine could let a poller miss a step it must handle.
+ * Each of QUEUED and RUNNING is therefore shown to at least one describe before a later state is (a
+ * cancel is shown at once): a client that polls sees every step, however loaded the machine.
+ * GetQueryResults goes by the real state, as Athena's does.
+ */
+function observedState(e: Execution): State {
+  if (e.state === 'CANCELLED') return e.state
+  const shown = e.shown ?? new Set()
+  if (!shown.has('QUEUED')) return 'QUEUED'
+  if (e.state !== 'QUEUED' && !shown.has('RUNNING')) return 'RUNNING'
+  return e.state
+}
+
+/** Marks what a describe showed, so the next one may show the following state. */
+export function showState(e: Execution): State {
+  const state = observedState(e)
+  ;(e.shown ??= new Set()).add(state)
+  return state
 }
 
 export interface RunContext {

@@ -10,7 +10,7 @@ import {AwsError} from '../errors.js'
 import type {OpContext, OpTable} from '../ops.js'
 import type {Params} from '../protocol/form.js'
 import {type TableDef} from './ddl.js'
-import {resultObject, runStatement, type Execution} from './execute.js'
+import {resultObject, runStatement, showState, type Execution} from './execute.js'
 import {type AthenaStore, catalogOps, glueArns, workgroupArn} from './store.js'
 
 export interface AthenaOptions {
@@ -34,7 +34,10 @@ function execution(store: AthenaStore, p: Params): Execution {
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000)
 
 function describe(e: Execution): Record<string, unknown> {
-  const total = (e.completedAt ?? Date.now()) - e.submittedAt
+  const state = showState(e)
+  // A state shown before the real one (see observedState) carries nothing of the finish yet.
+  const done = state === e.state
+  const total = ((done && e.completedAt) || Date.now()) - e.submittedAt
   return {
     QueryExecutionId: e.id,
     Query: e.sql,
@@ -43,15 +46,15 @@ function describe(e: Execution): Record<string, unknown> {
     ResultReuseConfiguration: {ResultReuseByAgeConfiguration: {Enabled: false}},
     QueryExecutionContext: {Database: e.database, Catalog: 'AwsDataCatalog'},
     Status: {
-      State: e.state,
-      ...(e.reason ? {StateChangeReason: e.reason} : {}),
+      State: state,
+      ...(done && e.reason ? {StateChangeReason: e.reason} : {}),
       SubmissionDateTime: seconds(e.submittedAt),
-      ...(e.completedAt ? {CompletionDateTime: seconds(e.completedAt)} : {}),
-      ...(e.state === 'FAILED' ? {AthenaError: {ErrorCategory: e.errorCategory ?? 2, ErrorType: e.errorCategory === 3 ? 401 : 1000, Retryable: false, ErrorMessage: e.reason}} : {}),
+      ...(done && e.completedAt ? {CompletionDateTime: seconds(e.completedAt)} : {}),
+      ...(done && state === 'FAILED' ? {AthenaError: {ErrorCategory: e.errorCategory ?? 2, ErrorType: e.errorCategory === 3 ? 401 : 1000, Retryable: false, ErrorMessage: e.reason}} : {}),
     },
     Statistics: {
-      EngineExecutionTimeInMillis: e.engineMs ?? 0,
-      DataScannedInBytes: e.bytes,
+      EngineExecutionTimeInMillis: (done && e.engineMs) || 0,
+      DataScannedInBytes: done ? e.bytes : 0,
       TotalExecutionTimeInMillis: total,
       QueryQueueTimeInMillis: e.queueMs ?? total,
       ServicePreProcessingTimeInMillis: 0,
