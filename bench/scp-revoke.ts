@@ -3,9 +3,11 @@
 // on the same simulated organization — 20 member accounts × 50 matching `app-*` roles, 50 ms a request, IAM
 // writes throttled at 20/s per account (burst 10) — each path on a fresh copy of it. Each run is
 // `lockdown run --yes --json` end to end (discover, enter, plan, apply, verify). Time to containment is
-// measured from the attacker's side: one session per member account, issued before the run, probed every
-// 250 ms until every one of them is refused. Printed: both times, the writes each path made (accepted, every
-// account's trail), and the ratios.
+// measured twice: from the trails, the moment the last containing write was accepted (from then on every
+// matching role is denied: the simulator has no propagation delay here), and from the attacker's side: two
+// sessions per member account (the first and the last app role), issued before the run, probed every 250 ms
+// until every one is refused. Printed: both times, the writes each path made (accepted, every account's
+// trail), and the ratios.
 import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
@@ -29,6 +31,9 @@ const WRITE_RATE = 20
 const WRITE_BURST = 10
 const CONCURRENCY = 16
 const PROBE_MS = 250
+/** The roles probed in each account: the first and the last a per-role run could write. */
+const PROBED = [0, ROLES_PER_ACCOUNT - 1]
+const roleName = (i: number) => `app-${String(i).padStart(3, '0')}`
 const MANAGEMENT = '111122223333'
 const OPERATOR = `arn:aws:iam::${MANAGEMENT}:user/lockdown-operator`
 const member = (i: number) => `2000000${String(i).padStart(5, '0')}`
@@ -37,7 +42,7 @@ const WRITES = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'CreatePolicy', 'Up
 
 /**
  * The org-revoke bench's organization: the operator in the management account, 20 created members with 50
- * `app-*` roles each. app-000 also trusts the operator, who opens the attacker's probe session in each account.
+ * `app-*` roles each. The first and the last also trust the operator, who opens the attacker's probe sessions.
  */
 function scenario(): Scenario {
   const trust = (account: string, extra: string[] = []) => ({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {AWS: [`arn:aws:iam::${account}:root`, ...extra]}, Action: 'sts:AssumeRole'}]})
@@ -52,7 +57,7 @@ function scenario(): Scenario {
       accounts: Array.from({length: ACCOUNTS}, (_, a) => ({
         id: member(a),
         name: `member-${a}`,
-        roles: Array.from({length: ROLES_PER_ACCOUNT}, (_, i) => ({name: `app-${pad(i)}`, path: '/', trust: trust(member(a), i === 0 ? [OPERATOR] : []), inlinePolicies: inline})),
+        roles: Array.from({length: ROLES_PER_ACCOUNT}, (_, i) => ({name: `app-${pad(i)}`, path: '/', trust: trust(member(a), PROBED.includes(i) ? [OPERATOR] : []), inlinePolicies: inline})),
       })),
     },
   } as Scenario
@@ -82,21 +87,26 @@ interface PathRun {
   seconds: number
   /** Seconds from the start of the run until every probe session stayed refused; null if never. */
   containedAt: number | null
+  /** Seconds from the start of the run to the last accepted write (every matching role denied from then). */
+  lastWriteAt: number | null
   writes: Record<string, number>
   status: string
   failed: number
   checksFailed: number
 }
 
-/** One attacker session of app-000 in every member account, issued at least a second before the run (aws:TokenIssueTime has whole seconds). */
-async function probeSessions(sim: SimHandle): Promise<IAMClient[]> {
+/** Attacker sessions of the probed roles in every member account, issued at least a second before the run (aws:TokenIssueTime has whole seconds). */
+async function probeSessions(sim: SimHandle): Promise<{iam: IAMClient; role: string}[]> {
   const sts = new STSClient({endpoint: sim.endpoint, region: 'us-east-1', credentials: sim.credentialsFor('lockdown-operator'), maxAttempts: 3})
   try {
     const sessions = await Promise.all(
-      Array.from({length: ACCOUNTS}, async (_, a) => {
-        const {Credentials: c} = await sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${member(a)}:role/app-000`, RoleSessionName: 'attacker'}))
-        return new IAMClient({endpoint: sim.endpoint, region: 'us-east-1', credentials: {accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!}, maxAttempts: 1})
-      }),
+      Array.from({length: ACCOUNTS}).flatMap((_, a) =>
+        PROBED.map(async (i) => {
+          const role = roleName(i)
+          const {Credentials: c} = await sts.send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${member(a)}:role/${role}`, RoleSessionName: 'attacker'}))
+          return {role, iam: new IAMClient({endpoint: sim.endpoint, region: 'us-east-1', credentials: {accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!}, maxAttempts: 1})}
+        }),
+      ),
     )
     await new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)))
     return sessions
@@ -117,10 +127,10 @@ async function runPath(playbook: string, dir: string, lockdown?: string): Promis
     const refusedAt: (number | null)[] = probes.map(() => null)
     let running = true
     const watch = Promise.all(
-      probes.map(async (iam, i) => {
+      probes.map(async ({iam, role}, i) => {
         while (running) {
           const at = Date.now()
-          const ok = await iam.send(new GetRoleCommand({RoleName: 'app-000'})).then(
+          const ok = await iam.send(new GetRoleCommand({RoleName: role})).then(
             () => true,
             (e: Error) => e.name !== 'AccessDenied',
           )
@@ -138,27 +148,35 @@ async function runPath(playbook: string, dir: string, lockdown?: string): Promis
     running = false
     await watch
     const writes: Record<string, number> = {}
-    for (const a of sim.accounts()) for (const e of sim.events(a.id)) if (e.time >= t0 && WRITES.has(e.eventName) && !e.errorCode) writes[e.eventName] = (writes[e.eventName] ?? 0) + 1
+    let last: number | null = null
+    for (const a of sim.accounts()) {
+      for (const e of sim.events(a.id)) {
+        if (e.time < t0 || !WRITES.has(e.eventName) || e.errorCode) continue
+        writes[e.eventName] = (writes[e.eventName] ?? 0) + 1
+        last = Math.max(last ?? 0, e.time)
+      }
+    }
     type Result = {status?: string; failures?: unknown[]; checks?: {ok: boolean}[]}
     const out = JSON.parse(r.stdout || '{}') as Result & {error?: {message: string; detail?: Result}}
     const result = out.error?.detail ?? out
     return {
       seconds,
       containedAt: refusedAt.every((t) => t !== null) ? (Math.max(...(refusedAt as number[])) - t0) / 1000 : null,
+      lastWriteAt: last === null ? null : (last - t0) / 1000,
       writes,
       status: out.status ?? `error: ${out.error?.message ?? r.stderr.slice(0, 300)}`,
       failed: (result.failures ?? []).length,
       checksFailed: (result.checks ?? []).filter((c) => !c.ok).length,
     }
   } finally {
-    for (const p of probes) p.destroy()
+    for (const p of probes) p.iam.destroy()
     await sim.stop()
   }
 }
 
 const total = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0)
 const describe = (p: PathRun) =>
-  `${p.seconds.toFixed(1)} s to a verified run (${p.status}; ${p.failed} failed targets, ${p.checksFailed} checks failed), contained from the attacker's side at ${p.containedAt === null ? 'NEVER' : `${p.containedAt.toFixed(1)} s`}; ${total(p.writes)} writes (${Object.entries(p.writes).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`
+  `${p.seconds.toFixed(1)} s to a verified run (${p.status}; ${p.failed} failed targets, ${p.checksFailed} checks failed), every role denied at ${p.lastWriteAt === null ? 'NEVER' : `${p.lastWriteAt.toFixed(1)} s`} (last write accepted), the attacker's ${ACCOUNTS * PROBED.length} probe sessions all refused at ${p.containedAt === null ? 'NEVER' : `${p.containedAt.toFixed(1)} s`}; ${total(p.writes)} writes (${Object.entries(p.writes).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`
 
 export async function benchScpRevoke(opts: {lockdown?: string} = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'lockdown-scp-revoke-bench-'))
@@ -171,7 +189,7 @@ export async function benchScpRevoke(opts: {lockdown?: string} = {}): Promise<st
       `org containment ${ACCOUNTS} accounts × ${ROLES_PER_ACCOUNT} roles, ${LATENCY_MS} ms a request, IAM writes ${WRITE_RATE}/s per account (burst ${WRITE_BURST}), each path on a fresh organization (load ${load}, after: ${loadavg()[0]!.toFixed(1)}):`,
       `  SCP path (revoke-org, targets [root]): ${describe(scp)}`,
       `  per-role path (revoke-sessions over accounts [{organization: true}]): ${describe(perRole)}`,
-      `  per-role / SCP: run ${ratio(perRole.seconds, scp.seconds)}, containment ${ratio(perRole.containedAt, scp.containedAt)}, writes ${ratio(total(perRole.writes), total(scp.writes))}`,
+      `  per-role / SCP: run ${ratio(perRole.seconds, scp.seconds)}, every role denied ${ratio(perRole.lastWriteAt, scp.lastWriteAt)}, probe sessions refused ${ratio(perRole.containedAt, scp.containedAt)}, writes ${ratio(total(perRole.writes), total(scp.writes))}`,
     ].join('\n')
   } finally {
     rmSync(dir, {recursive: true, force: true})
