@@ -23,6 +23,9 @@ import type {Action, Applied, Check, Ctx, Inspection} from './types.js'
 
 export type RevokeOrgData = ScpData | TypeData | MgmtData
 
+/** What the step calls in a member account: roles to find one the SCP names, and the simulation that proves it. */
+const MEMBER_PERMISSIONS = ['iam:ListRoles', 'iam:SimulatePrincipalPolicy']
+
 const DESCRIPTION = 'lockdown revoke-org: denies sessions issued before a cutoff (aws:TokenIssueTime); one part per lockdown run (Sid ...Run<run>); remove a run\'s part with: lockdown undo <run>'
 
 export const revokeOrg: Action<RevokeOrgParams, RevokeOrgData> = {
@@ -52,6 +55,9 @@ export const revokeOrg: Action<RevokeOrgParams, RevokeOrgData> = {
     'iam:ListRoles',
     ...revokeSessions.permissions.filter((a) => a !== 'iam:ListRoles'),
   ],
+  // The SCP is written from the management account (the caller); in a member account the step only lists
+  // roles and simulates them (verify, the plan's notes): the access role needs no Organizations permission.
+  permissionsFor: (_p, where) => [{actions: where?.member ? MEMBER_PERMISSIONS : revokeOrg.permissions, resources: ['*']}],
   example: `- id: contain-org
   action: revoke-org
   with:

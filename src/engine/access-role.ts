@@ -20,7 +20,7 @@ export const DISCOVERY_PERMISSIONS = [
 
 /** The access role's identity policy: every action the steps call, in each member account. */
 export function accessRolePolicy(steps: Steps): object {
-  return {Version: '2012-10-17', Statement: policyStatements(grantsFor(steps), 'LockdownSteps')}
+  return {Version: '2012-10-17', Statement: policyStatements(grantsFor(steps, {member: true}), 'LockdownSteps')}
 }
 
 /**

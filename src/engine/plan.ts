@@ -270,7 +270,7 @@ export async function planAccount(
   // permission still wins over the read it made fail: the plan then names every permission missing.
   const checking = x.single
     ? undefined
-    : checkCallerPermissions(account.clients, account.caller, x.needed, {file: loaded.file, simulateRequired: x.simulateRequired, signal: env.signal}).then(
+    : checkCallerPermissions(account.clients, account.caller, (where) => x.needed({...where, member: account.id !== env.caller.account}), {file: loaded.file, simulateRequired: x.simulateRequired, signal: env.signal}).then(
         (check) => ({check}),
         (error: unknown) => ({error}),
       )

@@ -38,6 +38,13 @@ export interface Organization {
 export const lists = (s: ScpSpec): ScpData['spec'] => ({roles: s.roles, sourceIdentities: s.sourceIdentities, userIds: s.userIds, identityCenterUsers: s.identityCenterUsers, exempt: s.exempt})
 
 export async function readOrganization(ctx: Ctx, stepId: string): Promise<Organization> {
+  // A run whose accounts: leave out the caller's own plans run-wide steps in a member account, as the
+  // access role: that session may not (and should not) manage SCPs, and its AccessDenied would hide why.
+  if (ctx.account.id !== ctx.caller.account) {
+    throw new PreflightError(`step '${stepId}' (revoke-org): SCPs are written with your own credentials from the management account, but this run's accounts: leave out your account ${ctx.caller.account}, so the step would run in ${ctx.account.id} as the access role: add current to accounts: (accounts: [current, ${ctx.account.id}])`, {
+      next: `add current to the playbook's accounts: (e.g. accounts: [current, ${ctx.account.id}]) and run lockdown from the management account`,
+    })
+  }
   const org = await describeOrg(ctx.clients, {signal: ctx.signal})
   if (org.managementAccount !== ctx.account.id) {
     throw new PreflightError(`step '${stepId}' (revoke-org): SCPs are written from the organization's management account ${org.managementAccount}; this step runs in ${ctx.account.id}`, {

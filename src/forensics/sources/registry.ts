@@ -43,6 +43,8 @@ export interface Grant {
 export interface GrantScope {
   region?: string
   account?: string
+  /** A member account lockdown enters through the access role (not the caller's own): what the access role needs there. */
+  member?: boolean
 }
 
 export interface SourceDef {
