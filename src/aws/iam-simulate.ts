@@ -8,16 +8,16 @@ import {iamSdk} from './sdk.js'
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny'
 export type ContextValues = Record<string, {type: 'date' | 'string' | 'boolean'; value: string}>
 
-/** The decision for each action, for the principal's policies under the given request context. */
-export async function simulateDecisions(
+/** Every evaluation result of one simulation, all pages. */
+async function simulate(
   iam: IAMClient,
   principalArn: string,
   actions: string[],
   context: ContextValues,
-  opts: {signal?: AbortSignal; resource?: string} = {},
-): Promise<Record<string, Decision>> {
+  opts: {signal?: AbortSignal; resource?: string},
+) {
   const {SimulatePrincipalPolicyCommand} = await iamSdk()
-  const results = await allPages(async (Marker) => {
+  return allPages(async (Marker) => {
     const r = await iam.send(
       new SimulatePrincipalPolicyCommand({
         PolicySourceArn: principalArn,
@@ -30,6 +30,17 @@ export async function simulateDecisions(
     )
     return {...r, items: r.EvaluationResults ?? []}
   })
+}
+
+/** The decision for each action, for the principal's policies under the given request context. */
+export async function simulateDecisions(
+  iam: IAMClient,
+  principalArn: string,
+  actions: string[],
+  context: ContextValues,
+  opts: {signal?: AbortSignal; resource?: string} = {},
+): Promise<Record<string, Decision>> {
+  const results = await simulate(iam, principalArn, actions, context, opts)
   return Object.fromEntries(results.map((e) => [e.EvalActionName!, e.EvalDecision as Decision]))
 }
 
@@ -45,18 +56,6 @@ export async function simulateOrganizations(
   context: ContextValues,
   opts: {signal?: AbortSignal} = {},
 ): Promise<Record<string, boolean | undefined>> {
-  const {SimulatePrincipalPolicyCommand} = await iamSdk()
-  const results = await allPages(async (Marker) => {
-    const r = await iam.send(
-      new SimulatePrincipalPolicyCommand({
-        PolicySourceArn: principalArn,
-        ActionNames: actions,
-        Marker,
-        ContextEntries: Object.entries(context).map(([key, v]) => ({ContextKeyName: key, ContextKeyType: v.type, ContextKeyValues: [v.value]})),
-      }),
-      {abortSignal: opts.signal},
-    )
-    return {...r, items: r.EvaluationResults ?? []}
-  })
+  const results = await simulate(iam, principalArn, actions, context, opts)
   return Object.fromEntries(results.map((e) => [e.EvalActionName!, e.OrganizationsDecisionDetail?.AllowedByOrganizations]))
 }
