@@ -13,15 +13,14 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {
-  GetAccountAuthorizationDetailsCommand,
   GetRolePolicyCommand,
   IAMClient,
   PutRolePolicyCommand,
-  type RoleDetail,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam'
 import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts'
 
+import {roleDetails} from './sdk-loop.js'
 import {startSim, type SimHandle} from '../src/sim/index.js'
 import type {Scenario} from '../src/sim/scenario-schema.js'
 
@@ -199,13 +198,7 @@ async function sequentialLoop(sim: SimHandle): Promise<{perAccount: number; perR
         maxAttempts: 1,
       })
       try {
-        const all: RoleDetail[] = []
-        let Marker: string | undefined
-        do {
-          const page = await iam.send(new GetAccountAuthorizationDetailsCommand({Filter: ['Role'], MaxItems: 1000, Marker}))
-          all.push(...(page.RoleDetailList ?? []))
-          Marker = page.IsTruncated ? page.Marker : undefined
-        } while (Marker)
+        const all = await roleDetails(iam)
         accountSeconds += Number(process.hrtime.bigint() - t0) / 1e9
         // AssumeRole is recorded in both accounts' trails: counted once, as the sequential loop made it once.
         accountCalls += allRecords(sim) - callsBefore - 1

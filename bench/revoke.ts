@@ -13,14 +13,13 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {
-  GetAccountAuthorizationDetailsCommand,
   GetRolePolicyCommand,
   IAMClient,
   PutRolePolicyCommand,
-  type RoleDetail,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam'
 
+import {roleDetails} from './sdk-loop.js'
 import {startSim, type SimHandle} from '../src/sim/index.js'
 import type {Scenario} from '../src/sim/scenario-schema.js'
 import {awsCli} from './aws-cli.js'
@@ -123,13 +122,7 @@ async function sequentialSdkLoop(sim: SimHandle): Promise<{planSeconds: number; 
     )
   const planStart = process.hrtime.bigint()
   try {
-    const all: RoleDetail[] = []
-    let Marker: string | undefined
-    do {
-      const page = await iam.send(new GetAccountAuthorizationDetailsCommand({Filter: ['Role'], MaxItems: 1000, Marker}))
-      all.push(...(page.RoleDetailList ?? []))
-      Marker = page.IsTruncated ? page.Marker : undefined
-    } while (Marker)
+    const all = await roleDetails(iam)
     const planSeconds = Number(process.hrtime.bigint() - planStart) / 1e9
     const planCalls = sim.records().length - before
     const roles = all.filter((r) => r.Path === '/byhand/').slice(0, SDK_SAMPLE)
