@@ -85,11 +85,13 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     requestHandler: {connectionTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS), requestTimeout: timeoutMs},
   }
   const bound = <C extends SendsCommands>(c: C) => withDeadline(c, timeoutMs, opts.endpoint ?? process.env.AWS_ENDPOINT_URL)
-  const iam = bound(new IAMClient({...common, region: 'us-east-1'}))
+  // IAM carries a revoke's thousands of calls: its clients build their middleware once per command type
+  // (cacheMiddleware), which takes each call's abort signal off `send`'s options (carriedSignal).
+  const iam = bound(carriedSignal(new IAMClient({...common, region: 'us-east-1', cacheMiddleware: true})))
   // Writes go through their own client: the SDK's adaptive limiter, once a write is throttled, slows
   // every call of the client that saw it, and reads (plan, verify) must not wait for IAM's write limit.
   // Its retries are ours (pacedWrites), at the pace AWS grants instead of exponential backoff.
-  const iamWrites = bound(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1}))
+  const iamWrites = bound(carriedSignal(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1, cacheMiddleware: true})))
   pacedWrites(iam, iamWrites, opts.maxAttempts ?? common.maxAttempts)
   const sts = bound(new STSClient({...common, region}))
   const organizations = bound(new OrganizationsClient({...common, region: 'us-east-1'}))
@@ -187,20 +189,89 @@ function pacedWrites(reads: IAMClient, writes: IAMClient, maxAttempts: number): 
 type SendsCommands = {send: (...args: any[]) => Promise<unknown>}
 
 /**
+ * Where a client built with `cacheMiddleware` finds a call's abort signal. The SDK then resolves one
+ * handler per command type, shared by every call of that type, and uses it only when `send` gets no
+ * options: a per-call signal cannot go there. It rides on the call's input instead, is copied onto the
+ * signed request just before it goes out (every attempt), and the request handler aborts that request.
+ */
+const CALL_SIGNAL = Symbol('lockdown.callSignal')
+const CARRIES_SIGNAL = Symbol('lockdown.carriesSignal')
+
+interface CarriesSignal {
+  [CALL_SIGNAL]?: AbortSignal
+}
+
+function carriedSignal<C extends IAMClient>(client: C): C {
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const signal = (args.input as CarriesSignal)[CALL_SIGNAL]
+      if (signal) (args.request as CarriesSignal)[CALL_SIGNAL] = signal
+      return next(args)
+    },
+    {step: 'deserialize', priority: 'low', name: 'lockdownCallSignal'},
+  )
+  const handler = client.config.requestHandler as {handle: (request: CarriesSignal, options?: {abortSignal?: AbortSignal}) => Promise<unknown>}
+  const handle = handler.handle.bind(handler)
+  handler.handle = (request, options) => {
+    const signal = request[CALL_SIGNAL]
+    return handle(request, signal ? {...options, abortSignal: signal} : options)
+  }
+  ;(client as unknown as Record<symbol, boolean>)[CARRIES_SIGNAL] = true
+  return client
+}
+
+/** The calls in flight under each caller's signal (SIGINT): one listener per signal, not one per call. */
+const inFlight = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>()
+
+/** Calls `onAbort` when `signal` aborts, until the returned function is called. */
+function onAbortOf(signal: AbortSignal | undefined, onAbort: (reason: unknown) => void): () => void {
+  if (!signal) return () => undefined
+  let calls = inFlight.get(signal)
+  if (!calls) {
+    const set = new Set<(reason: unknown) => void>()
+    signal.addEventListener('abort', () => set.forEach((f) => f(signal.reason)), {once: true})
+    inFlight.set(signal, (calls = set))
+  }
+  calls.add(onAbort)
+  return () => calls.delete(onAbort)
+}
+
+/** What the SDK rejects an aborted call with (its request handler's AbortError, the reason as its cause). */
+function abortError(reason: unknown): Error {
+  return Object.assign(new Error('Request aborted', {cause: reason}), {name: 'AbortError'})
+}
+
+/**
  * Bounds every call, all its retries included: each attempt has its own request timeout, but six
- * attempts with backoff would still be minutes. The caller's abortSignal (SIGINT) is kept.
+ * attempts with backoff would still be minutes. The caller's abortSignal (SIGINT) is kept. Either one
+ * aborts the request on the wire and settles the call at once, also while the SDK waits out a backoff.
+ * (One timer and one controller a call: AbortSignal.timeout and AbortSignal.any cost more than the call's
+ * own signing, and every call of a 1,000-role revoke paid them.)
  */
 function withDeadline<C extends SendsCommands>(client: C, timeoutMs: number, endpoint: string | undefined): C {
   const send = client.send.bind(client)
-  const bounded = async (command: {constructor: {name: string}}, options?: {abortSignal?: AbortSignal}) => {
-    const deadline = AbortSignal.timeout(timeoutMs)
-    const abortSignal = options?.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline
-    try {
-      return await send(command, {...options, abortSignal})
-    } catch (error) {
-      if (deadline.aborted && !options?.abortSignal?.aborted) throw new AwsTimeoutError(command.constructor.name.replace(/Command$/, ''), timeoutMs, endpoint)
-      throw error
-    }
+  const carries = (client as unknown as Record<symbol, boolean>)[CARRIES_SIGNAL] === true
+  const bounded = (command: {constructor: {name: string}; input?: CarriesSignal}, options?: {abortSignal?: AbortSignal}) => {
+    const caller = options?.abortSignal
+    const call = new AbortController()
+    return new Promise((resolve, reject) => {
+      const stop = (error: unknown) => {
+        call.abort(error)
+        reject(error)
+      }
+      if (caller?.aborted) return stop(abortError(caller.reason))
+      const timer = setTimeout(() => stop(new AwsTimeoutError(command.constructor.name.replace(/Command$/, ''), timeoutMs, endpoint)), timeoutMs)
+      const unfollow = onAbortOf(caller, (reason) => stop(abortError(reason)))
+      let sent: Promise<unknown>
+      if (carries && command.input) {
+        command.input[CALL_SIGNAL] = call.signal
+        sent = send(command)
+      } else sent = send(command, {...options, abortSignal: call.signal})
+      sent.then(resolve, reject).finally(() => {
+        clearTimeout(timer)
+        unfollow()
+      })
+    })
   }
   client.send = bounded as C['send']
   return client
