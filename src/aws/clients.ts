@@ -12,6 +12,7 @@ import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy
 import {VERSION} from '../version.js'
 import {athenaSdk, s3Sdk} from './sdk.js'
 import {classifyAwsError} from './errors.js'
+import {onAbortOf} from './on-abort.js'
 import {WritePacer} from './write-pacer.js'
 
 export interface AwsOptions {
@@ -218,22 +219,6 @@ function carriedSignal<C extends IAMClient>(client: C): C {
   }
   ;(client as unknown as Record<symbol, boolean>)[CARRIES_SIGNAL] = true
   return client
-}
-
-/** The calls in flight under each caller's signal (SIGINT): one listener per signal, not one per call. */
-const inFlight = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>()
-
-/** Calls `onAbort` when `signal` aborts, until the returned function is called. */
-function onAbortOf(signal: AbortSignal | undefined, onAbort: (reason: unknown) => void): () => void {
-  if (!signal) return () => undefined
-  let calls = inFlight.get(signal)
-  if (!calls) {
-    const set = new Set<(reason: unknown) => void>()
-    signal.addEventListener('abort', () => set.forEach((f) => f(signal.reason)), {once: true})
-    inFlight.set(signal, (calls = set))
-  }
-  calls.add(onAbort)
-  return () => calls.delete(onAbort)
 }
 
 /** What the SDK rejects an aborted call with (its request handler's AbortError, the reason as its cause). */
