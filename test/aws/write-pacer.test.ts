@@ -49,4 +49,17 @@ describe('WritePacer', () => {
     // The slot that is due and the five before it (CATCH_UP), not the ninety the second would have held.
     expect(await grantedNow(pacer, 40)).toBe(6)
   })
+  it('forty writes waiting on one signal put one listener on it (no leak warning on stderr)', async () => {
+    const {pacer} = pacedAt(100)
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.name)
+    process.on('warning', onWarning)
+    try {
+      await grantedNow(pacer, 40)
+      await new Promise((r) => setImmediate(r))
+      expect(warnings).not.toContain('MaxListenersExceededWarning')
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
 })
