@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-iam'
 import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts'
 
+import {ifContained} from './contained.js'
 import {roleDetails} from './sdk-loop.js'
 import {startSim, type SimHandle} from '../src/sim/index.js'
 import type {Scenario} from '../src/sim/scenario-schema.js'
@@ -252,8 +253,8 @@ export async function benchOrgRevoke(opts: {lockdown?: string} = {}): Promise<st
       `org revoke ${ACCOUNTS} accounts × ${ROLES_PER_ACCOUNT} roles, ${LATENCY_MS} ms a request, IAM writes ${WRITE_RATE}/s per account (burst ${WRITE_BURST}) (load ${load}):`,
       `  lockdown run accounts: [{organization: true}] --yes (concurrency.accounts ${ACCOUNT_CONCURRENCY}, --concurrency ${CONCURRENCY}): ${run.seconds.toFixed(1)} s (discover+enter+plan+apply+verify, ${run.status}; accounts ${ledger}; ${run.failed} failed targets, ${run.checksFailed} checks failed, throttling error shown: ${run.throttlingShown ? 'YES' : 'no'}; ${run.callsPerRole.toFixed(2)} calls per role, all accounts' requests)`,
       `    timeline, s from start: ${run.timeline}`,
-      `  sequential loop, assume into each account, read it, then the same per-role calls (${seq.callsPerRole.toFixed(2)} calls per role): ${(seq.perAccount * 1000).toFixed(0)} ms an account entered and read + ${(seq.perRole * 1000).toFixed(0)} ms a role, ${seqTotal.toFixed(0)} s for ${ACCOUNTS} × ${ROLES_PER_ACCOUNT} (extrapolated from ${SEQ_ACCOUNTS} accounts × ${SEQ_ROLES} roles): lockdown ${(seqTotal / run.seconds).toFixed(1)}× faster`,
-      `  per-account throttle floor with accounts in parallel ((${ROLES_PER_ACCOUNT} − ${WRITE_BURST} burst) writes / ${WRITE_RATE}/s = ${floor.toFixed(1)} s): lockdown ${floor > 0 ? `${(run.seconds / floor).toFixed(2)}×` : 'n/a (the burst covers every write):'} the floor (target ≤ 1.5×, 0 failed targets)`,
+      `  sequential loop, assume into each account, read it, then the same per-role calls (${seq.callsPerRole.toFixed(2)} calls per role): ${(seq.perAccount * 1000).toFixed(0)} ms an account entered and read + ${(seq.perRole * 1000).toFixed(0)} ms a role, ${seqTotal.toFixed(0)} s for ${ACCOUNTS} × ${ROLES_PER_ACCOUNT} (extrapolated from ${SEQ_ACCOUNTS} accounts × ${SEQ_ROLES} roles): ${ifContained(run, () => `lockdown ${(seqTotal / run.seconds).toFixed(1)}× faster`)}`,
+      `  per-account throttle floor with accounts in parallel ((${ROLES_PER_ACCOUNT} − ${WRITE_BURST} burst) writes / ${WRITE_RATE}/s = ${floor.toFixed(1)} s): lockdown ${ifContained(run, () => (floor > 0 ? `${(run.seconds / floor).toFixed(2)}×` : 'n/a (the burst covers every write):'))} the floor (target ≤ 1.5×, 0 failed targets)`,
     ].join('\n')
   } finally {
     rmSync(dir, {recursive: true, force: true})

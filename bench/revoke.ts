@@ -23,6 +23,7 @@ import {roleDetails} from './sdk-loop.js'
 import {startSim, type SimHandle} from '../src/sim/index.js'
 import type {Scenario} from '../src/sim/scenario-schema.js'
 import {awsCli} from './aws-cli.js'
+import {ifContained} from './contained.js'
 
 const exec = promisify(execFile)
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -174,10 +175,10 @@ export async function benchRevoke(opts: {lockdown?: string} = {}): Promise<strin
     const sdkTotal = sdk.planSeconds + sdk.perRole * ROLES
     lines.push(
       `revoke ${ROLES} roles, ${LATENCY_MS} ms a request (load ${load}): lockdown run --concurrency ${CONCURRENCY} ${a.seconds.toFixed(1)} s (plan+apply+verify, ${a.status}, ${a.failed} failed, ${a.checksFailed} checks failed; ${a.callsPerRole.toFixed(2)} calls per role)`,
-      `  sequential SDK loop, same reads and writes (${sdk.callsPerRole.toFixed(2)} calls per role): account read ${(sdk.planSeconds * 1000).toFixed(0)} ms + ${(sdk.perRole * 1000).toFixed(0)} ms a role, ${sdkTotal.toFixed(0)} s for ${ROLES} (extrapolated from ${SDK_SAMPLE} roles): lockdown ${x(sdkTotal, a.seconds)} faster (target ≥ 20×)`,
+      `  sequential SDK loop, same reads and writes (${sdk.callsPerRole.toFixed(2)} calls per role): account read ${(sdk.planSeconds * 1000).toFixed(0)} ms + ${(sdk.perRole * 1000).toFixed(0)} ms a role, ${sdkTotal.toFixed(0)} s for ${ROLES} (extrapolated from ${SDK_SAMPLE} roles): ${ifContained(a, () => `lockdown ${x(sdkTotal, a.seconds)} faster`)} (target ≥ 20×)`,
       'missing' in shell
         ? `  shell loop of aws iam put-role-policy: not measured, ${shell.missing}`
-        : `  shell loop of aws iam put-role-policy (1 call per role, no plan or verify): ${shell.perRole.toFixed(2)} s a role, ${(shell.perRole * ROLES).toFixed(0)} s for ${ROLES} (extrapolated from ${SHELL_SAMPLE} invocations): lockdown ${x(shell.perRole * ROLES, a.seconds)} faster (target ≥ 50×)`,
+        : `  shell loop of aws iam put-role-policy (1 call per role, no plan or verify): ${shell.perRole.toFixed(2)} s a role, ${(shell.perRole * ROLES).toFixed(0)} s for ${ROLES} (extrapolated from ${SHELL_SAMPLE} invocations): ${ifContained(a, () => `lockdown ${x(shell.perRole * ROLES, a.seconds)} faster`)} (target ≥ 50×)`,
     )
     // (b) The same on a fresh account whose IAM writes are throttled at 100/s: 1,000 writes take ≥ 10 s.
     const throttled = await startSim({scenario: scenario(), faults: {latencyMs: LATENCY_MS, iamWriteRate: WRITE_RATE}})
@@ -189,7 +190,7 @@ export async function benchRevoke(opts: {lockdown?: string} = {}): Promise<strin
     }
     const floor = ROLES / WRITE_RATE
     lines.push(
-      `  IAM writes throttled at ${WRITE_RATE}/s (floor ${floor.toFixed(0)} s): lockdown run ${b.seconds.toFixed(1)} s = ${(b.seconds / floor).toFixed(2)}× the floor (target ≤ 1.25×), ${b.status}, ${b.failed} failed targets, ${b.checksFailed} checks failed, throttling error shown: ${b.throttlingShown ? 'YES' : 'no'}; ${b.callsPerRole.toFixed(2)} calls per role`,
+      `  IAM writes throttled at ${WRITE_RATE}/s (floor ${floor.toFixed(0)} s): lockdown run ${b.seconds.toFixed(1)} s = ${ifContained(b, () => `${(b.seconds / floor).toFixed(2)}× the floor`)} (target ≤ 1.25×), ${b.status}, ${b.failed} failed targets, ${b.checksFailed} checks failed, throttling error shown: ${b.throttlingShown ? 'YES' : 'no'}; ${b.callsPerRole.toFixed(2)} calls per role`,
     )
     return lines.join('\n')
   } finally {
