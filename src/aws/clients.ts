@@ -2,15 +2,15 @@
 // action context, so the same code talks to AWS or to the simulated account (src/sim) depending only on
 // the standard AWS_ENDPOINT_URL* variables or an explicit endpoint.
 import type {AthenaClient} from '@aws-sdk/client-athena'
-import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import {IAMClient} from '@aws-sdk/client-iam'
-import {OrganizationsClient} from '@aws-sdk/client-organizations'
+import type {OrganizationsClient} from '@aws-sdk/client-organizations'
 import type {S3Client} from '@aws-sdk/client-s3'
 import {STSClient} from '@aws-sdk/client-sts'
 import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy/types'
 
 import {VERSION} from '../version.js'
-import {athenaSdk, s3Sdk} from './sdk.js'
+import {athenaSdk, cloudTrailSdk, organizationsSdk, s3Sdk} from './sdk.js'
 import {classifyAwsError} from './errors.js'
 import {onAbortOf} from './on-abort.js'
 import {WritePacer} from './write-pacer.js'
@@ -54,9 +54,10 @@ export class AwsTimeoutError extends Error {
 export interface Clients {
   iam: IAMClient
   sts: STSClient
-  organizations: OrganizationsClient
-  /** CloudTrail is regional: one client per region, built on first use. */
-  cloudtrail(region?: string): CloudTrailClient
+  /** Loaded on first use: only organization scope and SCP actions call it. */
+  organizations: SendOnly<OrganizationsClient>
+  /** CloudTrail is regional: one client per region, loaded and built on first use (forensics, break-glass). */
+  cloudtrail(region?: string): SendOnly<CloudTrailClient>
   /** Athena is regional, and loaded on first use (only `--source athena` and `trail athena setup` need it). */
   athena(region?: string): Promise<AthenaClient>
   /** S3 (the trail bucket), per region, built on first use; path-style when an endpoint is set (the simulator). */
@@ -95,8 +96,8 @@ export function makeClients(opts: AwsOptions = {}): Clients {
   const iamWrites = bound(carriedSignal(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1, cacheMiddleware: true})))
   pacedWrites(iam, iamWrites, opts.maxAttempts ?? common.maxAttempts)
   const sts = bound(new STSClient({...common, region}))
-  const organizations = bound(new OrganizationsClient({...common, region: 'us-east-1'}))
-  const trails = new Map<string, CloudTrailClient>()
+  const organizations = lazyClient(() => organizationsSdk().then(({OrganizationsClient}) => bound(new OrganizationsClient({...common, region: 'us-east-1'}))))
+  const trails = new Map<string, SendOnly<CloudTrailClient>>()
   const athenas = new Map<string, Promise<AthenaClient>>()
   const buckets = new Map<string, Promise<S3Client>>()
   // A custom endpoint (the simulator, a VPC endpoint URL) has no per-bucket host names: address the bucket in the path.
@@ -109,7 +110,7 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     cloudtrail(r = region) {
       let c = trails.get(r)
       if (!c) {
-        c = bound(new CloudTrailClient({...common, region: r}))
+        c = lazyClient(() => cloudTrailSdk().then(({CloudTrailClient}) => bound(new CloudTrailClient({...common, region: r}))))
         trails.set(r, c)
       }
       return c
@@ -184,6 +185,23 @@ function pacedWrites(reads: IAMClient, writes: IAMClient, maxAttempts: number): 
     }
   }
   reads.send = send as IAMClient['send']
+}
+
+/** What callers use of a client that is loaded on first use: `send` (with the SDK's typing) and `destroy`. */
+export type SendOnly<C extends {send: unknown; destroy(): void}> = Pick<C, 'send' | 'destroy'>
+
+/**
+ * A client whose SDK package is imported on the first `send`: each package costs tens of milliseconds to
+ * load, and a revoke, which never calls CloudTrail or Organizations, started slower for loading both.
+ */
+function lazyClient<C extends SendsCommands & {destroy(): void}>(load: () => Promise<C>): SendOnly<C> {
+  let client: Promise<C> | undefined
+  let built: C | undefined
+  const get = () => (client ??= load().then((c) => (built = c)))
+  return {
+    send: ((...args: unknown[]) => get().then((c) => c.send(...args))) as C['send'],
+    destroy: () => built?.destroy(),
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

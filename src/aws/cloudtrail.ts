@@ -1,9 +1,12 @@
 // The CloudTrail calls forensics makes, as plain-typed functions: forensics never imports the SDK, so
 // a source takes a client from `Clients.cloudtrail(region)` and calls these.
-import type {CloudTrailClient, LookupAttributeKey} from '@aws-sdk/client-cloudtrail'
+import type {CloudTrailClient as SdkCloudTrailClient, LookupAttributeKey} from '@aws-sdk/client-cloudtrail'
+
+import type {SendOnly} from './clients.js'
 import {cloudTrailSdk} from './sdk.js'
 
-export type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+/** A CloudTrail client as `Clients.cloudtrail(region)` gives it (its SDK package is loaded on first send). */
+export type CloudTrailClient = SendOnly<SdkCloudTrailClient>
 
 /** LookupEvents' one attribute filter. */
 export interface LookupAttr {
