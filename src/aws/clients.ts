@@ -196,11 +196,11 @@ export type SendOnly<C extends {send: unknown; destroy(): void}> = Pick<C, 'send
  */
 function lazyClient<C extends SendsCommands & {destroy(): void}>(load: () => Promise<C>): SendOnly<C> {
   let client: Promise<C> | undefined
-  let built: C | undefined
-  const get = () => (client ??= load().then((c) => (built = c)))
+  const get = () => (client ??= load())
   return {
     send: ((...args: unknown[]) => get().then((c) => c.send(...args))) as C['send'],
-    destroy: () => built?.destroy(),
+    // A client still loading is destroyed once it is built (its sockets would otherwise keep the process up).
+    destroy: () => void client?.then((c) => c.destroy(), () => undefined),
   }
 }
 
@@ -267,7 +267,8 @@ function withDeadline<C extends SendsCommands>(client: C, timeoutMs: number, end
       const unfollow = onAbortOf(caller, (reason) => stop(abortError(reason)))
       let sent: Promise<unknown>
       if (carries && command.input) {
-        command.input[CALL_SIGNAL] = call.signal
+        // Not enumerable: the input stays what the caller built for anything that lists its keys.
+        Object.defineProperty(command.input, CALL_SIGNAL, {value: call.signal, configurable: true, writable: true, enumerable: false})
         sent = send(command)
       } else sent = send(command, {...options, abortSignal: call.signal})
       sent.then(resolve, reject).finally(() => {
