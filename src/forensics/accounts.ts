@@ -2,14 +2,12 @@
 // (`current`, 12-digit ids, the organization), discovery through Organizations, and the one client
 // provider (aws/access.ts) to enter each account. An account not entered is an entry with its reason,
 // never a missing line: the report names it in its header and gaps.
+import {resolveAccounts, type AccountSpec} from '../aws/account-scope.js'
 import {AccountUnreachableError, DEFAULT_ACCESS, enterAccount, type AccessBase, type AccessPath, type EnteredAccount} from '../aws/access.js'
-import {awsErrorText, classifyAwsError} from '../aws/errors.js'
-import {discoverOrganization, selectAccounts, type Organization, type OrgSelection} from '../aws/organizations.js'
-import {InvalidInputError, PreflightError} from '../errors.js'
+import {InvalidInputError} from '../errors.js'
 import type {AccountEntry} from './sources/accounts.js'
 
-/** One word of `--accounts` / one entry of `accounts:`. */
-export type AccountSpec = 'current' | string | ({organization: true} & OrgSelection)
+export type {AccountSpec} from '../aws/account-scope.js'
 
 const ACCOUNT_ID = /^\d{12}$/
 
@@ -45,22 +43,14 @@ export interface OpenOptions {
  */
 export async function openAccounts(base: AccessBase, specs: AccountSpec[], opts: OpenOptions): Promise<OpenedAccounts> {
   const access = opts.access ?? DEFAULT_ACCESS
-  const org = specs.some((s) => typeof s === 'object') ? await discover(base, opts.signal) : undefined
-  const names = new Map(org?.accounts.map((a) => [a.id, a.name]))
-  const wanted = new Map<string, AccountEntry>()
-  const skipped = new Map<string, AccountEntry>()
-  for (const s of specs) {
-    if (typeof s === 'string') {
-      const id = s === 'current' ? base.identity.account : s
-      wanted.set(id, {id, name: names.get(id)})
-      continue
-    }
-    const sel = selectAccounts(org!, s)
-    for (const a of sel.accounts) wanted.set(a.id, {id: a.id, name: a.name})
-    for (const k of sel.skipped) skipped.set(k.account, {id: k.account, name: k.name, unreachable: k.reason})
-  }
-  // Entries union: an account one entry skips and another names is read.
-  for (const id of wanted.keys()) skipped.delete(id)
+  const scope = await resolveAccounts(base.clients, base.identity, specs, {
+    signal: opts.signal,
+    written: '--accounts organization',
+    nothingDone: 'nothing was read',
+    next: 'run from the management account (--profile), or list account ids: lockdown trail chains --accounts current,222233334444',
+  })
+  const wanted = new Map<string, AccountEntry>(scope.accounts.map((a) => [a.id, {id: a.id, name: a.name}]))
+  const skipped = scope.skipped.map((k): AccountEntry => ({id: k.account, name: k.name, unreachable: k.reason}))
 
   const entered: EnteredAccount[] = []
   const list = [...wanted.values()]
@@ -84,7 +74,7 @@ export async function openAccounts(base: AccessBase, specs: AccountSpec[], opts:
     for (const a of entered) a.close()
     throw error
   }
-  return {entries: [...list, ...skipped.values()], close: () => entered.forEach((a) => a.close())}
+  return {entries: [...list, ...skipped], close: () => entered.forEach((a) => a.close())}
 }
 
 /** AWS's reason, and what it usually means for the default access role. */
@@ -94,23 +84,4 @@ function unreachableReason(error: AccountUnreachableError, access: AccessPath): 
       ? ' — an invited account has no OrganizationAccountAccessRole unless one was created; a suspended account refuses every AssumeRole'
       : ''
   return `${error.reason}${hint}`
-}
-
-async function discover(base: AccessBase, signal?: AbortSignal): Promise<Organization> {
-  try {
-    return await discoverOrganization(base.clients, {signal})
-  } catch (error) {
-    if (signal?.aborted) throw error
-    const info = classifyAwsError(error)
-    const why =
-      info.code === 'AWSOrganizationsNotInUseException'
-        ? `account ${base.identity.account} is not in an organization`
-        : info.kind === 'access-denied'
-          ? `${base.identity.arn} may not read the organization (only the management account or a delegated administrator may)`
-          : 'discovering the organization failed'
-    throw new PreflightError(`--accounts organization: ${why} (${awsErrorText(error)}); nothing was read`, {
-      next: 'run from the management account (--profile), or list account ids: lockdown trail chains --accounts current,222233334444',
-      cause: error,
-    })
-  }
 }
