@@ -86,14 +86,16 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     // Per attempt: the SDK's defaults wait minutes on a socket that accepted and never answers.
     requestHandler: {connectionTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS), requestTimeout: timeoutMs},
   }
-  const bound = <C extends SendsCommands>(c: C) => withDeadline(c, timeoutMs, opts.endpoint ?? process.env.AWS_ENDPOINT_URL)
+  const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL
+  const bound = <C extends SendsCommands>(c: C) => withDeadline(c, timeoutMs, endpoint, false)
   // IAM carries a revoke's thousands of calls: its clients build their middleware once per command type
   // (cacheMiddleware), which takes each call's abort signal off `send`'s options (carriedSignal).
-  const iam = bound(carriedSignal(new IAMClient({...common, region: 'us-east-1', cacheMiddleware: true})))
+  const boundIam = (c: IAMClient) => withDeadline(carriedSignal(c), timeoutMs, endpoint, true)
+  const iam = boundIam(new IAMClient({...common, region: 'us-east-1', cacheMiddleware: true}))
   // Writes go through their own client: the SDK's adaptive limiter, once a write is throttled, slows
   // every call of the client that saw it, and reads (plan, verify) must not wait for IAM's write limit.
   // Its retries are ours (pacedWrites), at the pace AWS grants instead of exponential backoff.
-  const iamWrites = bound(carriedSignal(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1, cacheMiddleware: true})))
+  const iamWrites = boundIam(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1, cacheMiddleware: true}))
   pacedWrites(iam, iamWrites, opts.maxAttempts ?? common.maxAttempts)
   const sts = bound(new STSClient({...common, region}))
   const organizations = lazyClient(() => organizationsSdk().then(({OrganizationsClient}) => bound(new OrganizationsClient({...common, region: 'us-east-1'}))))
@@ -214,7 +216,6 @@ type SendsCommands = {send: (...args: any[]) => Promise<unknown>}
  * signed request just before it goes out (every attempt), and the request handler aborts that request.
  */
 const CALL_SIGNAL = Symbol('lockdown.callSignal')
-const CARRIES_SIGNAL = Symbol('lockdown.carriesSignal')
 
 interface CarriesSignal {
   [CALL_SIGNAL]?: AbortSignal
@@ -235,7 +236,6 @@ function carriedSignal<C extends IAMClient>(client: C): C {
     const signal = request[CALL_SIGNAL]
     return handle(request, signal ? {...options, abortSignal: signal} : options)
   }
-  ;(client as unknown as Record<symbol, boolean>)[CARRIES_SIGNAL] = true
   return client
 }
 
@@ -248,12 +248,12 @@ function abortError(reason: unknown): Error {
  * Bounds every call, all its retries included: each attempt has its own request timeout, but six
  * attempts with backoff would still be minutes. The caller's abortSignal (SIGINT) is kept. Either one
  * aborts the request on the wire and settles the call at once, also while the SDK waits out a backoff.
+ * `carriesSignal`: the client went through carriedSignal, and the signal goes on the input.
  * (One timer and one controller a call: AbortSignal.timeout and AbortSignal.any cost more than the call's
  * own signing, and every call of a 1,000-role revoke paid them.)
  */
-function withDeadline<C extends SendsCommands>(client: C, timeoutMs: number, endpoint: string | undefined): C {
+function withDeadline<C extends SendsCommands>(client: C, timeoutMs: number, endpoint: string | undefined, carriesSignal: boolean): C {
   const send = client.send.bind(client)
-  const carries = (client as unknown as Record<symbol, boolean>)[CARRIES_SIGNAL] === true
   const bounded = (command: {constructor: {name: string}; input?: CarriesSignal}, options?: {abortSignal?: AbortSignal}) => {
     const caller = options?.abortSignal
     const call = new AbortController()
@@ -266,7 +266,7 @@ function withDeadline<C extends SendsCommands>(client: C, timeoutMs: number, end
       const timer = setTimeout(() => stop(new AwsTimeoutError(command.constructor.name.replace(/Command$/, ''), timeoutMs, endpoint)), timeoutMs)
       const unfollow = onAbortOf(caller, (reason) => stop(abortError(reason)))
       let sent: Promise<unknown>
-      if (carries && command.input) {
+      if (carriesSignal && command.input) {
         // Not enumerable: the input stays what the caller built for anything that lists its keys.
         Object.defineProperty(command.input, CALL_SIGNAL, {value: call.signal, configurable: true, writable: true, enumerable: false})
         sent = send(command)

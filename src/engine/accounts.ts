@@ -9,15 +9,12 @@ import {resolveAccounts, type AccountScope, type ScopedAccount} from '../aws/acc
 import type {AwsOptions, Clients} from '../aws/clients.js'
 import type {Playbook} from '../playbook/schema.js'
 
-export type ScopeAccount = ScopedAccount
-export type Scope = AccountScope
-
 /** True when the run is today's single-account run: only the caller's account, no organization entry. */
 export function isSingleAccount(playbook: Playbook, caller: Caller): boolean {
   return playbook.accounts.every((a) => a === 'current' || a === caller.account)
 }
 
-export async function resolveScope(playbook: Playbook, base: {clients: Clients; caller: Caller}, signal?: AbortSignal): Promise<Scope> {
+export async function resolveScope(playbook: Playbook, base: {clients: Clients; caller: Caller}, signal?: AbortSignal): Promise<AccountScope> {
   return resolveAccounts(base.clients, base.caller, playbook.accounts, {
     signal,
     written: 'accounts: [{organization: true}]',
@@ -26,14 +23,14 @@ export async function resolveScope(playbook: Playbook, base: {clients: Clients; 
   })
 }
 
-export type Reached = {account: ScopeAccount; entered: EnteredAccount} | {account: ScopeAccount; unreachable: string}
+export type Reached = {account: ScopedAccount; entered: EnteredAccount} | {account: ScopedAccount; unreachable: string}
 
 /**
  * Enters every account of the scope, `limit` at a time. The caller's own account uses the caller's
  * clients; the others AssumeRole along `access` (their sessions are checked to be in that account).
  */
 export async function enterAll(
-  scope: ScopeAccount[],
+  scope: ScopedAccount[],
   base: {clients: Clients; caller: Caller; aws: AwsOptions},
   access: AccessPath,
   opts: {runId: string; signal?: AbortSignal; limit: number},

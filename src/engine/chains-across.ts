@@ -2,12 +2,12 @@
 // is reachable by A's sessions, so when a step revokes A's role it must reach B's too. Each account is
 // planned on its own; this pass hands every account the roles the step selected in the others
 // (`ctx.chainFrom`) and plans it again, until no account's plan grows (a chain A → B → C takes two rounds).
-import type {ScopeAccount} from './accounts.js'
+import type {ScopedAccount} from '../aws/account-scope.js'
 import type {Residual} from '../actions/types.js'
 import type {AccountPlan} from './plan.js'
 import type {ValidStep} from './validate.js'
 
-export type AccountPlanned = {account: ScopeAccount; unreachable: string} | {account: ScopeAccount; plan: Omit<AccountPlan, 'id' | 'name' | 'ou'>; residual: Residual[][]}
+export type AccountPlanned = {account: ScopedAccount; unreachable: string} | {account: ScopedAccount; plan: Omit<AccountPlan, 'id' | 'name' | 'ou'>; residual: Residual[][]}
 
 type Seed = {arn: string; name: string; via: string[]}
 

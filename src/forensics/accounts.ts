@@ -49,11 +49,10 @@ export async function openAccounts(base: AccessBase, specs: AccountSpec[], opts:
     nothingDone: 'nothing was read',
     next: 'run from the management account (--profile), or list account ids: lockdown trail chains --accounts current,222233334444',
   })
-  const wanted = new Map<string, AccountEntry>(scope.accounts.map((a) => [a.id, {id: a.id, name: a.name}]))
+  const list = scope.accounts.map((a): AccountEntry => ({id: a.id, name: a.name}))
   const skipped = scope.skipped.map((k): AccountEntry => ({id: k.account, name: k.name, unreachable: k.reason}))
 
   const entered: EnteredAccount[] = []
-  const list = [...wanted.values()]
   let next = 0
   const worker = async () => {
     while (next < list.length) {
