@@ -9,7 +9,7 @@ import {CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand, paginateLo
 import {CreateUserCommand, ListRolesCommand, ListUsersCommand} from '@aws-sdk/client-iam'
 import {DescribeOrganizationCommand, ListAccountsCommand} from '@aws-sdk/client-organizations'
 import {AssumeRoleCommand, GetCallerIdentityCommand} from '@aws-sdk/client-sts'
-import {describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 
 import {startSim} from '../../src/sim/index.js'
 import {useSim} from '../support/sim.js'
@@ -103,6 +103,7 @@ describe('LookupEvents', async () => {
   const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml'})
   // The SDK's own client (its paginator wants one), not lockdown's lazily loaded one.
   const ct = new CloudTrailClient({endpoint: sim.endpoint, region: sim.region, credentials: sim.rootCredentials, maxAttempts: 1})
+  afterAll(() => ct.destroy())
   for (let i = 0; i < 12; i++) await sim.clients.iam.send(new CreateUserCommand({UserName: `u${i}`}))
   const ci = sim.clientsAs(sim.credentialsFor('ci-deploy'))
   await ci.sts.send(new GetCallerIdentityCommand({}))
