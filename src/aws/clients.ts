@@ -12,7 +12,8 @@ import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy
 import {VERSION} from '../version.js'
 import {athenaSdk, cloudTrailSdk, organizationsSdk, s3Sdk} from './sdk.js'
 import {classifyAwsError} from './errors.js'
-import {onAbortOf} from './on-abort.js'
+import {LeanHttpHandler} from './http-handler.js'
+import {abortError, onAbortOf} from './on-abort.js'
 import {WritePacer} from './write-pacer.js'
 
 export interface AwsOptions {
@@ -91,11 +92,14 @@ export function makeClients(opts: AwsOptions = {}): Clients {
   // IAM carries a revoke's thousands of calls: its clients build their middleware once per command type
   // (cacheMiddleware), which takes each call's abort signal off `send`'s options (carriedSignal).
   const boundIam = (c: IAMClient) => withDeadline(carriedSignal(c), timeoutMs, endpoint, true)
-  const iam = boundIam(new IAMClient({...common, region: 'us-east-1', cacheMiddleware: true}))
+  // IAM's handler bounds only the connection: withDeadline's timer bounds the whole call, every attempt
+  // included, so a second per-attempt timer of the same length would never fire first.
+  const iamHandler = () => new LeanHttpHandler({connectionTimeout: common.requestHandler.connectionTimeout})
+  const iam = boundIam(new IAMClient({...common, region: 'us-east-1', cacheMiddleware: true, requestHandler: iamHandler()}))
   // Writes go through their own client: the SDK's adaptive limiter, once a write is throttled, slows
   // every call of the client that saw it, and reads (plan, verify) must not wait for IAM's write limit.
   // Its retries are ours (pacedWrites), at the pace AWS grants instead of exponential backoff.
-  const iamWrites = boundIam(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1, cacheMiddleware: true}))
+  const iamWrites = boundIam(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1, cacheMiddleware: true, requestHandler: iamHandler()}))
   pacedWrites(iam, iamWrites, opts.maxAttempts ?? common.maxAttempts)
   const sts = bound(new STSClient({...common, region}))
   const organizations = lazyClient(() => organizationsSdk().then(({OrganizationsClient}) => bound(new OrganizationsClient({...common, region: 'us-east-1'}))))
@@ -237,11 +241,6 @@ function carriedSignal<C extends IAMClient>(client: C): C {
     return handle(request, signal ? {...options, abortSignal: signal} : options)
   }
   return client
-}
-
-/** What the SDK rejects an aborted call with (its request handler's AbortError, the reason as its cause). */
-function abortError(reason: unknown): Error {
-  return Object.assign(new Error('Request aborted', {cause: reason}), {name: 'AbortError'})
 }
 
 /**

@@ -16,3 +16,8 @@ export function onAbortOf(signal: AbortSignal | undefined, onAbort: (reason: unk
   set.add(onAbort)
   return () => set.delete(onAbort)
 }
+
+/** What the SDK rejects an aborted call with (its request handler's AbortError, the reason as its cause): its retry strategy and ours read the name. */
+export function abortError(reason: unknown): Error {
+  return Object.assign(new Error('Request aborted', {cause: reason}), {name: 'AbortError'})
+}
