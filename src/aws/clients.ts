@@ -166,8 +166,10 @@ function pacedWrites(reads: IAMClient, writes: IAMClient, maxAttempts: number): 
   const writeSend = writes.send.bind(writes) as SendsCommands['send']
   const send = async (command: {constructor: {name: string}}, options?: {abortSignal?: AbortSignal}) => {
     if (IAM_READ.test(command.constructor.name)) return readSend(command, options)
+    // One place in the pacer's queue for all of the write's attempts: a throttled write goes next.
+    const ticket = pacer.ticket()
     for (let attempt = 1, failed = 0; ; attempt++) {
-      await pacer.slot(options?.abortSignal)
+      await pacer.slot(options?.abortSignal, ticket)
       try {
         const out = await writeSend(command, options)
         pacer.onAccepted()

@@ -26,8 +26,16 @@ export class WritePacer {
   /** When the last paced write was let go. */
   private lastSent = -Infinity
   private lastThrottled = -Infinity
+  /** Writes waiting for a slot, oldest ticket first. */
+  private readonly queue: Waiter[] = []
+  private tickets = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    /** Told how long each paced write waited, and of slots no write was waiting for (WriteAdmission). */
+    private readonly queueWatch?: {onReleased(waitedMs: number, intervalMs: number, now: number): void; onIdleSlot(): void},
+  ) {}
 
   /** The rate (writes a second) the next write is paced at, or undefined when AWS has not throttled yet. */
   rate(): number | undefined {
@@ -43,25 +51,71 @@ export class WritePacer {
     return now - this.lastThrottled > WINDOW_MS ? granted * 2 : granted
   }
 
-  /** Resolves when this write may be sent: at once before any throttle, else at its slot. */
-  async slot(signal?: AbortSignal): Promise<void> {
-    // Each waiter asks again when it wakes, at the rate in force then: a slot booked ahead at the rate of
-    // the moment it queued kept a queue of writes at MIN_RATE for seconds after AWS would take 20× more.
+  /**
+   * Resolves when this write may be sent: at once before any throttle, else at its slot. Writes go in
+   * the order they first asked: a write AWS throttled passes the `ticket` it first got and goes next,
+   * instead of competing again with every write that queued after it (which left some writes waiting a
+   * second, and their read-back, whose wait follows the put's round trip, a second more).
+   */
+  slot(signal?: AbortSignal, ticket: number = this.ticket()): Promise<void> {
+    const rate = this.rate()
+    if (rate === undefined) return Promise.resolve()
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    const now = this.now()
+    // A whole slot went by with no write waiting for it: AWS would have taken one more.
+    if (!this.queue.length && Number.isFinite(this.lastSent) && now - (this.lastSent + 1000 / rate) > 1000 / rate) this.queueWatch?.onIdleSlot()
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {ticket, since: now, go: resolve, forget: () => undefined}
+      waiter.forget = onAbortOf(signal, (reason) => {
+        const at = this.queue.indexOf(waiter)
+        if (at >= 0) this.queue.splice(at, 1)
+        reject(reason)
+      })
+      // Sorted by ticket: a retried write lands near the front, a new one at the end.
+      let at = this.queue.length
+      while (at > 0 && this.queue[at - 1]!.ticket > ticket) at--
+      this.queue.splice(at, 0, waiter)
+      this.pump()
+    })
+  }
+
+  /** A place in the queue, taken by a write before its first attempt and kept through its retries. */
+  ticket(): number {
+    return this.tickets++
+  }
+
+  /**
+   * Lets the writes at the head of the queue go as their slots come, asking the rate again at every look:
+   * a slot booked ahead at the rate of the moment it queued kept a queue of writes at MIN_RATE for
+   * seconds after AWS would take 20× more.
+   */
+  private pump(): void {
+    if (this.timer) return
     for (;;) {
+      const head = this.queue[0]
+      if (!head) return
       const rate = this.rate()
-      if (rate === undefined) return
       const now = this.now()
-      const interval = 1000 / rate
-      const at = this.lastSent + interval
-      if (at <= now) {
-        // Slots are counted from the slot, not from when a waiter woke: on a busy event loop a timer fires
-        // late, and counting from the wake-up gave one write per late wake-up (a 100/s limit was offered
-        // 55-75 writes a second). The slots a late wake-up missed go to the writes waiting beside it, at
-        // most CATCH_UP of them (after an idle spell the pace restarts, it does not burst).
+      if (rate !== undefined) {
+        const interval = 1000 / rate
+        const at = this.lastSent + interval
+        if (at > now) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined
+            this.pump()
+          }, Math.min(at - now, MAX_NAP_MS))
+          return
+        }
+        // Slots are counted from the slot, not from when the timer fired: on a busy event loop a timer
+        // fires late, and counting from the wake-up gave one write per late wake-up (a 100/s limit was
+        // offered 55-75 writes a second). The slots a late wake-up missed go to the next writes in the
+        // queue, at most CATCH_UP of them (after an idle spell the pace restarts, it does not burst).
         this.lastSent = Number.isFinite(this.lastSent) ? Math.max(at, now - CATCH_UP * interval) : now
-        return
+        this.queueWatch?.onReleased(now - head.since, interval, now)
       }
-      await sleep(Math.min(at - now, MAX_NAP_MS), signal)
+      this.queue.shift()
+      head.forget()
+      head.go()
     }
   }
 
@@ -84,16 +138,11 @@ export class WritePacer {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const forget = onAbortOf(signal, (reason) => {
-      clearTimeout(timer)
-      reject(reason)
-    })
-    const timer = setTimeout(() => {
-      forget()
-      resolve()
-    }, ms)
-  })
+interface Waiter {
+  ticket: number
+  /** When this attempt began to wait. */
+  since: number
+  go: () => void
+  /** Stops listening to the write's abort signal. */
+  forget: () => void
 }

@@ -62,4 +62,20 @@ describe('WritePacer', () => {
       process.off('warning', onWarning)
     }
   })
+
+  it('a write AWS throttled goes next, before the writes that queued after it', async () => {
+    const {pacer, at, now} = pacedAt(100)
+    const interval = 1000 / pacer.rate()!
+    expect(await grantedNow(pacer, 1)).toBe(1)
+    const retried = pacer.ticket() // the write's place, taken before its first (throttled) attempt
+    const order: string[] = []
+    const later = [0, 1, 2].map((i) => pacer.slot(undefined, pacer.ticket()).then(() => order.push(`new-${i}`)))
+    const again = pacer.slot(undefined, retried).then(() => order.push('retried'))
+    for (let i = 1; i <= 8 && order.length < 4; i++) {
+      at(now() + 1.5 * interval) // a little more than a slot: the rate drifts as the window moves
+      await new Promise((r) => setTimeout(r, 60)) // the pacer looks again every 50 ms at most
+    }
+    await Promise.all([again, ...later])
+    expect(order).toEqual(['retried', 'new-0', 'new-1', 'new-2'])
+  })
 })
