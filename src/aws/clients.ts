@@ -14,6 +14,7 @@ import {athenaSdk, cloudTrailSdk, organizationsSdk, s3Sdk} from './sdk.js'
 import {classifyAwsError} from './errors.js'
 import {LeanHttpHandler} from './http-handler.js'
 import {abortError, onAbortOf} from './on-abort.js'
+import {WriteAdmission} from './write-admission.js'
 import {WritePacer} from './write-pacer.js'
 
 export interface AwsOptions {
@@ -64,6 +65,8 @@ export interface Clients {
   /** S3 (the trail bucket), per region, built on first use; path-style when an endpoint is set (the simulator). */
   s3(region?: string): Promise<S3Client>
   readonly region: string
+  /** How many changes of this account are worked at once while AWS throttles its IAM writes (apply enters it per change). */
+  readonly writeAdmission: WriteAdmission
   destroy(): void
 }
 
@@ -100,7 +103,8 @@ export function makeClients(opts: AwsOptions = {}): Clients {
   // every call of the client that saw it, and reads (plan, verify) must not wait for IAM's write limit.
   // Its retries are ours (pacedWrites), at the pace AWS grants instead of exponential backoff.
   const iamWrites = boundIam(new IAMClient({...common, region: 'us-east-1', retryMode: 'standard', maxAttempts: 1, cacheMiddleware: true, requestHandler: iamHandler()}))
-  pacedWrites(iam, iamWrites, opts.maxAttempts ?? common.maxAttempts)
+  const writeAdmission = new WriteAdmission()
+  pacedWrites(iam, iamWrites, opts.maxAttempts ?? common.maxAttempts, new WritePacer(undefined, writeAdmission))
   const sts = bound(new STSClient({...common, region}))
   const organizations = lazyClient(() => organizationsSdk().then(({OrganizationsClient}) => bound(new OrganizationsClient({...common, region: 'us-east-1'}))))
   const trails = new Map<string, SendOnly<CloudTrailClient>>()
@@ -113,6 +117,7 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     sts,
     organizations,
     region,
+    writeAdmission,
     cloudtrail(r = region) {
       let c = trails.get(r)
       if (!c) {
@@ -160,8 +165,7 @@ const MAX_THROTTLED_ATTEMPTS = 20
  * a 5xx or a dropped connection is retried with backoff, as the SDK would, up to `maxAttempts`.
  * `maxAttempts: 1` stays one attempt (the drill attacker's probes must see what AWS answered).
  */
-function pacedWrites(reads: IAMClient, writes: IAMClient, maxAttempts: number): void {
-  const pacer = new WritePacer()
+function pacedWrites(reads: IAMClient, writes: IAMClient, maxAttempts: number, pacer: WritePacer): void {
   const readSend = reads.send.bind(reads) as SendsCommands['send']
   const writeSend = writes.send.bind(writes) as SendsCommands['send']
   const send = async (command: {constructor: {name: string}}, options?: {abortSignal?: AbortSignal}) => {

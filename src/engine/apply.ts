@@ -102,9 +102,12 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
               title: change.summary,
               task: async (_c: unknown, t: {skip: (m: string) => void}) => {
                 if (input.done.has(changeKey(step.id, index))) return
-                // Interrupted: start nothing new; the run reports what applied and how to resume.
-                if (ctx.signal.aborted) return t.skip('interrupted')
+                // While AWS throttles this account's writes, fewer changes at once than --concurrency may
+                // reach the granted rate sooner (WriteAdmission); a read-only step has no writes to pace.
+                const leave = action.readOnly ? () => undefined : await ctx.clients.writeAdmission.enter(ctx.signal)
                 try {
+                  // Interrupted: start nothing new; the run reports what applied and how to resume.
+                  if (ctx.signal.aborted) return t.skip('interrupted')
                   const applied = await applyOne(action, change as Change, index, step.id, account, ctx, input.journal)
                   outcome.applied.set(changeKey(step.id, index), applied)
                 } catch (error) {
@@ -112,6 +115,8 @@ export async function applySteps(input: ApplyInput): Promise<ApplyOutcome> {
                   input.journal.append({type: 'failed', step: step.id, index, account, at: new Date().toISOString(), error: message})
                   outcome.failures.push({step: step.id, account, index, target: change.target, error: message})
                   throw new Error(`${change.target}: ${message}`)
+                } finally {
+                  leave()
                 }
               },
             })),
