@@ -21,6 +21,7 @@ import {
 import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts'
 
 import {ifContained} from './contained.js'
+import {cpuWindow} from './cpu.js'
 import {roleDetails} from './sdk-loop.js'
 import {startSim, type SimHandle} from '../src/sim/index.js'
 import type {Scenario} from '../src/sim/scenario-schema.js'
@@ -100,6 +101,8 @@ interface LockdownRun {
   accounts: Record<string, number>
   throttlingShown: boolean
   status: string
+  /** CPU seconds over the run: the lockdown process, and this process (the simulator it hosts). */
+  cpu: {lockdown?: number; simulator: number; cores: number}
 }
 
 /** Every account's CloudTrail records: what the whole organization was asked. */
@@ -113,12 +116,14 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
   const before = allRecords(sim)
   const wallStart = Date.now()
   const start = process.hrtime.bigint()
+  const cpu = cpuWindow()
   const [cmd, ...pre] = lockdown ? [lockdown] : [process.execPath, join(ROOT, 'bin/run.js')]
   const r = await exec(cmd!, [...pre, 'run', file, '--yes', '--json', '--concurrency', String(CONCURRENCY), '--journal-dir', join(dir, 'journal')], {
     env: {...process.env, ...sim.env(), AWS_ACCESS_KEY_ID: operator.accessKeyId, AWS_SECRET_ACCESS_KEY: operator.secretAccessKey},
     maxBuffer: 256 << 20,
   }).catch((e: {stdout?: string; stderr?: string}) => ({stdout: e.stdout ?? '', stderr: e.stderr ?? ''}))
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  const used = cpu.stop()
   const timeline = phases(sim, wallStart, seconds)
   const calls = allRecords(sim) - before
   type Result = {status?: string; failures?: unknown[]; checks?: {ok: boolean}[]; accounts?: {account: string; status: string}[] | Record<string, unknown>}
@@ -136,7 +141,23 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
     accounts,
     throttlingShown: /thrott|rate exceeded/i.test(r.stdout + r.stderr),
     status: out.status ?? `error: ${out.error?.message ?? r.stderr.slice(0, 300)}`,
+    cpu: {lockdown: used.children, simulator: used.self, cores: used.cores},
   }
+}
+
+/**
+ * The CPU the run took and the wall time it forces: lockdown's and the simulator's CPU seconds spread
+ * perfectly over the machine's cores. The throttle floor is only reachable where this is below it.
+ */
+function cpuLine(run: LockdownRun, floor: number): string {
+  const {lockdown, simulator, cores} = run.cpu
+  if (lockdown === undefined) return `CPU over the run: the simulator ${simulator.toFixed(1)} s; lockdown's not measurable here (no /proc)`
+  const least = (lockdown + simulator) / cores
+  return [
+    `CPU over the run: lockdown ${lockdown.toFixed(1)} s (${(lockdown / run.seconds).toFixed(2)} of a core), the simulator ${simulator.toFixed(1)} s;`,
+    `spread over ${cores} cores that is ${least.toFixed(1)} s at least = ${floor > 0 ? `${(least / floor).toFixed(2)}× the floor` : 'n/a'}:`,
+    `the least this machine takes for these ${(run.callsPerRole * ROLES).toFixed(0)} calls at their CPU a call`,
+  ].join(' ')
 }
 
 const DISCOVERY = new Set(['DescribeOrganization', 'ListRoots', 'ListAccountsForParent', 'ListOrganizationalUnitsForParent', 'ListTagsForResource', 'ListAccounts'])
@@ -255,6 +276,7 @@ export async function benchOrgRevoke(opts: {lockdown?: string} = {}): Promise<st
       `    timeline, s from start: ${run.timeline}`,
       `  sequential loop, assume into each account, read it, then the same per-role calls (${seq.callsPerRole.toFixed(2)} calls per role): ${(seq.perAccount * 1000).toFixed(0)} ms an account entered and read + ${(seq.perRole * 1000).toFixed(0)} ms a role, ${seqTotal.toFixed(0)} s for ${ACCOUNTS} × ${ROLES_PER_ACCOUNT} (extrapolated from ${SEQ_ACCOUNTS} accounts × ${SEQ_ROLES} roles): ${ifContained(run, () => `lockdown ${(seqTotal / run.seconds).toFixed(1)}× faster`)}`,
       `  per-account throttle floor with accounts in parallel ((${ROLES_PER_ACCOUNT} − ${WRITE_BURST} burst) writes / ${WRITE_RATE}/s = ${floor.toFixed(1)} s): lockdown ${ifContained(run, () => (floor > 0 ? `${(run.seconds / floor).toFixed(2)}×` : 'n/a (the burst covers every write):'))} the floor (target ≤ 1.5×, 0 failed targets)`,
+      `    ${cpuLine(run, floor)}`,
     ].join('\n')
   } finally {
     rmSync(dir, {recursive: true, force: true})

@@ -184,7 +184,7 @@ export interface Action<P = unknown, C = unknown> {
   /**
    * 'run': planned and applied once for the whole run, not once per account, with `ctx.accounts` = every
    * account of the run's scope (entered ones with clients, the others with the reason): forensics, whose
-   * chains cross accounts and whose report is one file. Default 'account' (ORG-DESIGN.md, Changes).
+   * chains cross accounts and whose report is one file. Default 'account' (DESIGN.md: the unit of execution is step × account × change).
    */
   scope?: 'account' | 'run'
   /**
