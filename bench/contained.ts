@@ -7,7 +7,10 @@ export interface RunOutcome {
   checksFailed: number
 }
 
+/** The run ended done, with no failed target and no failed check. */
+export const contained = (run: RunOutcome): boolean => run.status === 'done' && run.failed === 0 && run.checksFailed === 0
+
 export function ifContained(run: RunOutcome, ratio: () => string): string {
-  if (run.status === 'done' && run.failed === 0 && run.checksFailed === 0) return ratio()
+  if (contained(run)) return ratio()
   return `no ratio: lockdown's run did not contain (${run.status.split('\n')[0]}; ${run.failed} failed targets, ${run.checksFailed} checks failed)`
 }

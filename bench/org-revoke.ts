@@ -22,6 +22,7 @@ import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts'
 
 import {ifContained} from './contained.js'
 import {cpuWindow} from './cpu.js'
+import {timeline, type TimelinePhases} from './timeline.js'
 import {roleDetails} from './sdk-loop.js'
 import {startSim, type SimHandle} from '../src/sim/index.js'
 import type {Scenario} from '../src/sim/scenario-schema.js'
@@ -124,7 +125,7 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
   }).catch((e: {stdout?: string; stderr?: string}) => ({stdout: e.stdout ?? '', stderr: e.stderr ?? ''}))
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   const used = cpu.stop()
-  const timeline = phases(sim, wallStart, seconds)
+  const phases = timeline(sim, wallStart, seconds, PHASES)
   const calls = allRecords(sim) - before
   type Result = {status?: string; failures?: unknown[]; checks?: {ok: boolean}[]; accounts?: {account: string; status: string}[] | Record<string, unknown>}
   const out = JSON.parse(r.stdout || '{}') as Result & {error?: {message: string; detail?: Result}}
@@ -134,7 +135,7 @@ async function lockdownRevoke(sim: SimHandle, dir: string, lockdown?: string): P
   for (const e of ledger) accounts[e.status] = (accounts[e.status] ?? 0) + 1
   return {
     seconds,
-    timeline,
+    timeline: phases,
     callsPerRole: calls / ROLES,
     failed: (result.failures ?? []).length,
     checksFailed: (result.checks ?? []).filter((c) => !c.ok).length,
@@ -160,36 +161,13 @@ function cpuLine(run: LockdownRun, floor: number): string {
   ].join(' ')
 }
 
-const DISCOVERY = new Set(['DescribeOrganization', 'ListRoots', 'ListAccountsForParent', 'ListOrganizationalUnitsForParent', 'ListTagsForResource', 'ListAccounts'])
-const ENTER = new Set(['AssumeRole', 'GetCallerIdentity'])
-const WRITE = 'PutRolePolicy'
-
-/**
- * The run's phases as the accounts saw them (seconds from the start of `lockdown run`): the first request
- * (the CLI's start-up before it), discovery, entering, the plan's reads, the writes (each account's span
- * from its first to its last write), and the proofs after the first write. Phases overlap when pipelined.
- */
-function phases(sim: SimHandle, t0: number, seconds: number): string {
-  const events = sim.accounts().flatMap((a) => sim.events(a.id).filter((e) => e.time >= t0).map((e) => ({...e, account: a.id})))
-  if (!events.length) return 'no requests'
-  const s = (t: number) => ((t - t0) / 1000).toFixed(2)
-  const span = (es: {time: number}[]) => (es.length ? `${s(Math.min(...es.map((e) => e.time)))}–${s(Math.max(...es.map((e) => e.time)))}` : 'none')
-  const writes = events.filter((e) => e.eventName === WRITE)
-  const accepted = writes.filter((e) => !e.errorCode)
-  const firstWrite = Math.min(...writes.map((e) => e.time))
-  const byAccount = new Map<string, number[]>()
-  for (const e of accepted) byAccount.set(e.account, [...(byAccount.get(e.account) ?? []), e.time])
-  const perAccount = [...byAccount.values()].map((ts) => (Math.max(...ts) - Math.min(...ts)) / 1000)
-  const reads = events.filter((e) => !DISCOVERY.has(e.eventName) && !ENTER.has(e.eventName) && e.eventName !== WRITE)
-  return [
-    `first request ${s(Math.min(...events.map((e) => e.time)))}`,
-    `discovery ${span(events.filter((e) => DISCOVERY.has(e.eventName)))}`,
-    `enter ${span(events.filter((e) => ENTER.has(e.eventName)))}`,
-    `plan reads ${span(reads.filter((e) => e.time < firstWrite))}`,
-    `writes ${span(writes)} (${accepted.length} accepted, ${writes.length - accepted.length} throttled; an account's first to last ${Math.min(...perAccount).toFixed(2)}–${Math.max(...perAccount).toFixed(2)} s)`,
-    `reads after the first write ${span(reads.filter((e) => e.time >= firstWrite))}`,
-    `exit ${seconds.toFixed(2)}`,
-  ].join('; ')
+/** Organization discovery and entering the accounts come before the plan's reads. */
+const PHASES: TimelinePhases = {
+  before: {
+    discovery: new Set(['DescribeOrganization', 'ListRoots', 'ListAccountsForParent', 'ListOrganizationalUnitsForParent', 'ListTagsForResource', 'ListAccounts']),
+    enter: new Set(['AssumeRole', 'GetCallerIdentity']),
+  },
+  write: 'PutRolePolicy',
 }
 
 /**
