@@ -17,6 +17,7 @@ const params = z.strictObject({})
 type Data = z.output<typeof tidyScpData>
 type Before = z.output<typeof tidyScpBefore>
 
+/** For an SCP deleted by a tidy whose journal predates recording the description. */
 const RESTORED = 'lockdown revoke-org: denies sessions issued before a cutoff (aws:TokenIssueTime); restored by lockdown undo of a tidy run'
 
 /** The runs of `content` among `runs` whose parts deny nothing now. */
@@ -61,7 +62,7 @@ export const tidyScps: Action<z.output<typeof params>, Data> = {
         summary: rest
           ? `remove ${runs.length} expired part(s) (run ${runs.join(', ')}) from SCP ${s.name} (${s.id}, ${where}); its other parts still deny`
           : `detach SCP ${s.name} (${s.id}) from ${s.targets.join(', ') || 'nothing'} and delete it: every part (run ${runs.join(', ')}) denies nothing any more, freeing a slot`,
-        before: {content: s.content, targets: s.targets} satisfies Before,
+        before: {content: s.content, targets: s.targets, description: s.description} satisfies Before,
         after: {content: rest ?? null, targets: rest ? s.targets : []},
         data: {policyId: s.id, name: s.name, runs, remove: rest ? 'parts' : 'all'},
       })
@@ -111,7 +112,7 @@ export const tidyScps: Action<z.output<typeof params>, Data> = {
       await updateScp(ctx.clients, id, scpWithRuns(current, before.content, back), o)
     } else {
       await ctx.intend?.(`CreatePolicy ${a.data.name}`)
-      id = await createScp(ctx.clients, a.data.name, scpWithRuns(undefined, before.content, back), RESTORED, o)
+      id = await createScp(ctx.clients, a.data.name, scpWithRuns(undefined, before.content, back), before.description ?? RESTORED, o)
     }
     const attached = new Set(await scpTargets(ctx.clients, id, o))
     for (const t of before.targets.filter((x) => !attached.has(x))) {

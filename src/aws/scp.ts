@@ -19,7 +19,12 @@ export interface ScpSummary {
   id: string
   name: string
   awsManaged: boolean
+  /** As AWS lists it ('' when none): what undo gives back to an SCP it has to create again. */
+  description: string
 }
+
+type PolicySummaries = {Policies?: {Id?: string; Name?: string; AwsManaged?: boolean; Description?: string}[]; NextToken?: string}
+const summary = (p: NonNullable<PolicySummaries['Policies']>[number]): ScpSummary => ({id: p.Id!, name: p.Name!, awsManaged: Boolean(p.AwsManaged), description: p.Description ?? ''})
 
 async function sender(clients: Clients, opts: Opts) {
   const sdk = await organizationsSdk()
@@ -38,17 +43,15 @@ export async function listRoots(clients: Clients, opts: Opts = {}): Promise<OrgR
 /** The SCPs attached directly to a root, OU or account. */
 export async function scpsForTarget(clients: Clients, targetId: string, opts: Opts = {}): Promise<ScpSummary[]> {
   const {sdk, send} = await sender(clients, opts)
-  type R = {Policies?: {Id?: string; Name?: string; AwsManaged?: boolean}[]; NextToken?: string}
-  const items = await pages((NextToken) => send<R>(new sdk.ListPoliciesForTargetCommand({TargetId: targetId, Filter: SCP, NextToken})).then((r) => ({items: r.Policies ?? [], next: r.NextToken})))
-  return items.map((p) => ({id: p.Id!, name: p.Name!, awsManaged: Boolean(p.AwsManaged)}))
+  const items = await pages((NextToken) => send<PolicySummaries>(new sdk.ListPoliciesForTargetCommand({TargetId: targetId, Filter: SCP, NextToken})).then((r) => ({items: r.Policies ?? [], next: r.NextToken})))
+  return items.map(summary)
 }
 
 /** Every SCP of the organization (attached or not). */
 export async function listScps(clients: Clients, opts: Opts = {}): Promise<ScpSummary[]> {
   const {sdk, send} = await sender(clients, opts)
-  type R = {Policies?: {Id?: string; Name?: string; AwsManaged?: boolean}[]; NextToken?: string}
-  const items = await pages((NextToken) => send<R>(new sdk.ListPoliciesCommand({Filter: SCP, NextToken})).then((r) => ({items: r.Policies ?? [], next: r.NextToken})))
-  return items.map((p) => ({id: p.Id!, name: p.Name!, awsManaged: Boolean(p.AwsManaged)}))
+  const items = await pages((NextToken) => send<PolicySummaries>(new sdk.ListPoliciesCommand({Filter: SCP, NextToken})).then((r) => ({items: r.Policies ?? [], next: r.NextToken})))
+  return items.map(summary)
 }
 
 export async function scpContent(clients: Clients, policyId: string, opts: Opts = {}): Promise<string> {

@@ -32,7 +32,10 @@ const lockdownAt = async (target: string) =>
   Promise.all(
     ((await org.send(new ListPoliciesForTargetCommand({TargetId: target, Filter: 'SERVICE_CONTROL_POLICY'}))).Policies ?? [])
       .filter((p) => p.Name!.startsWith('lockdown-revoke-org-'))
-      .map(async (p) => ({name: p.Name!, content: (await org.send(new DescribePolicyCommand({PolicyId: p.Id!}))).Policy!.Content!})),
+      .map(async (p) => {
+        const policy = (await org.send(new DescribePolicyCommand({PolicyId: p.Id!}))).Policy!
+        return {name: p.Name!, content: policy.Content!, description: policy.PolicySummary!.Description!}
+      }),
   )
 type Scp = {name: string; targets: string[]; cutoff: string; noOp: boolean; parts: {run: string; cutoff: string; noOp: boolean}[]}
 const scpsOf = async (journal: string) => {
@@ -49,6 +52,7 @@ describe('status and tidy of lockdown SCPs', () => {
     expect(live.code, live.stderr).toBe(0)
     const before = {root: await lockdownAt(ROOT), workloads: await lockdownAt(WORKLOADS)}
     expect([before.root.length, before.workloads.length]).toEqual([1, 1])
+    expect(before.workloads[0]!.description).toMatch(/^lockdown revoke-org/)
 
     // The next responder, with an empty journal directory.
     const second = mkdtempSync(join(tmpdir(), 'lockdown-tidy-scps-2-'))
@@ -84,8 +88,10 @@ describe('status and tidy of lockdown SCPs', () => {
 
     const undone = await cli(['undo', plan.json.runId, '--yes', '--json'], responder, second)
     expect(undone.code, undone.stderr).toBe(0)
-    // Both SCPs read back as before tidy: same names, same content, same targets.
-    const sorted = (xs: {name: string; content: string}[]) => xs.map((x) => ({name: x.name, statements: JSON.parse(x.content).Statement.map((s: {Sid: string}) => s.Sid).sort()}))
+    // Both SCPs read back as before tidy: same names, content, descriptions and targets (the deleted one
+    // comes back with a new id: AWS assigns ids).
+    const sorted = (xs: {name: string; content: string; description: string}[]) =>
+      xs.map((x) => ({name: x.name, description: x.description, statements: JSON.parse(x.content).Statement.map((s: {Sid: string}) => s.Sid).sort()}))
     expect(sorted(await lockdownAt(WORKLOADS))).toEqual(sorted(before.workloads))
     expect(sorted(await lockdownAt(ROOT))).toEqual(sorted(before.root))
 

@@ -9,7 +9,12 @@ import type {Change} from '../types.js'
 const TARGET_ID = z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, 'expected a root, OU or account id')
 const POLICY_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:policy\/o-[a-z0-9]{10,32}\/service_control_policy\/(p-[0-9a-z]{8,128})$/
 
-export const tidyScpBefore = z.strictObject({content: z.string().refine(isScpRevokeDocument, 'expected a lockdown revocation SCP'), targets: z.array(TARGET_ID)})
+export const tidyScpBefore = z.strictObject({
+  content: z.string().refine(isScpRevokeDocument, 'expected a lockdown revocation SCP'),
+  targets: z.array(TARGET_ID),
+  // Absent in journals written before it was recorded. AWS allows at most 512 characters.
+  description: z.string().max(512).optional(),
+})
 export const tidyScpData = z.strictObject({
   policyId: z.string().regex(/^p-[0-9a-z]{8,128}$/),
   name: z.string().refine((n) => parseScpPolicyName(n) !== undefined, 'expected a lockdown SCP name (lockdown-revoke-org-<target>[-N])'),

@@ -22,6 +22,8 @@ export interface ScpStatus {
   noOp: boolean
   /** The content as read, for tidy's journal. */
   content: string
+  /** The description as read: undo of a tidy that deleted the SCP creates it again with it. */
+  description: string
 }
 
 export interface ScpRead {
@@ -32,7 +34,7 @@ export interface ScpRead {
 
 export async function readLockdownScps(clients: Clients, now: number, opts: {signal?: AbortSignal} = {}): Promise<ScpRead> {
   let org: {id: string; managementAccount: string}
-  let mine: {id: string; name: string}[]
+  let mine: {id: string; name: string; description: string}[]
   try {
     org = await describeOrg(clients, opts)
     mine = (await listScps(clients, opts)).filter((p) => !p.awsManaged && p.name.startsWith(SCP_NAME_PREFIX) && parseScpPolicyName(p.name))
@@ -50,7 +52,7 @@ export async function readLockdownScps(clients: Clients, now: number, opts: {sig
     const parts = readScpParts([content]).map((part) => ({run: part.run, cutoff: part.before, noOp: scpPartIsNoOp(part, now)}))
     const cutoff = parts.map((x) => x.cutoff).reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b))
     const arn = `arn:aws:organizations::${org.managementAccount}:policy/${org.id}/service_control_policy/${p.id}`
-    return {id: p.id, name: p.name, arn, targets: targets.sort(), cutoff, parts, noOp: parts.every((x) => x.noOp), content}
+    return {id: p.id, name: p.name, arn, targets: targets.sort(), cutoff, parts, noOp: parts.every((x) => x.noOp), content, description: p.description}
   })
   return {scps: scps.filter((s): s is ScpStatus => s !== undefined).sort((a, b) => a.name.localeCompare(b.name))}
 }
