@@ -26,7 +26,9 @@ export default class Undo extends BaseCommand<typeof Undo> {
       this.say('Cancelled: nothing was changed.')
       return {runId: run, cancelled: true}
     }
-    const result = await undoRun(run, {journalDir: this.flags['journal-dir'], aws: this.awsOptions(), force: this.flags.force})
+    // Ctrl-C stops between changes; the message names this same command (with --yes) to finish.
+    const again = this.commandLine().retry({drop: ['yes'], add: ['--yes']})
+    const result = await this.withSignals((signal) => undoRun(run, {journalDir: this.flags['journal-dir'], aws: this.awsOptions(), force: this.flags.force, signal, again}))
     for (const n of result.notes) this.say(`! ${n}`)
     for (const u of result.undone) this.say(`↺ ${u.step}: ${u.target}${u.note ? ` (${u.note})` : ''}`)
     for (const u of result.alreadyAsBefore) this.say(`· ${u.step}: ${u.target} (already as before the run)`)

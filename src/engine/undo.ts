@@ -8,7 +8,7 @@
 import {findAction} from '../actions/index.js'
 import type {Ctx, Inspection} from '../actions/types.js'
 import type {AwsOptions} from '../aws/clients.js'
-import {InvalidInputError, PreflightError, UndoError} from '../errors.js'
+import {InterruptedError, InvalidInputError, PreflightError, UndoError} from '../errors.js'
 import {errorText} from './apply.js'
 import {JournalWriter, journalPath, readJournal, type JournalLine} from './journal.js'
 import {lockJournalDir} from './journal-lock.js'
@@ -32,7 +32,12 @@ export interface UndoResult {
   notes: string[]
 }
 
-export async function undoRun(runId: string, opts: {journalDir: string; aws: AwsOptions; force?: boolean; signal?: AbortSignal}): Promise<UndoResult> {
+/**
+ * `signal` (the command's SIGINT/SIGTERM) stops undo between changes: the call in flight is cancelled and
+ * journaled as failed, no undo-end line is written, and the error names `again`, the command to run to
+ * finish (undo judges every change by the account, so running it again reverts only what is left).
+ */
+export async function undoRun(runId: string, opts: {journalDir: string; aws: AwsOptions; force?: boolean; signal?: AbortSignal; again?: string}): Promise<UndoResult> {
   const path = journalPath(opts.journalDir, runId)
   const lines = readJournal(opts.journalDir, runId)
   const state = foldJournal(lines)
@@ -40,6 +45,7 @@ export async function undoRun(runId: string, opts: {journalDir: string; aws: Aws
   if (state.status === 'undone') throw new InvalidInputError(`run ${runId} is already undone`, [], {next: 'lockdown runs'})
   refuseForgedChanges(state, lines, path)
   const session = await openSession({aws: opts.aws, runId, signal: opts.signal})
+  let interrupted = false
   try {
     // Before any other call: undoing with another account's credentials would judge the wrong account.
     if (session.caller.account !== state.run.caller.account) {
@@ -63,6 +69,7 @@ export async function undoRun(runId: string, opts: {journalDir: string; aws: Aws
     if (tornCopy) result.notes.push(`the journal's last line was torn (kill -9 mid-write): cut off, the whole file kept as ${tornCopy}`)
     try {
       for (const rec of undoOrder(state)) {
+        if (session.signal.aborted) break
         if (rec.undo === 'undone') continue
         const step = state.steps.find((s) => s.id === rec.step)!
         const change = step.changes[rec.index]
@@ -112,7 +119,9 @@ export async function undoRun(runId: string, opts: {journalDir: string; aws: Aws
         }
       }
       const clean = !result.failed.length && !result.drifted.length
-      writer.append({type: 'undo-end', status: clean ? 'undone' : 'undo-failed', at: new Date().toISOString()})
+      // Interrupted (before a change, or during one: its call was cancelled): not finished, no end line.
+      interrupted = session.signal.aborted
+      if (!interrupted) writer.append({type: 'undo-end', status: clean ? 'undone' : 'undo-failed', at: new Date().toISOString()})
     } finally {
       writer.close()
       lock.release()
@@ -120,6 +129,10 @@ export async function undoRun(runId: string, opts: {journalDir: string; aws: Aws
     }
   } finally {
     session.close()
+  }
+  if (interrupted) {
+    const again = opts.again ?? `lockdown undo ${runId} --yes`
+    throw new InterruptedError(`undo of run ${runId} interrupted after ${result.undone.length} change(s) reverted; finish it: ${again}`, {next: again, detail: result})
   }
   if (result.failed.length || result.drifted.length) throw undoFailure(runId, result)
   return result

@@ -1,7 +1,8 @@
 // SIGINT/SIGTERM in the middle of `lockdown run --yes`: the command cancels the call in flight, journals
 // it, says how far it got and how to resume (with the --set flags it was started with) or undo, and exits
-// 130. A real child process, because signals are what is under test.
-import {CreateAccessKeyCommand, CreateUserCommand} from '@aws-sdk/client-iam'
+// 130; in the middle of `lockdown undo`, it stops between changes and names the same command to finish.
+// A real child process, because signals are what is under test.
+import {CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand} from '@aws-sdk/client-iam'
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs'
 import {createServer} from 'node:net'
@@ -82,6 +83,49 @@ describe('an interrupted run', () => {
       expect(undone.json.undone).toHaveLength(USERS)
     })
   }
+})
+
+describe('an interrupted undo', () => {
+  it('SIGINT between changes: the call in flight is cancelled, no end line, the same command finishes it, exit 130', async () => {
+    const journalDir = mkdtempSync(join(tmpdir(), 'lockdown-signal-undo-'))
+    const ran = await runCli(['run', PLAYBOOK, '--set', 'prefix=sig', '--yes', '--json', '--journal-dir', journalDir, '--endpoint', sim.endpoint], env)
+    expect(ran.code, ran.stdout).toBe(0)
+    const runId = ran.json.runId as string
+    const journal = join(journalDir, 'runs', runId, 'journal.jsonl')
+    sim.setFaults({latencyMs: 80})
+    const args = ['undo', runId, '--yes', '--journal-dir', journalDir, '--endpoint', sim.endpoint]
+    const child = spawn(process.execPath, ['bin/dev.js', ...args], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+    const deadline = Date.now() + 25_000
+    while (Date.now() < deadline && lines(journal).filter((l) => l.type === 'undone').length < 3) await new Promise((r) => setTimeout(r, 20))
+    const sentAt = Date.now()
+    child.kill('SIGINT')
+    const code = await exited
+    sim.setFaults({latencyMs: 0})
+    expect(code, stderr).toBe(130)
+    expect(Date.now() - sentAt).toBeLessThan(5000)
+    const after = lines(journal)
+    const undone = after.filter((l) => l.type === 'undone').length
+    expect(undone).toBeGreaterThanOrEqual(3)
+    expect(undone).toBeLessThan(USERS)
+    expect(after.some((l) => l.type === 'undo-end')).toBe(false)
+    const again = `lockdown undo ${runId} --journal-dir ${journalDir} --endpoint ${sim.endpoint} --yes`
+    expect(stderr).toContain(`undo of run ${runId} interrupted after ${undone} change(s) reverted; finish it: ${again}`)
+
+    // The command it names reverts the rest: every key reverted exactly once over both undos.
+    const finished = await runCli([...again.split(' ').slice(1), '--json'], env)
+    expect(finished.code, finished.stdout).toBe(0)
+    expect(finished.json.undone.length + finished.json.alreadyAsBefore.length).toBe(USERS - undone)
+    const all = lines(journal)
+    for (let i = 0; i < USERS; i++) expect(all.filter((l) => l.type === 'undone' && l.index === i).length, `change ${i}`).toBeLessThanOrEqual(1)
+    expect(all.at(-1)).toMatchObject({type: 'undo-end', status: 'undone'})
+    for (let i = 0; i < USERS; i++) {
+      const keys = await sim.clients.iam.send(new ListAccessKeysCommand({UserName: `sig-${String(i).padStart(2, '0')}`}))
+      expect(keys.AccessKeyMetadata!.map((k) => k.Status)).toEqual(['Active'])
+    }
+  })
 })
 
 describe('interrupted before any change', () => {
