@@ -5,7 +5,7 @@
 import {classifyAwsError} from '../../aws/errors.js'
 import type {Clients} from '../../aws/clients.js'
 import {SCP_NAME_PREFIX, isScpRevokeDocument, parseScpPolicyName, readScpParts} from '../../aws/policies/scp-revoke.js'
-import {describeOrg, listScps, scpContent, scpTargets} from '../../aws/scp.js'
+import {describeOrg, listScps, scpContent, scpTargets, type ScpSummary} from '../../aws/scp.js'
 import {mapPool, READ_CONCURRENCY} from '../lib/pool.js'
 import {scpPartIsNoOp} from '../revoke/lifetime.js'
 
@@ -34,7 +34,7 @@ export interface ScpRead {
 
 export async function readLockdownScps(clients: Clients, now: number, opts: {signal?: AbortSignal} = {}): Promise<ScpRead> {
   let org: {id: string; managementAccount: string}
-  let mine: {id: string; name: string; description: string}[]
+  let mine: ScpSummary[]
   try {
     org = await describeOrg(clients, opts)
     mine = (await listScps(clients, opts)).filter((p) => !p.awsManaged && p.name.startsWith(SCP_NAME_PREFIX) && parseScpPolicyName(p.name))
