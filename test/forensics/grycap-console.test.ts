@@ -3,13 +3,12 @@
 // successful ConsoleLogin, the (arn, creationDate) session within 2 minutes of it, and the IPs its calls
 // carry (console calls are relayed by signin.amazonaws.com but keep the browser's IP; Amazon's own
 // 72.21.217.0/24 console back end is not the user).
-import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {ForensicReport} from '../../src/report/types.js'
-import {reportOf, ROOT} from './helpers.js'
+import {reportOf, sharedCloudTrail} from './helpers.js'
 
-const ALL = join(ROOT, '..', 'shared', 'cloudtrail', 'grycap-cloudtrail-tracker')
+const ALL = sharedCloudTrail('grycap-cloudtrail-tracker')
 const U = 'arn:aws:iam::974349055189:user'
 
 let r: ForensicReport

@@ -10,14 +10,13 @@ import type {ForensicReport, SessionRow} from '../../src/report/types.js'
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'cloudtrail')
 /**
- * flaws2 has no licence, so it is not copied into the repo. It is read from shared/ beside the clone
- * (as CI lays it out), beside the checkout this one was cloned from, or from $LOCKDOWN_FLAWS2_DIR.
+ * A data set of ../shared/cloudtrail (see its SOURCES.md), found beside this clone (as CI lays it out),
+ * beside the checkout this one was cloned from (a newcomer's clone in a temp folder), or at `envDir`.
+ * flaws2 has no licence, so it is never copied into the repo; the others are large.
  */
-
-
-export function flaws2(): string {
-  const tail = join('shared', 'cloudtrail', 'flaws2-cloud')
-  const candidates = [process.env.LOCKDOWN_FLAWS2_DIR, join(ROOT, '..', tail)]
+export function sharedCloudTrail(name: string, envDir?: string): string {
+  const tail = join('shared', 'cloudtrail', name)
+  const candidates = [envDir, join(ROOT, '..', tail)]
   try {
     const origin = execFileSync('git', ['remote', 'get-url', 'origin'], {cwd: ROOT, encoding: 'utf8'}).trim()
     if (isAbsolute(origin)) candidates.push(join(origin, '..', tail))
@@ -26,10 +25,13 @@ export function flaws2(): string {
   }
   const found = candidates.find((c): c is string => Boolean(c) && existsSync(c!))
   if (!found) {
-    throw new Error(`the flaws2 CloudTrail logs are not at ${candidates.filter(Boolean).join(' or ')}; set LOCKDOWN_FLAWS2_DIR (see shared/cloudtrail/SOURCES.md)`)
+    throw new Error(`the ${name} CloudTrail logs are not at ${candidates.filter(Boolean).join(' or ')} (see shared/cloudtrail/SOURCES.md)`)
   }
   return found
 }
+
+/** The flaws2.cloud logs, or $LOCKDOWN_FLAWS2_DIR. */
+export const flaws2 = (): string => sharedCloudTrail('flaws2-cloud', process.env.LOCKDOWN_FLAWS2_DIR)
 
 export const ALL_TIME = {start: new Date('2010-01-01T00:00:00Z'), end: new Date('2030-01-01T00:00:00Z')}
 

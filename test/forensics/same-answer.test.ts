@@ -12,10 +12,9 @@ import {describe, expect, it} from 'vitest'
 
 import {collectReport, FileSource} from '../../src/forensics/index.js'
 import type {ForensicReport} from '../../src/report/types.js'
-import {ALL_TIME, ROOT} from './helpers.js'
+import {ALL_TIME, sharedCloudTrail} from './helpers.js'
 
 type Rec = Record<string, unknown>
-const SHARED = join(ROOT, '..', 'shared', 'cloudtrail')
 
 function readAll(dir: string): Rec[][] {
   const out: Rec[][] = []
@@ -82,7 +81,7 @@ function shuffle<T>(xs: T[], seed: number): T[] {
 
 const root = mkdtempSync(join(tmpdir(), 'lockdown-same-'))
 const x = crossAccount()
-const realFiles = [...readAll(join(SHARED, 'grycap-cloudtrail-tracker')), ...readAll(join(SHARED, 'stratus-red-team'))]
+const realFiles = [...readAll(sharedCloudTrail('grycap-cloudtrail-tracker')), ...readAll(sharedCloudTrail('stratus-red-team'))]
 const logins = Array.from({length: LOGINS}, (_, i) => consoleUser(i))
 
 // As delivered: one file per original file, then the logins 500 a file, then A's copy before B's.
