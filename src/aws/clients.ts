@@ -12,6 +12,7 @@ import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy
 import {VERSION} from '../version.js'
 import {athenaSdk, cloudTrailSdk, organizationsSdk, s3Sdk} from './sdk.js'
 import {classifyAwsError} from './errors.js'
+import {withFastConfig} from './fast-config.js'
 import {LeanHttpHandler} from './http-handler.js'
 import {abortError, onAbortOf} from './on-abort.js'
 import {WriteAdmission} from './write-admission.js'
@@ -91,10 +92,10 @@ export function makeClients(opts: AwsOptions = {}): Clients {
     requestHandler: {connectionTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS), requestTimeout: timeoutMs},
   }
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL
-  const bound = <C extends SendsCommands>(c: C) => withDeadline(c, timeoutMs, endpoint, false)
+  const bound = <C extends SendsCommands & {config: object}>(c: C) => withDeadline(withFastConfig(c), timeoutMs, endpoint, false)
   // IAM carries a revoke's thousands of calls: its clients build their middleware once per command type
   // (cacheMiddleware), which takes each call's abort signal off `send`'s options (carriedSignal).
-  const boundIam = (c: IAMClient) => withDeadline(carriedSignal(c), timeoutMs, endpoint, true)
+  const boundIam = (c: IAMClient) => withDeadline(carriedSignal(withFastConfig(c)), timeoutMs, endpoint, true)
   // IAM's handler bounds only the connection: withDeadline's timer bounds the whole call, every attempt
   // included, so a second per-attempt timer of the same length would never fire first.
   const iamHandler = () => new LeanHttpHandler({connectionTimeout: common.requestHandler.connectionTimeout})
