@@ -2,7 +2,7 @@
 // (from the npm cache, no registry), then the installed `lockdown` run from a folder that holds no
 // playbooks. It must find its own drills, playbooks and schema.
 import {execFile} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -21,6 +21,31 @@ const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml'})
 async function lockdown(args: string[], env: Record<string, string> = {}) {
   try {
     const r = await exec(pkg.bin, args, {cwd, env: {PATH: process.env.PATH!, HOME: cwd, AWS_CONFIG_FILE: join(cwd, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'none'), ...env}, maxBuffer: 16 << 20})
+    return {code: 0, stdout: r.stdout, stderr: r.stderr}
+  } catch (error) {
+    const e = error as {code?: number; stdout?: string; stderr?: string}
+    return {code: Number(e.code ?? 1), stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
+  }
+}
+
+/**
+ * `npx --package <tarball> lockdown …` in the empty folder, offline: npx installs the tarball and its pinned
+ * tree into its own cache, from the tarballs `npm ci` cached. That npx cache sits in a temporary npm cache
+ * folder whose _cacache is the real one, so the user's ~/.npm/_npx is left as it was.
+ */
+async function npx(args: string[], env: Record<string, string> = {}) {
+  const {stdout: realCache} = await exec('npm', ['config', 'get', 'cache'])
+  const cache = join(cwd, 'npm-cache')
+  if (!existsSync(cache)) {
+    mkdirSync(cache)
+    symlinkSync(join(realCache.trim(), '_cacache'), join(cache, '_cacache'), 'dir')
+  }
+  try {
+    const r = await exec('npx', ['--yes', '--offline', '--package', pkg.tarball, 'lockdown', ...args], {
+      cwd,
+      env: {PATH: process.env.PATH!, HOME: cwd, AWS_CONFIG_FILE: join(cwd, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'none'), npm_config_cache: cache, npm_config_update_notifier: 'false', ...env},
+      maxBuffer: 16 << 20,
+    })
     return {code: 0, stdout: r.stdout, stderr: r.stderr}
   } catch (error) {
     const e = error as {code?: number; stdout?: string; stderr?: string}
@@ -140,4 +165,15 @@ describe('npm pack + npm install -g', () => {
     const printed = await lockdown(['schema'])
     expect(JSON.parse(readFileSync(schema, 'utf8'))).toEqual(JSON.parse(printed.stdout))
   })
+
+  it('runs with npx from the tarball, in an empty folder: lists the shipped drills and plans a shipped playbook by name', async () => {
+    const drills = await npx(['drill', 'list'])
+    expect(drills.code, drills.stderr).toBe(0)
+    for (const name of ['compromised-role-chain', 'leaked-access-key', 'cross-account-pivot']) expect(drills.stdout).toContain(`lockdown drill run ${name}`)
+    const plan = await npx(['plan', 'leaked-access-key', '--set', 'user=ci-deploy', '--set', 'key=AKIASIMCIDEPLOY00001', '--json'], sim.env())
+    expect(plan.code, plan.stderr).toBe(0)
+    expect(JSON.parse(plan.stdout).steps.flatMap((s: {changes: {target: string}[]}) => s.changes.map((c) => c.target))).toContain('arn:aws:iam::111122223333:user/ci-deploy')
+    // npx installed into the temporary cache, not the user's.
+    expect(existsSync(join(cwd, 'npm-cache', '_npx'))).toBe(true)
+  }, 180_000)
 })
