@@ -17,10 +17,10 @@ let pkg: Installed
 let cwd: string
 const sim = await useSim({scenario: 'playbooks/scenarios/demo-account.yaml'})
 
-/** Runs the installed lockdown in an empty folder; never throws, returns the exit code. */
-async function lockdown(args: string[], env: Record<string, string> = {}) {
+/** Runs `file` in the empty folder with no AWS config but `env`; never throws, returns the exit code. */
+async function runHere(file: string, args: string[], env: Record<string, string>) {
   try {
-    const r = await exec(pkg.bin, args, {cwd, env: {PATH: process.env.PATH!, HOME: cwd, AWS_CONFIG_FILE: join(cwd, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'none'), ...env}, maxBuffer: 16 << 20})
+    const r = await exec(file, args, {cwd, env: {PATH: process.env.PATH!, HOME: cwd, AWS_CONFIG_FILE: join(cwd, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'none'), ...env}, maxBuffer: 16 << 20})
     return {code: 0, stdout: r.stdout, stderr: r.stderr}
   } catch (error) {
     const e = error as {code?: number; stdout?: string; stderr?: string}
@@ -28,29 +28,22 @@ async function lockdown(args: string[], env: Record<string, string> = {}) {
   }
 }
 
+/** Runs the installed lockdown in the empty folder. */
+const lockdown = (args: string[], env: Record<string, string> = {}) => runHere(pkg.bin, args, env)
+
 /**
  * `npx --package <tarball> lockdown …` in the empty folder, offline: npx installs the tarball and its pinned
  * tree into its own cache, from the tarballs `npm ci` cached. That npx cache sits in a temporary npm cache
  * folder whose _cacache is the real one, so the user's ~/.npm/_npx is left as it was.
  */
 async function npx(args: string[], env: Record<string, string> = {}) {
-  const {stdout: realCache} = await exec('npm', ['config', 'get', 'cache'])
   const cache = join(cwd, 'npm-cache')
   if (!existsSync(cache)) {
+    const {stdout: realCache} = await exec('npm', ['config', 'get', 'cache'])
     mkdirSync(cache)
     symlinkSync(join(realCache.trim(), '_cacache'), join(cache, '_cacache'), 'dir')
   }
-  try {
-    const r = await exec('npx', ['--yes', '--offline', '--package', pkg.tarball, 'lockdown', ...args], {
-      cwd,
-      env: {PATH: process.env.PATH!, HOME: cwd, AWS_CONFIG_FILE: join(cwd, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'none'), npm_config_cache: cache, npm_config_update_notifier: 'false', ...env},
-      maxBuffer: 16 << 20,
-    })
-    return {code: 0, stdout: r.stdout, stderr: r.stderr}
-  } catch (error) {
-    const e = error as {code?: number; stdout?: string; stderr?: string}
-    return {code: Number(e.code ?? 1), stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
-  }
+  return runHere('npx', ['--yes', '--offline', '--package', pkg.tarball, 'lockdown', ...args], {npm_config_cache: cache, npm_config_update_notifier: 'false', ...env})
 }
 
 describe('npm pack + npm install -g', () => {
