@@ -5,8 +5,8 @@
 //
 // V8 turns a dictionary-mode object back into one with fast properties when it serves as a prototype
 // in a property load that has collected feedback (it "makes prototypes fast"); the loads below warm
-// one up. The object keeps its identity, properties and accessor: the middleware captured it itself.
-// Where a V8 does otherwise nothing changes but the speed (test/aws/fast-config.test.ts checks Node's).
+// one up. The object keeps its identity, properties and accessor: the middleware holds this very object.
+// Should a V8 not do this, nothing changes but the speed (test/aws/fast-config.test.ts checks Node's).
 
 /** Loads enough for V8 to allocate the load's feedback (it does so lazily, after a budget of work). */
 const WARM_LOADS = 2000
